@@ -1,0 +1,158 @@
+/**
+ * Id definitions and references with their source ranges, and graph lookups (boundary of an element, trust,
+ * flows in and out, threats per target). Used by the rules, go-to-definition, references, rename,
+ * completion and the diagram.
+ */
+import type { AttackNode, Boundary, Element, Flow, Model, Trust } from './schema';
+import type { ParsedModel } from './parse';
+import type { Path, Range } from '../types';
+
+export type IdKind = 'asset' | 'boundary' | 'element' | 'flow' | 'threat' | 'mitigation' | 'attack_tree';
+export const SECTION_OF: Record<IdKind, keyof Model> = {
+  asset: 'assets', boundary: 'boundaries', element: 'elements', flow: 'flows', threat: 'threats', mitigation: 'mitigations', attack_tree: 'attack_trees',
+};
+export const KIND_OF_SECTION: Record<string, IdKind> = Object.fromEntries(Object.entries(SECTION_OF).map(([k, v]) => [v, k as IdKind]));
+
+export interface Definition {
+  kind: IdKind;
+  id: string;
+  path: Path;
+  /** The key's range. */
+  range: Range;
+}
+
+export interface Reference {
+  /** Kinds the reference may point at (a threat target is an element or a flow). */
+  kinds: readonly IdKind[];
+  id: string;
+  path: Path;
+  range: Range;
+}
+
+export interface ModelIndex {
+  definitions: Definition[];
+  references: Reference[];
+  /** kind -> id -> definition */
+  byKind: Map<IdKind, Map<string, Definition>>;
+  /** Definition of an id of any of the given kinds. */
+  lookup(id: string, kinds?: readonly IdKind[]): Definition | undefined;
+}
+
+const ELEMENT_OR_FLOW: readonly IdKind[] = ['element', 'flow'];
+
+/** Every reference in the model: where an id of another entry is expected, as [path, kinds]. */
+export function* referenceSlots(model: Model): Generator<[Path, readonly IdKind[], string]> {
+  for (const [id, e] of Object.entries(model.elements ?? {})) {
+    if (e.boundary) yield [['elements', id, 'boundary'], ['boundary'], e.boundary];
+    for (const [i, a] of (e.stores ?? []).entries()) yield [['elements', id, 'stores', i], ['asset'], a];
+    for (const [i, a] of (e.processes ?? []).entries()) yield [['elements', id, 'processes', i], ['asset'], a];
+  }
+  for (const [id, b] of Object.entries(model.boundaries ?? {})) {
+    if (b.parent) yield [['boundaries', id, 'parent'], ['boundary'], b.parent];
+  }
+  for (const [id, f] of Object.entries(model.flows ?? {})) {
+    yield [['flows', id, 'from'], ['element'], f.from];
+    yield [['flows', id, 'to'], ['element'], f.to];
+    for (const [i, a] of (f.data ?? []).entries()) yield [['flows', id, 'data', i], ['asset'], a];
+  }
+  for (const [id, t] of Object.entries(model.threats ?? {})) {
+    for (const [i, x] of (t.targets ?? []).entries()) yield [['threats', id, 'targets', i], ELEMENT_OR_FLOW, x];
+    for (const [i, m] of (t.mitigations ?? []).entries()) yield [['threats', id, 'mitigations', i], ['mitigation'], m];
+    for (const [i, a] of (t.statement?.assets ?? []).entries()) yield [['threats', id, 'statement', 'assets', i], ['asset'], a];
+  }
+  for (const [id, tree] of Object.entries(model.attack_trees ?? {})) {
+    if (tree.threat) yield [['attack_trees', id, 'threat'], ['threat'], tree.threat];
+    for (const op of ['and', 'or'] as const) {
+      for (const [i, n] of (tree[op] ?? []).entries()) yield* nodeSlots(n, ['attack_trees', id, op, i]);
+    }
+  }
+}
+
+function* nodeSlots(node: AttackNode, path: Path): Generator<[Path, readonly IdKind[], string]> {
+  if (node.threat) yield [[...path, 'threat'], ['threat'], node.threat];
+  if (node.tree) yield [[...path, 'tree'], ['attack_tree'], node.tree];
+  for (const op of ['and', 'or'] as const) {
+    for (const [i, n] of (node[op] ?? []).entries()) yield* nodeSlots(n, [...path, op, i]);
+  }
+}
+
+export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>): ModelIndex {
+  const { model, source } = parsed;
+  const definitions: Definition[] = [];
+  const byKind = new Map<IdKind, Map<string, Definition>>();
+  for (const [kind, section] of Object.entries(SECTION_OF) as [IdKind, keyof Model][]) {
+    const m = new Map<string, Definition>();
+    byKind.set(kind, m);
+    for (const id of Object.keys((model[section] as Record<string, unknown> | undefined) ?? {})) {
+      const path = [section, id];
+      const def: Definition = { kind, id, path, range: source.keyRange(path) ?? { start: 0, end: 0 } };
+      definitions.push(def);
+      m.set(id, def);
+    }
+  }
+  const references: Reference[] = [];
+  for (const [path, kinds, id] of referenceSlots(model)) {
+    const range = source.valueRange(path);
+    if (range) references.push({ kinds, id, path, range });
+  }
+  return {
+    definitions, references, byKind,
+    lookup(id, kinds = Object.keys(SECTION_OF) as IdKind[]) {
+      for (const k of kinds) {
+        const d = byKind.get(k)?.get(id);
+        if (d) return d;
+      }
+      return undefined;
+    },
+  };
+}
+
+const TRUST_RANK: Record<Trust, number> = { untrusted: 0, partial: 1, trusted: 2 };
+export const trustRank = (t: Trust | undefined) => (t === undefined ? 0 : TRUST_RANK[t]);
+
+/** Graph lookups over a (validated) model. */
+export class ModelGraph {
+  readonly flowsFrom = new Map<string, [string, Flow][]>();
+  readonly flowsTo = new Map<string, [string, Flow][]>();
+  readonly threatsByTarget = new Map<string, string[]>();
+
+  constructor(readonly model: Model) {
+    for (const [id, f] of Object.entries(model.flows ?? {})) {
+      push(this.flowsFrom, f.from, [id, f]);
+      push(this.flowsTo, f.to, [id, f]);
+    }
+    for (const [id, t] of Object.entries(model.threats ?? {})) for (const target of t.targets ?? []) push(this.threatsByTarget, target, id);
+  }
+
+  element(id: string): Element | undefined { return this.model.elements?.[id]; }
+  boundary(id: string | undefined): Boundary | undefined { return id ? this.model.boundaries?.[id] : undefined; }
+
+  /** The element's boundary's trust; elements outside any boundary count as untrusted for externals, trusted otherwise. */
+  trustOf(elementId: string): Trust | undefined {
+    const e = this.element(elementId);
+    if (!e) return undefined;
+    return this.boundary(e.boundary)?.trust;
+  }
+
+  /** Boundary ids from the element's boundary up to the root (cycle-safe). */
+  boundaryChain(boundaryId: string | undefined): string[] {
+    const chain: string[] = [];
+    let cur = boundaryId;
+    while (cur && !chain.includes(cur) && this.model.boundaries?.[cur]) {
+      chain.push(cur);
+      cur = this.model.boundaries[cur].parent;
+    }
+    return chain;
+  }
+
+  /** Whether a flow crosses a trust boundary (its ends are in different boundaries). */
+  crossesBoundary(flow: Flow): boolean {
+    return (this.element(flow.from)?.boundary ?? '') !== (this.element(flow.to)?.boundary ?? '');
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}

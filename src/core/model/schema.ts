@@ -1,0 +1,278 @@
+/**
+ * The threat-model format v1 as a zod schema: the single source of truth for the types, the validation and
+ * the generated JSON Schema (schemas/threatmodel.schema.json, see scripts/gen-schema.ts).
+ *
+ * Objects are strict (unknown keys are findings), strings and collections are bounded, and every vocabulary
+ * is an enum. Field names of DESIGN.md's v1 draft are kept as they are; fields added for the analysis rules
+ * are optional and documented in the README ("The format").
+ */
+import { z } from 'zod';
+
+export const STRIDE = ['spoofing', 'tampering', 'repudiation', 'information-disclosure', 'denial-of-service', 'elevation-of-privilege'] as const;
+export const LIKELIHOODS = ['rare', 'unlikely', 'possible', 'likely', 'almost-certain'] as const;
+export const IMPACTS = ['negligible', 'minor', 'moderate', 'major', 'severe'] as const;
+export const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export const ELEMENT_TYPES = ['external', 'process', 'store'] as const;
+export const TRUST_LEVELS = ['untrusted', 'partial', 'trusted'] as const;
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
+export const THREAT_STATUSES = ['open', 'mitigated', 'accepted', 'transferred', 'not-applicable'] as const;
+export const MITIGATION_STATUSES = ['proposed', 'planned', 'in-progress', 'implemented', 'verified'] as const;
+/** Security controls an element or flow declares; design rules look for them. */
+export const CONTROLS = [
+  'authentication', 'authorization', 'input-validation', 'rate-limiting', 'logging', 'audit-logging',
+  'mfa', 'waf', 'encryption-at-rest', 'backup', 'monitoring', 'secrets-management', 'output-encoding',
+] as const;
+/** What an element is, more precisely than its type; design rules use it. */
+export const ELEMENT_KINDS = [
+  'human', 'browser', 'mobile-app', 'web-app', 'api', 'service', 'worker', 'function', 'gateway',
+  'load-balancer', 'admin-console', 'database', 'cache', 'queue', 'file-store', 'vault', 'log-store',
+  'third-party', 'device', 'other',
+] as const;
+export const ASSET_KINDS = ['data', 'credentials', 'secret', 'key', 'service', 'other'] as const;
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export type Stride = (typeof STRIDE)[number];
+export type Likelihood = (typeof LIKELIHOODS)[number];
+export type Impact = (typeof IMPACTS)[number];
+export type Level = (typeof LEVELS)[number];
+export type ElementType = (typeof ELEMENT_TYPES)[number];
+export type Trust = (typeof TRUST_LEVELS)[number];
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export type ThreatStatus = (typeof THREAT_STATUSES)[number];
+export type MitigationStatus = (typeof MITIGATION_STATUSES)[number];
+export type Control = (typeof CONTROLS)[number];
+
+export const LIMITS = {
+  id: 64,
+  name: 200,
+  text: 5000,
+  list: 500,
+  entries: 5000,
+} as const;
+
+export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Ids of suggested threats may carry the rule id and the element: `design-unencrypted-flow@checkout`. */
+export const THREAT_ID_PATTERN = /^[a-z0-9]+(?:[-.@][a-z0-9]+)*$/;
+
+export const id = z.string().max(LIMITS.id).regex(ID_PATTERN, 'ids are kebab-case: lowercase letters, digits and single dashes');
+const threatId = z.string().max(LIMITS.id * 2).regex(THREAT_ID_PATTERN, 'threat ids are kebab-case (a suggested threat may use rule@element)');
+const name = z.string().min(1).max(LIMITS.name);
+const text = z.string().max(LIMITS.text);
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.list);
+const idMap = <T extends z.ZodType>(value: T, key: z.ZodString = id) =>
+  z.record(key, value).refine(m => Object.keys(m).length <= LIMITS.entries, `at most ${LIMITS.entries} entries`);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are written YYYY-MM-DD');
+const money = z.number().nonnegative().max(1e15);
+
+export const teamMember = z.strictObject({
+  name,
+  role: name.optional(),
+  email: z.string().max(LIMITS.name).optional(),
+});
+
+export const scope = z.strictObject({
+  in: list(name).optional(),
+  out: list(name).optional(),
+  assumptions: list(text).optional(),
+});
+
+/** A 5x5 matrix keyed by likelihood, each row listing the level for the five impacts in order. */
+export const riskMatrix = z.strictObject(
+  Object.fromEntries(LIKELIHOODS.map(l => [l, z.array(z.enum(LEVELS)).length(5)])) as Record<Likelihood, z.ZodArray<z.ZodEnum<{ [K in Level]: K }>>>,
+);
+
+export const policy = z.strictObject({
+  tolerance: z.enum(LEVELS).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR or USD').optional(),
+  /** Which score sets a threat's level: the likelihood x impact matrix (default) or its CVSS vector. */
+  risk_driver: z.enum(['matrix', 'cvss']).optional(),
+  matrix: riskMatrix.optional(),
+  /** Days before expiry when an acceptance is reported as expiring soon. */
+  expiry_warning_days: z.number().int().min(0).max(365).optional(),
+});
+
+export const asset = z.strictObject({
+  name,
+  description: text.optional(),
+  classification: z.enum(CLASSIFICATIONS),
+  value: money.optional(),
+  kind: z.enum(ASSET_KINDS).optional(),
+  personal: z.boolean().optional(),
+  criticality: z.enum(CRITICALITIES).optional(),
+  source_id: name.optional(),
+});
+
+export const boundary = z.strictObject({
+  name,
+  description: text.optional(),
+  trust: z.enum(TRUST_LEVELS),
+  parent: id.optional(),
+  /** false for a boundary run by another organisation (a SaaS vendor, a partner). */
+  ours: z.boolean().optional(),
+  source_id: name.optional(),
+});
+
+export const element = z.strictObject({
+  type: z.enum(ELEMENT_TYPES),
+  name,
+  description: text.optional(),
+  kind: z.enum(ELEMENT_KINDS).optional(),
+  boundary: id.optional(),
+  technology: name.optional(),
+  owner: name.optional(),
+  code: list(z.string().max(LIMITS.name)).optional(),
+  stores: list(id).optional(),
+  processes: list(id).optional(),
+  encrypted: z.boolean().optional(),
+  internet_facing: z.boolean().optional(),
+  privileged: z.boolean().optional(),
+  admin: z.boolean().optional(),
+  redundant: z.boolean().optional(),
+  controls: list(z.enum(CONTROLS)).optional(),
+  tags: list(z.string().max(LIMITS.id)).optional(),
+  source_id: name.optional(),
+});
+
+export const flow = z.strictObject({
+  from: id,
+  to: id,
+  name: name.optional(),
+  description: text.optional(),
+  protocol: z.string().max(LIMITS.id).optional(),
+  data: list(id).optional(),
+  encrypted: z.boolean().optional(),
+  authenticated: z.boolean().optional(),
+  authorized: z.boolean().optional(),
+  bidirectional: z.boolean().optional(),
+  controls: list(z.enum(CONTROLS)).optional(),
+  tags: list(z.string().max(LIMITS.id)).optional(),
+  source_id: name.optional(),
+});
+
+/** "A [source] with [prerequisites] can [action], which leads to [impact] on [assets]". */
+export const threatStatement = z.strictObject({
+  source: text.optional(),
+  prerequisites: text.optional(),
+  action: text.optional(),
+  impact: text.optional(),
+  assets: list(id).optional(),
+});
+
+export const threat = z.strictObject({
+  title: name,
+  description: text.optional(),
+  statement: threatStatement.optional(),
+  stride: list(z.enum(STRIDE)).optional(),
+  targets: list(id).optional(),
+  likelihood: z.enum(LIKELIHOODS).optional(),
+  impact: z.enum(IMPACTS).optional(),
+  cvss: z.string().max(300).optional(),
+  annual_rate: z.number().nonnegative().max(1e6).optional(),
+  exposure: z.number().min(0).max(1).optional(),
+  cwe: list(z.string().regex(/^CWE-\d{1,5}$/, 'CWE ids are written CWE-123')).optional(),
+  capec: list(z.string().regex(/^CAPEC-\d{1,5}$/, 'CAPEC ids are written CAPEC-123')).optional(),
+  status: z.enum(THREAT_STATUSES),
+  mitigations: list(id).optional(),
+  justification: text.optional(),
+  accepted_by: name.optional(),
+  expires: isoDate.optional(),
+  ticket: z.string().max(LIMITS.name).optional(),
+  owner: name.optional(),
+  /** The design rule that suggested this threat (set by the "add suggested threat" fix). */
+  rule: z.string().max(LIMITS.id).optional(),
+  source_id: name.optional(),
+});
+
+export const mitigation = z.strictObject({
+  title: name,
+  description: text.optional(),
+  status: z.enum(MITIGATION_STATUSES),
+  evidence: list(z.string().max(LIMITS.text)).optional(),
+  owner: name.optional(),
+  ticket: z.string().max(LIMITS.name).optional(),
+  cost: money.optional(),
+  source_id: name.optional(),
+});
+
+export interface AttackNode {
+  label?: string;
+  leaf?: string;
+  threat?: string;
+  tree?: string;
+  and?: AttackNode[];
+  or?: AttackNode[];
+  cost?: number;
+  probability?: number;
+}
+
+const nodeShape = {
+  label: name.optional(),
+  leaf: name.optional(),
+  threat: threatId.optional(),
+  tree: id.optional(),
+  cost: money.optional(),
+  probability: z.number().min(0).max(1).optional(),
+};
+const nodeKinds = ['leaf', 'threat', 'tree', 'and', 'or'] as const;
+const oneKind = (n: Record<string, unknown>) => nodeKinds.filter(k => n[k] !== undefined).length === 1;
+const oneKindMessage = 'an attack-tree node has exactly one of leaf, threat, tree, and, or';
+
+export const attackNode: z.ZodType<AttackNode> = z.lazy(() =>
+  z.strictObject({
+    ...nodeShape,
+    and: z.array(attackNode).min(1).max(100).optional(),
+    or: z.array(attackNode).min(1).max(100).optional(),
+  }).refine(oneKind, oneKindMessage),
+);
+
+export const attackTree = z.strictObject({
+  goal: name,
+  description: text.optional(),
+  /** The threat the goal realises; a reachable goal rooted in a high-risk threat is a finding. */
+  threat: threatId.optional(),
+  and: z.array(attackNode).min(1).max(100).optional(),
+  or: z.array(attackNode).min(1).max(100).optional(),
+}).refine(t => (t.and === undefined) !== (t.or === undefined), 'an attack tree has either and: or or: under its goal');
+
+export const model = z.strictObject({
+  rampart: z.literal(1),
+  title: name,
+  description: text.optional(),
+  version: z.string().max(LIMITS.id).optional(),
+  team: list(teamMember).optional(),
+  scope: scope.optional(),
+  policy: policy.optional(),
+  assets: idMap(asset).optional(),
+  boundaries: idMap(boundary).optional(),
+  elements: idMap(element).optional(),
+  flows: idMap(flow).optional(),
+  threats: idMap(threat, threatId).optional(),
+  mitigations: idMap(mitigation).optional(),
+  attack_trees: idMap(attackTree).optional(),
+});
+
+export type Model = z.infer<typeof model>;
+export type Asset = z.infer<typeof asset>;
+export type Boundary = z.infer<typeof boundary>;
+export type Element = z.infer<typeof element>;
+export type Flow = z.infer<typeof flow>;
+export type Threat = z.infer<typeof threat>;
+export type Mitigation = z.infer<typeof mitigation>;
+export type AttackTree = z.infer<typeof attackTree>;
+export type Policy = z.infer<typeof policy>;
+export type RiskMatrix = z.infer<typeof riskMatrix>;
+
+/** The sections that are maps keyed by id, with the schema of one entry. */
+export const SECTIONS = {
+  assets: asset,
+  boundaries: boundary,
+  elements: element,
+  flows: flow,
+  threats: threat,
+  mitigations: mitigation,
+  attack_trees: attackTree,
+} as const;
+export type Section = keyof typeof SECTIONS;
+export const SECTION_NAMES = Object.keys(SECTIONS) as Section[];
+/** Top-level keys in the order a file should have them. */
+export const TOP_KEYS = ['rampart', 'title', 'description', 'version', 'team', 'scope', 'policy', ...SECTION_NAMES] as const;

@@ -1,0 +1,49 @@
+/**
+ * The shape of a rule: metadata first (it is the rule's documentation, in the README, hovers and SARIF),
+ * then a pure `check` over the parsed model. Rules never read settings themselves: the context carries them.
+ */
+import type { Level, Model, Stride } from '../model/schema';
+import type { SourceMap } from '../model/sourceMap';
+import type { ModelGraph, ModelIndex } from '../model/index';
+import type { ThreatAssessment } from '../risk/assess';
+import type { AnalysisSettings, Finding, Severity } from '../types';
+
+export type RuleCategory = 'schema' | 'risk' | 'stride' | 'design';
+
+export interface RuleMeta {
+  /** Stable, namespaced id: `risk/unmitigated-above-tolerance`. */
+  id: string;
+  title: string;
+  category: RuleCategory;
+  severity: Severity;
+  /** What the rule finds, in a sentence or two. */
+  description: string;
+  /** What to do about a finding. */
+  advice: string;
+  stride?: readonly Stride[];
+  cwe?: readonly string[];
+  capec?: readonly string[];
+  /** How it decides (design rules). */
+  detection?: string;
+  /** When it fires but should not, and what to do then. */
+  falsePositives?: string;
+}
+
+export interface RuleContext {
+  model: Model;
+  source: SourceMap;
+  index: ModelIndex;
+  graph: ModelGraph;
+  assessments: Map<string, ThreatAssessment>;
+  tolerance: Level;
+  now: Date;
+  settings: AnalysisSettings;
+}
+
+/** A finding as a rule returns it: rule id and severity are filled in from the metadata and settings. */
+export type RuleFinding = Omit<Finding, 'ruleId' | 'severity'> & { severity?: Severity };
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): RuleFinding[];
+}

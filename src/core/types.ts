@@ -1,0 +1,84 @@
+/**
+ * Plain data shared by every part of the core and every front end: findings with offset ranges, fixes as
+ * data, text edits and analysis settings. Nothing here knows about VS Code.
+ */
+import type { Level, Stride, ThreatStatus } from './model/schema';
+
+/** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const severityRank = (s: Severity) => ({ error: 3, warning: 2, info: 1 })[s];
+
+/** A text edit every front end can apply: replace `length` characters at `offset` with `text`. */
+export interface TextEdit {
+  offset: number;
+  length: number;
+  text: string;
+}
+
+/** A model path, as keys and indexes from the document root: ['threats', 'token-replay', 'status']. */
+export type Path = readonly (string | number)[];
+
+/** A fix carried by a finding: what to do, as data. `computeFix` in core/edit turns it into text edits. */
+export type FixSpec =
+  | { kind: 'add-mitigation'; title: string; threat: string; preferred?: boolean }
+  | { kind: 'accept-risk'; title: string; threat: string; status?: 'accepted' | 'transferred' }
+  | { kind: 'add-stride-stubs'; title: string; target: string; categories: Stride[]; preferred?: boolean }
+  | { kind: 'create-element'; title: string; section: 'elements' | 'boundaries' | 'assets' | 'mitigations' | 'threats'; id: string; preferred?: boolean }
+  | { kind: 'set-threat-status'; title: string; threat: string; status: ThreatStatus; preferred?: boolean }
+  | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
+  | { kind: 'add-suggested-threat'; title: string; id: string; threat: SuggestedThreat; preferred?: boolean }
+  | { kind: 'replace'; title: string; range: Range; text: string; preferred?: boolean };
+
+/** The pre-filled threat a design rule suggests; the fix writes it under `threats:` with its stable id. */
+export interface SuggestedThreat {
+  title: string;
+  description?: string;
+  stride: Stride[];
+  targets: string[];
+  likelihood?: string;
+  impact?: string;
+  cwe?: string[];
+  capec?: string[];
+  rule: string;
+}
+
+export interface RelatedInfo {
+  message: string;
+  range: Range;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Model path of the node the finding is about, when it is about one. */
+  path?: Path;
+  /** A stable identity for CI tools (SARIF partialFingerprints) and reconciliation: `rule@element`. */
+  stableId?: string;
+  related?: RelatedInfo[];
+  fixes?: FixSpec[];
+  /** Why a rule fired, in words (shown on hover and in text output). */
+  why?: string;
+}
+
+export interface AnalysisSettings {
+  /** Overrides `policy.tolerance`. */
+  tolerance?: Level;
+  /** Rule ids (or prefixes ending in `/`, like `stride/`) that are switched off. */
+  disabledRules?: readonly string[];
+  /** Per-rule severity, or 'off'. */
+  severityOverrides?: Readonly<Record<string, Severity | 'off'>>;
+  /** "Today" for expiry checks; defaults to the real date. */
+  now?: Date;
+  /** Maximum file size in bytes checked before parsing. */
+  maxFileSize?: number;
+  /** Checks that need a file system (evidence paths): given by adapters that have one. */
+  fileExists?: (relativePath: string) => boolean | undefined;
+}
