@@ -1,0 +1,28 @@
+import type { Rule } from '../types';
+import { quote, valueRange } from '../helpers';
+
+export const expiredAcceptance: Rule = {
+  meta: {
+    id: 'risk/expired-acceptance',
+    title: 'Risk acceptance has expired',
+    category: 'risk',
+    severity: 'warning',
+    description: 'An accepted or transferred threat whose `expires` date has passed counts as open again.',
+    advice: 'Review the risk: mitigate it, or renew the acceptance with a new expiry date and a current justification.',
+  },
+  check(ctx) {
+    const out = [];
+    for (const [id, a] of ctx.assessments) {
+      if (a.residual !== 'expired') continue;
+      const t = ctx.model.threats![id];
+      out.push({
+        path: ['threats', id, 'expires'],
+        range: valueRange(ctx, ['threats', id, 'expires']),
+        stableId: `risk/expired-acceptance@${id}`,
+        message: `The ${t.status === 'transferred' ? 'transfer' : 'acceptance'} of ${quote(id)} expired on ${t.expires} (${a.expiredDays} day(s) ago): it counts as open again. Review it and renew or mitigate.`,
+        fixes: [{ kind: 'add-mitigation' as const, title: `Add a mitigation for ${id}`, threat: id }],
+      });
+    }
+    return out;
+  },
+};

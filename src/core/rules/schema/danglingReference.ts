@@ -1,0 +1,40 @@
+import type { Rule } from '../types';
+import { didYouMean } from '../../model/issues';
+import { SECTION_OF } from '../../model/index';
+import type { FixSpec } from '../../types';
+
+const WORD = { asset: 'asset', boundary: 'boundary', element: 'element', flow: 'flow', threat: 'threat', mitigation: 'mitigation', attack_tree: 'attack tree' } as const;
+
+export const danglingReference: Rule = {
+  meta: {
+    id: 'schema/dangling-reference',
+    title: 'Reference to an id that does not exist',
+    category: 'schema',
+    severity: 'error',
+    description: 'A flow end, boundary parent, asset, threat target, mitigation or attack-tree leaf names an id that is not defined in the model.',
+    advice: 'Fix the spelling, or create the missing entry (the quick fix adds a stub).',
+  },
+  check(ctx) {
+    const out = [];
+    for (const ref of ctx.index.references) {
+      if (ctx.index.lookup(ref.id, ref.kinds)) continue;
+      const kinds = ref.kinds.map(k => WORD[k]).join(' or ');
+      const candidates = ref.kinds.flatMap(k => [...(ctx.index.byKind.get(k)?.keys() ?? [])]);
+      const suggestion = didYouMean(ref.id, candidates);
+      const fixes: FixSpec[] = [];
+      if (suggestion) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, preferred: true });
+      const section = SECTION_OF[ref.kinds[0]];
+      if (section === 'elements' || section === 'boundaries' || section === 'assets' || section === 'mitigations' || section === 'threats') {
+        fixes.push({ kind: 'create-element', title: `Create ${WORD[ref.kinds[0]]} \`${ref.id}\``, section, id: ref.id, preferred: !suggestion });
+      }
+      out.push({
+        path: ref.path,
+        range: ref.range,
+        stableId: `schema/dangling-reference@${ref.path.join('.')}`,
+        message: `Unknown ${kinds} \`${ref.id}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Define it under \`${ref.kinds.map(k => SECTION_OF[k]).join('` or `')}:\` or fix the reference.`,
+        fixes,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,40 @@
+import type { Rule } from '../types';
+import type { Stride } from '../../model/schema';
+import { STRIDE_PER_ELEMENT, type CatalogTarget } from './catalog';
+import { keyRange } from '../helpers';
+
+/**
+ * STRIDE per element: each element and flow should have each applicable category considered by at least one
+ * threat that targets it (any status, including not-applicable with a justification).
+ */
+export const strideCoverage: Rule = {
+  meta: {
+    id: 'stride/coverage',
+    title: 'STRIDE category not considered for an element',
+    category: 'stride',
+    severity: 'info',
+    description: 'STRIDE per element: external entities need spoofing and repudiation considered; processes all six categories; data stores tampering, repudiation, information disclosure and denial of service; data flows tampering, information disclosure and denial of service.',
+    advice: 'Add a threat for each missing category (the quick fix adds stubs from the threat catalog), or add one with `status: not-applicable` and a justification.',
+  },
+  check(ctx) {
+    const out = [];
+    const targets: [string, 'elements' | 'flows', CatalogTarget, string][] = [
+      ...Object.entries(ctx.model.elements ?? {}).map(([id, e]) => [id, 'elements', e.type, e.name] as [string, 'elements', CatalogTarget, string]),
+      ...Object.entries(ctx.model.flows ?? {}).map(([id, f]) => [id, 'flows', 'flow', f.name ?? id] as [string, 'flows', CatalogTarget, string]),
+    ];
+    for (const [id, section, type, name] of targets) {
+      const covered = new Set<Stride>();
+      for (const tid of ctx.graph.threatsByTarget.get(id) ?? []) for (const s of ctx.model.threats?.[tid]?.stride ?? []) covered.add(s);
+      const missing = STRIDE_PER_ELEMENT[type].filter(s => !covered.has(s));
+      if (!missing.length) continue;
+      out.push({
+        path: [section, id],
+        range: keyRange(ctx, [section, id]),
+        stableId: `stride/coverage@${id}`,
+        message: `${type === 'flow' ? 'Flow' : type === 'external' ? 'External entity' : type === 'process' ? 'Process' : 'Data store'} \`${id}\` (${name}) has no threat considered for ${missing.join(', ')}.`,
+        fixes: [{ kind: 'add-stride-stubs' as const, title: `Add STRIDE threat stubs for ${id} (${missing.length})`, target: id, categories: missing, preferred: true }],
+      });
+    }
+    return out;
+  },
+};
