@@ -1,0 +1,147 @@
+// End-to-end UI test of the INSTALLED .vsix in a real VS Code workbench (code-server) driven through Debian
+// Chromium by playwright-core. Run by scripts/host/run.sh, which starts code-server with the .vsix installed
+// and a throw-away copy of test/fixtures/workspace.
+// Env: CS_URL (code-server), WS (workspace folder), EXT (repo root), OUT (screenshot folder).
+// Keep these few and about what a user sees; the detailed checks live in test/integration (in-host mocha).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const { CS_URL, WS, EXT } = process.env;
+const OUT = process.env.OUT || 'test-results/screenshots';
+if (!CS_URL || !WS) { console.error('workbench.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
+fs.mkdirSync(OUT, { recursive: true });
+const pkg = JSON.parse(fs.readFileSync(path.join(EXT || process.cwd(), 'package.json'), 'utf8'));
+const RULE = 'risk/unmitigated-above-tolerance';
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; log('PASS', name); }
+  catch (e) { failed++; log('FAIL', name, '-', String(e.message).split('\n')[0]); await shot(`fail-${passed + failed}`); }
+}
+async function shot(name) {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file }).then(() => log('screenshot', file)).catch(() => {});
+}
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pw-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || await context.newPage();
+page.on('pageerror', e => log('pageerror:', e.message.slice(0, 200)));
+
+const quickInput = page.locator('.quick-input-widget input');
+const activeEditor = page.locator('.editor-group-container.active .monaco-editor').first();
+
+/** Quick Open (Ctrl+P) a workspace file and wait for its tab. */
+async function openFile(name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await quickInput.waitFor({ timeout: 15000 });
+  await quickInput.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+}
+
+try {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  log('workbench visible');
+
+  await check('explorer lists the fixture models', async () => {
+    const explorer = page.locator('.explorer-folders-view');
+    await explorer.getByText('payments.threatmodel.yaml').first().waitFor({ timeout: 30000 });
+    await explorer.getByText('clean.threatmodel.yaml').first().waitFor({ timeout: 5000 });
+  });
+
+  // Give the workbench keyboard focus, then open the model with a finding.
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await check('Quick Open opens payments.threatmodel.yaml', () => openFile('payments.threatmodel.yaml'));
+
+  await check('status bar shows the language mode "Threat Model"', async () => {
+    await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
+  });
+
+  await check('editor shows an error squiggle on the open high threat', async () => {
+    await activeEditor.locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: 30000 });
+    // The squiggle is on the line of the threat key: the view line holding `card-skimming:` must be where
+    // the decoration is drawn (same vertical position).
+    const lineTop = await activeEditor.locator('.view-line').filter({ hasText: 'card-skimming:' }).first()
+      .evaluate(el => el.getBoundingClientRect().top);
+    const squiggleTops = await activeEditor.locator('.squiggly-error')
+      .evaluateAll(els => els.map(el => el.getBoundingClientRect().top));
+    if (!squiggleTops.some(t => Math.abs(t - lineTop) < 4)) {
+      throw new Error(`no error squiggle at the card-skimming line (line top ${lineTop}, squiggles at ${squiggleTops.join(', ')})`);
+    }
+  });
+  await shot('editor');
+
+  // Hover the squiggle: the hover carries the finding's message.
+  await check('hovering the squiggle shows the finding', async () => {
+    const sq = activeEditor.locator('.squiggly-error').first();
+    const box = await sq.boundingBox();
+    if (!box) throw new Error('squiggle has no box');
+    await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
+    await page.locator('.monaco-hover').getByText(/card-skimming/).first().waitFor({ timeout: 15000 });
+    await page.waitForTimeout(300);
+  });
+  await shot('hover');
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+
+  // Problems panel (Ctrl+Shift+M)
+  await page.keyboard.press('Control+Shift+M');
+  await check(`Problems panel lists the ${RULE} error`, async () => {
+    const panel = page.locator('.markers-panel');
+    await panel.getByText(RULE).first().waitFor({ timeout: 30000 });
+    await panel.locator('.monaco-list-row').filter({ hasText: 'card-skimming' }).first().waitFor({ timeout: 5000 });
+    await panel.locator('.monaco-list-row .codicon-error, .monaco-list-row .marker-icon.error').first().waitFor({ timeout: 5000 });
+  });
+  await shot('problems');
+
+  await check('a clean model gets no squiggle and no entry in Problems', async () => {
+    await openFile('clean.threatmodel.yaml');
+    await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
+    await page.waitForTimeout(2500); // analysis is debounced: let it run, then look for (the absence of) results
+    const squiggles = await activeEditor.locator('.squiggly-error, .squiggly-warning').count();
+    if (squiggles) throw new Error(`${squiggles} squiggle(s) in clean.threatmodel.yaml`);
+    const panel = page.locator('.markers-panel');
+    await panel.getByText(RULE).first().waitFor({ timeout: 5000 }); // the panel still shows the other file
+    const rows = await panel.locator('.monaco-list-row').filter({ hasText: 'clean.threatmodel.yaml' }).count();
+    if (rows) throw new Error('Problems lists clean.threatmodel.yaml');
+  });
+  await shot('clean');
+
+  // Every contributed command is in the Command Palette under its category.
+  const commands = pkg.contributes?.commands ?? [];
+  if (commands.length) {
+    const c = commands[0];
+    const label = c.category ? `${c.category}: ${c.title}` : c.title;
+    await check(`Command Palette lists "${label}"`, async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ timeout: 15000 });
+      await quickInput.fill(`>${label}`);
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout: 15000 });
+      await shot('palette');
+      await page.keyboard.press('Escape');
+    });
+  }
+} catch (e) {
+  failed++; log('FAIL (fatal)', String(e.message).split('\n')[0]);
+  await shot('failure');
+} finally {
+  await context.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
