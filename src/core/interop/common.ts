@@ -95,7 +95,7 @@ function parseYaml(text: string, expected: SourceTool, jsonError?: string): unkn
   let doc;
   try {
     // Threagile files use YAML merge keys (`<<: *anchor`); aliases are bounded.
-    doc = parseDocument(text, { merge: true, maxAliasCount: 1000, prettyErrors: false, uniqueKeys: false, customTags: [] });
+    doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: false, customTags: [] });
   } catch (e) {
     throw new ImportError(`The input could not be read as JSON or YAML (${firstLine((e as Error).message)}).`);
   }

@@ -248,7 +248,7 @@ export function importThreagile(text: string): ImportResult {
         to: target,
         name: oneLine(linkName),
         description: longText(link.description),
-        protocol: protocol ? slugify(protocol) : undefined,
+        protocol: oneLine(protocol, 64),
         data: uniq([...arr(link.data_assets_sent), ...arr(link.data_assets_received)].map(assetRef)),
         encrypted: protocol || link.vpn === true ? link.vpn === true || isEncryptedProtocol(protocol ?? '') : undefined,
         authenticated: auth ? auth !== 'none' : undefined,

@@ -1,0 +1,311 @@
+/**
+ * OWASP Threat Dragon (v2 JSON; v1 `diagramJson` files are read too) -> Rampart model.
+ *
+ * | Threat Dragon | Rampart |
+ * |---|---|
+ * | `summary.title`, `summary.description`, `summary.owner`, `detail.contributors`, `detail.reviewer` | `title`, `description`, `team` (roles owner, contributor, reviewer) |
+ * | cell `tm.Actor` / `tm.Process` / `tm.Store` | `elements` of type external / process / store; `data.name` -> `name`; store `isEncrypted` -> `encrypted`; `isALog` -> kind log-store; process `isWebApplication` -> kind web-app; `outOfScope` -> `scope.out` (reason as a comment); `storesCredentials`, `isSigned`, `handlesCardPayment`, `handlesGoodsOrServices` -> tags |
+ * | cell `tm.Flow` | `flows`: `source.cell`/`target.cell` -> `from`/`to`; `protocol`; `isEncrypted` -> `encrypted`; `isBidirectional` -> `bidirectional`; `isPublicNetwork` -> tag public-network. An end that is a loose point (not attached to a cell) is attached to the nearest element within 50 px, with a comment; a flow with an end that cannot be attached is left out (noted) |
+ * | cell `tm.BoundaryBox` | `boundaries`; an element belongs to the smallest box that contains its centre; a box inside another box gets it as `parent` |
+ * | cell `tm.Boundary` (a curve) | `boundaries` without members (a curve does not say which side is inside; noted) |
+ * | `data.threats[]` | `threats` targeting the cell's element or flow; `type` -> `stride` (CIA types: confidentiality -> information-disclosure, integrity -> tampering, availability -> denial-of-service); status per {@link THREAT_DRAGON_STATUS_MAP}; severity per {@link THREAT_DRAGON_SEVERITY_MAP}; `mitigation` text -> a mitigation entry (status implemented when the threat is Mitigated, Avoided or Eliminated, else proposed) |
+ *
+ * Not mapped: diagram geometry (Rampart computes its diagrams), styling, text blocks (kept as comments),
+ * threat `score` and `number` (comments), and which diagram an element was on when a model has several.
+ */
+import {
+  ModelBuilder, arr, entries, isObject, longText, num, oneLine, readInput, slugify, str, strideFrom, uniq,
+  type ImportResult,
+} from './common';
+import type { ElementType, Impact, Likelihood, Stride, ThreatStatus, Trust } from '../model/schema';
+
+/** Threat Dragon threat status -> Rampart threat status (Avoided and Eliminated carry a comment). */
+export const THREAT_DRAGON_STATUS_MAP: Readonly<Record<string, ThreatStatus>> = {
+  NotApplicable: 'not-applicable',
+  Open: 'open',
+  Mitigated: 'mitigated',
+  Accepted: 'accepted',
+  Transferred: 'transferred',
+  Avoided: 'mitigated',
+  Eliminated: 'mitigated',
+};
+
+/** Threat Dragon severity -> Rampart likelihood and impact (chosen so the default matrix gives the same level). */
+export const THREAT_DRAGON_SEVERITY_MAP: Readonly<Record<string, { likelihood: Likelihood; impact: Impact }>> = {
+  High: { likelihood: 'likely', impact: 'major' },
+  Medium: { likelihood: 'possible', impact: 'moderate' },
+  Low: { likelihood: 'unlikely', impact: 'minor' },
+};
+
+export const THREAT_DRAGON_ELEMENT_TYPE_MAP: Readonly<Record<string, ElementType>> = {
+  'tm.Actor': 'external',
+  'tm.Process': 'process',
+  'tm.Store': 'store',
+};
+
+const SNAP_DISTANCE = 50;
+
+interface Rect { x: number; y: number; w: number; h: number }
+interface Cell { id: string; type: string; data: Record<string, unknown>; raw: Record<string, unknown>; rect?: Rect; diagram: string }
+
+function rectOf(raw: Record<string, unknown>): Rect | undefined {
+  const p = isObject(raw.position) ? raw.position : undefined;
+  const s = isObject(raw.size) ? raw.size : undefined;
+  const x = num(p?.x), y = num(p?.y), w = num(s?.width), h = num(s?.height);
+  return x !== undefined && y !== undefined && w !== undefined && h !== undefined ? { x, y, w, h } : undefined;
+}
+
+const inside = (inner: Rect, outer: Rect) =>
+  inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
+const contains = (r: Rect, px: number, py: number) => px >= r.x && px <= r.x + r.w && py >= r.y && py <= r.y + r.h;
+const distance = (r: Rect, px: number, py: number) => Math.hypot(Math.max(r.x - px, 0, px - (r.x + r.w)), Math.max(r.y - py, 0, py - (r.y + r.h)));
+
+function statusOf(word: string | undefined): { status: ThreatStatus; known: boolean } {
+  if (!word) return { status: 'open', known: false };
+  const key = Object.keys(THREAT_DRAGON_STATUS_MAP).find(k => k.toLowerCase() === word.replace(/[^a-z]/gi, '').toLowerCase());
+  if (key) return { status: THREAT_DRAGON_STATUS_MAP[key], known: true };
+  if (/^n\/?a$/i.test(word)) return { status: 'not-applicable', known: true };
+  return { status: 'open', known: false };
+}
+
+function strideOfType(type: string | undefined): Stride | undefined {
+  const s = strideFrom(type);
+  if (s) return s;
+  const w = type?.toLowerCase().trim();
+  return w === 'confidentiality' ? 'information-disclosure' : w === 'integrity' ? 'tampering' : w === 'availability' ? 'denial-of-service' : undefined;
+}
+
+function trustFromName(name: string): Trust {
+  if (/internet|public (network|zone|internet)|external|untrusted|third.?party|customer|user/i.test(name)) return 'untrusted';
+  if (/dmz|partner|perimeter/i.test(name)) return 'partial';
+  return 'partial';
+}
+
+export function importThreatDragon(text: string): ImportResult {
+  const src = readInput(text, 'threat-dragon');
+  const summary = isObject(src.summary) ? src.summary : {};
+  const detail = isObject(src.detail) ? src.detail : {};
+  const b = new ModelBuilder([
+    `Imported from an OWASP Threat Dragon model (JSON${str(src.version) ? `, version ${str(src.version)}` : ''}) by \`rampart import --from threat-dragon\`.`,
+    'Every entry keeps its Threat Dragon cell or threat id in `source_id`. Diagram geometry (positions, sizes,',
+    'line shapes, colours) is not kept: Rampart computes its diagrams from the model.',
+  ]);
+  b.top.title = oneLine(summary.title) ?? 'Imported Threat Dragon model';
+  const description = longText(summary.description);
+  if (description) b.top.description = description;
+  const team: { name: string; role: string }[] = [];
+  if (oneLine(summary.owner)) team.push({ name: oneLine(summary.owner)!, role: 'owner' });
+  for (const c of arr(detail.contributors)) {
+    const name = oneLine(isObject(c) ? c.name : c);
+    if (name) team.push({ name, role: 'contributor' });
+  }
+  if (oneLine(detail.reviewer)) team.push({ name: oneLine(detail.reviewer)!, role: 'reviewer' });
+  if (team.length) b.top.team = team.slice(0, 500);
+
+  // Read every cell of every diagram (v2: diagram.cells; v1: diagram.diagramJson.cells).
+  const diagrams = arr(detail.diagrams).filter(isObject);
+  if (diagrams.length > 1) b.note(`The model has ${diagrams.length} diagrams; their elements were merged into one model (diagram titles are in comments).`);
+  const cells: Cell[] = [];
+  let diagramIndex = 0;
+  for (const d of diagrams) {
+    const title = oneLine(d.title) ?? `Diagram ${diagramIndex + 1}`;
+    diagramIndex++;
+    const list = Array.isArray(d.cells) ? d.cells : isObject(d.diagramJson) ? arr(d.diagramJson.cells) : [];
+    for (const raw of list) {
+      if (!isObject(raw)) continue;
+      const data = isObject(raw.data) ? raw.data : raw; // v1 keeps the properties on the cell itself
+      const type = str(data.type) ?? str(raw.type) ?? '';
+      const id = str(raw.id);
+      if (!id) continue;
+      cells.push({ id, type, data, raw, rect: rectOf(raw), diagram: title });
+    }
+  }
+
+  const nameOf = (c: Cell): string | undefined => {
+    const attrs = isObject(c.raw.attrs) ? c.raw.attrs : {};
+    const fromAttrs = ['text', 'label', 'headerText'].map(k => (isObject(attrs[k]) ? str((attrs[k] as Record<string, unknown>).text) : undefined)).find(Boolean);
+    return oneLine(c.data.name) ?? oneLine(fromAttrs);
+  };
+
+  // Boundaries.
+  const boxes: { cell: Cell; id: string; rect: Rect }[] = [];
+  let unnamedBoundary = 0;
+  for (const c of cells.filter(c => c.type === 'tm.BoundaryBox' || c.type === 'tm.Boundary')) {
+    const name = nameOf(c) ?? `Trust boundary ${++unnamedBoundary}`;
+    const id = b.ids.boundaries.take(slugify(nameOf(c) ?? ''), name);
+    b.add('boundaries', id, { name, description: longText(c.data.description), trust: trustFromName(name), source_id: oneLine(c.id) });
+    b.commentEntry('boundaries', id, `Threat Dragon has no trust levels: trust set to ${trustFromName(name)} from the name (review).`);
+    if (c.type === 'tm.BoundaryBox' && c.rect) boxes.push({ cell: c, id, rect: c.rect });
+    else {
+      b.commentEntry('boundaries', id, 'A trust boundary line in Threat Dragon: which side is inside cannot be told, so no element is placed in it; set `boundary:` on the elements behind it.');
+      b.note('Threat Dragon boundary lines (tm.Boundary) were imported as boundaries without members: set `boundary:` on the elements they enclose.');
+    }
+  }
+  for (const box of boxes) {
+    const parents = boxes.filter(o => o !== box && inside(box.rect, o.rect) && !(inside(o.rect, box.rect) && o.cell.id > box.cell.id));
+    parents.sort((p, q) => p.rect.w * p.rect.h - q.rect.w * q.rect.h);
+    if (parents[0]) {
+      const entry = b.sections.boundaries.get(box.id)!;
+      b.add('boundaries', box.id, { ...entry, parent: parents[0].id });
+    }
+  }
+  const boxOf = (r: Rect | undefined): string | undefined => {
+    if (!r) return undefined;
+    const cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    const hits = boxes.filter(box => contains(box.rect, cx, cy)).sort((p, q) => p.rect.w * p.rect.h - q.rect.w * q.rect.h);
+    return hits[0]?.id;
+  };
+
+  // Elements.
+  const cellIds = new Map<string, string>();
+  const elementCells: { cell: Cell; id: string }[] = [];
+  const scopeOut: string[] = [];
+  for (const c of cells) {
+    const type = THREAT_DRAGON_ELEMENT_TYPE_MAP[c.type];
+    if (!type) continue;
+    const fallback = { external: 'Unnamed actor', process: 'Unnamed process', store: 'Unnamed store' }[type];
+    const name = nameOf(c) ?? fallback;
+    const id = b.ids.elements.take(slugify(nameOf(c) ?? ''), fallback);
+    cellIds.set(c.id, id);
+    elementCells.push({ cell: c, id });
+    const d = c.data;
+    const tags = [
+      d.storesCredentials === true && 'stores-credentials',
+      d.isSigned === true && 'signed',
+      d.handlesCardPayment === true && 'handles-card-payment',
+      d.handlesGoodsOrServices === true && 'handles-goods-or-services',
+      d.providesAuthentication === true && 'provides-authentication',
+    ].filter((t): t is string => !!t);
+    b.add('elements', id, {
+      type,
+      name,
+      description: longText(d.description),
+      kind: type === 'store' && d.isALog === true ? 'log-store' : type === 'process' && d.isWebApplication === true ? 'web-app' : undefined,
+      boundary: boxOf(c.rect),
+      encrypted: type === 'store' && typeof d.isEncrypted === 'boolean' ? d.isEncrypted : undefined,
+      tags,
+      source_id: oneLine(c.id),
+    });
+    if (d.outOfScope === true) {
+      scopeOut.push(name);
+      b.commentEntry('elements', id, `Out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}.`);
+    }
+    if (str(d.privilegeLevel)) b.commentEntry('elements', id, `Threat Dragon privilege level: ${str(d.privilegeLevel)}.`);
+    if (diagrams.length > 1) b.commentEntry('elements', id, `From the diagram "${c.diagram}".`);
+  }
+
+  // Flows.
+  const nearest = (x: number, y: number): { cell: Cell; id: string } | undefined => {
+    let best: { cell: Cell; id: string } | undefined;
+    let bestD = SNAP_DISTANCE;
+    for (const e of elementCells) {
+      if (!e.cell.rect) continue;
+      const dd = distance(e.cell.rect, x, y);
+      if (dd <= bestD) { best = e; bestD = dd; }
+    }
+    return best;
+  };
+  const endOf = (end: unknown): { id?: string; snapped?: string } => {
+    if (!isObject(end)) return {};
+    const cellId = str(end.cell) ?? str(end.id);
+    if (cellId) return { id: cellIds.get(cellId) };
+    const x = num(end.x), y = num(end.y);
+    if (x === undefined || y === undefined) return {};
+    const hit = nearest(x, y);
+    return hit ? { id: hit.id, snapped: nameOf(hit.cell) ?? hit.id } : {};
+  };
+  for (const c of cells.filter(c => c.type === 'tm.Flow')) {
+    const d = c.data;
+    const from = endOf(c.raw.source);
+    const to = endOf(c.raw.target);
+    const name = nameOf(c);
+    if (!from.id || !to.id) {
+      b.note(`The flow ${name ? `"${name}"` : c.id} is not attached to an element at its ${!from.id ? 'source' : 'target'} (a loose end in the diagram); it was left out.`);
+      continue;
+    }
+    const id = b.ids.flows.take(slugify(name ?? ''), `flow-${slugify(`${from.id}-to-${to.id}`)}`);
+    cellIds.set(c.id, id);
+    b.add('flows', id, {
+      from: from.id,
+      to: to.id,
+      name,
+      description: longText(d.description),
+      protocol: oneLine(d.protocol, 64),
+      encrypted: typeof d.isEncrypted === 'boolean' ? d.isEncrypted : undefined,
+      bidirectional: d.isBidirectional === true ? true : undefined,
+      tags: d.isPublicNetwork === true ? ['public-network'] : undefined,
+      source_id: oneLine(c.id),
+    });
+    for (const [end, e] of [['source', from], ['target', to]] as const) {
+      if (e.snapped) {
+        b.commentEntry('flows', id, `The ${end} end was a loose point in Threat Dragon, next to "${e.snapped}": attached to it (check).`);
+      }
+    }
+    if (d.outOfScope === true) {
+      if (name) scopeOut.push(name);
+      b.commentEntry('flows', id, `Out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}.`);
+    }
+  }
+  if (scopeOut.length) b.top.scope = { out: uniq(scopeOut) };
+
+  // Text blocks become comments on the title.
+  for (const c of cells.filter(c => c.type === 'tm.Text')) {
+    const t = str(c.data.name) ?? nameOf(c);
+    if (t) b.commentSection('title', `Threat Dragon text block: ${t.replace(/\s+/g, ' ').slice(0, 500)}`);
+  }
+  const other = cells.filter(c => !['tm.Actor', 'tm.Process', 'tm.Store', 'tm.Flow', 'tm.Boundary', 'tm.BoundaryBox', 'tm.Text'].includes(c.type));
+  if (other.length) b.note(`${other.length} Threat Dragon cells of other types (${uniq(other.map(c => c.type || 'untyped')).join(', ')}) were left out.`);
+
+  // Threats.
+  for (const c of cells) {
+    const threats = arr(c.data.threats);
+    if (threats.length === 0) continue;
+    const target = cellIds.get(c.id);
+    for (const raw of threats) {
+      if (!isObject(raw)) continue;
+      const title = oneLine(raw.title) ?? 'Untitled threat';
+      const id = b.ids.threats.take(slugify(title), 'threat');
+      const statusWord = str(raw.status);
+      const { status, known } = statusOf(statusWord);
+      const severity = str(raw.severity);
+      const sevKey = Object.keys(THREAT_DRAGON_SEVERITY_MAP).find(k => k.toLowerCase() === severity?.toLowerCase());
+      const rating = sevKey ? THREAT_DRAGON_SEVERITY_MAP[sevKey] : undefined;
+      const stride = strideOfType(str(raw.type));
+      let mitigations: string[] | undefined;
+      const mitigationText = longText(raw.mitigation);
+      if (mitigationText) {
+        const mid = b.ids.mitigations.take(slugify(`${title}-mitigation`), 'mitigation');
+        const implemented = status === 'mitigated';
+        b.add('mitigations', mid, {
+          title: oneLine(mitigationText.split('\n')[0]) ?? title,
+          description: mitigationText.includes('\n') || mitigationText.length > 200 ? mitigationText : undefined,
+          status: implemented ? 'implemented' : 'proposed',
+        });
+        b.commentEntry('mitigations', mid, `From the mitigation text of the Threat Dragon threat "${title}"; status ${implemented ? `implemented because the threat is ${statusWord}` : 'proposed'}.`);
+        mitigations = [mid];
+      }
+      b.add('threats', id, {
+        title,
+        description: longText(raw.description),
+        stride: stride ? [stride] : undefined,
+        targets: target ? [target] : undefined,
+        likelihood: rating?.likelihood,
+        impact: rating?.impact,
+        status,
+        mitigations,
+        source_id: oneLine(str(raw.id) ?? str(raw.threatId)),
+      });
+      if (!target) b.commentEntry('threats', id, `Its Threat Dragon cell (${c.type || 'unknown'} "${nameOf(c) ?? c.id}") was not imported, so it has no target.`);
+      if (statusWord === 'Avoided' || statusWord === 'Eliminated') b.commentEntry('threats', id, `Threat Dragon status ${statusWord}: imported as mitigated.`);
+      else if (!known) b.commentEntry('threats', id, `Threat Dragon status "${statusWord ?? 'missing'}" is unknown; imported as open.`);
+      if (severity && !rating) b.commentEntry('threats', id, `Threat Dragon severity "${severity}" is unknown; likelihood and impact left unset.`);
+      if (str(raw.type) && !stride) b.commentEntry('threats', id, `Threat Dragon threat type "${str(raw.type)}"${str(raw.modelType) ? ` (${str(raw.modelType)})` : ''} has no STRIDE category.`);
+      if (str(raw.score)) b.commentEntry('threats', id, `Threat Dragon score: ${str(raw.score)}.`);
+    }
+  }
+
+  for (const [k] of entries(src)) {
+    if (!['version', 'summary', 'detail'].includes(k)) b.note(`The top-level key "${k}" of the Threat Dragon file was left out.`);
+  }
+  return { yaml: b.toYaml(), stats: b.stats(), notes: b.notes };
+}
