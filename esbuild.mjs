@@ -21,13 +21,13 @@ const problemMatcher = {
   },
 };
 
-const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
+const common = { loader: { '.yaml': 'text' }, bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
 const targets = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (fs.existsSync('src/webview/main.ts')) {
-  targets.push({ ...common, entryPoints: ['src/webview/main.ts'], outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' } });
+  targets.push({ ...common, entryPoints: ['src/webview/main.ts'], outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' } });
 }
 if (fs.existsSync('test/integration/suite.ts')) {
   targets.push({ ...common, entryPoints: ['test/integration/suite.ts'], outfile: 'dist/test/suite.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] });

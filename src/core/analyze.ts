@@ -38,7 +38,7 @@ export function analyze(text: string, settings: AnalysisSettings = {}): Analysis
   const now = settings.now ?? new Date();
   const tolerance = toleranceOf(parsed.model, settings.tolerance);
   const assessments = assessAll(parsed.model, { tolerance, now });
-  const ctx: RuleContext = { model: parsed.model, source: parsed.source, index, graph, assessments, tolerance, now, settings };
+  const ctx: RuleContext = { model: parsed.model, source: parsed.source, index, graph, assessments, tolerance, now, settings, rejected: parsed.rejected };
 
   const findings: Finding[] = [];
   for (const f of parsed.findings) {

@@ -129,6 +129,9 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: So
     case 'invalid_value': {
       const value = valueAt(root, path);
       const allowed = issue.values.map(v => String(v));
+      if (value === undefined) {
+        return base('schema/missing-field', `Missing required field ${fieldName(path)}: add it (one of ${allowed.join(', ')}).`, source.rangeFor(path.slice(0, -1), 'key'));
+      }
       const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
       const f = base('schema/invalid-value', `${fieldName(path)} must be one of ${allowed.join(', ')}; ${value === undefined ? 'it is missing' : `got ${JSON.stringify(value)}`}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`);
       if (suggestion) f.fixes = [{ kind: 'replace', title: `Change to \`${suggestion}\``, range: f.range, text: suggestion, preferred: true }];

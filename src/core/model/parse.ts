@@ -35,6 +35,8 @@ export interface ParsedModel {
   source: SourceMap;
   /** Findings of parsing and schema validation. */
   findings: Finding[];
+  /** Ids present in the file whose entries failed validation (they exist, so references to them are not dangling). */
+  rejected: Set<string>;
 }
 
 export function emptyModel(): Model {
@@ -156,7 +158,30 @@ const YAML_MESSAGES: Record<string, string> = {
   MULTIPLE_DOCS: 'Only one YAML document per file.',
 };
 
-function yamlErrorFinding(e: { code: string; message: string; pos: [number, number] }, textLength: number, severity: Finding['severity']): Finding {
+/** The offset of the last bracket of `open` kind left unclosed before `end`, if any. */
+function unclosedBracket(text: string, end: number): number | undefined {
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    if (quote) { if (c === quote) quote = undefined; else if (c === '\n') quote = undefined; continue; }
+    if (c === '"' || c === "'") { if (i === 0 || ' [{,:'.includes(text[i - 1])) quote = c; }
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { const nl = text.indexOf('\n', i); i = nl < 0 ? end : nl; }
+    else if (c === '{' || c === '[') stack.push(i);
+    else if ((c === '}' || c === ']') && stack.length) stack.pop();
+  }
+  return stack.length ? stack[stack.length - 1] : undefined;
+}
+
+function yamlErrorFinding(e: { code: string; message: string; pos: [number, number] }, text: string, severity: Finding['severity']): Finding {
+  const textLength = text.length;
+  if (/end with a [}\]]|must be sufficiently indented and end/.test(e.message)) {
+    const open = unclosedBracket(text, Math.min(e.pos[0], textLength));
+    if (open !== undefined) {
+      const close = text[open] === '{' ? '}' : ']';
+      return finding('schema/yaml-syntax', `YAML syntax error: this \`${text[open]}\` is never closed; add the matching \`${close}\`.`, { start: open, end: open + 1 }, severity);
+    }
+  }
   const start = Math.min(e.pos[0], textLength);
   const end = Math.max(start + 1, Math.min(e.pos[1], textLength));
   const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -167,7 +192,7 @@ function yamlErrorFinding(e: { code: string; message: string; pos: [number, numb
 
 export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFileSize'> = {}): ParsedModel {
   const maxSize = settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const failed = (f: Finding[]): ParsedModel => ({ text, doc: undefined, data: undefined, model: emptyModel(), valid: false, source: new SourceMap(undefined, text.length), findings: f });
+  const failed = (f: Finding[]): ParsedModel => ({ text, doc: undefined, data: undefined, model: emptyModel(), valid: false, source: new SourceMap(undefined, text.length), findings: f, rejected: new Set() });
 
   // 1. Checks before the parser sees the text.
   const bytes = text.length > maxSize / 4 ? new TextEncoder().encode(text).length : text.length;
@@ -198,8 +223,8 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
     findings.push(finding('schema/multiple-documents', 'Only one YAML document per file: move this document into its own *.threatmodel.yaml file, or remove the `---` separator.', { start: r[0], end: Math.max(r[0] + 1, Math.min(r[1], r[0] + 3)) }));
   }
   const source = new SourceMap(doc, text.length);
-  for (const e of doc.errors) findings.push(yamlErrorFinding(e, text.length, 'error'));
-  for (const w of doc.warnings) findings.push(yamlErrorFinding(w, text.length, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'));
+  for (const e of doc.errors) findings.push(yamlErrorFinding(e, text, 'error'));
+  for (const w of doc.warnings) findings.push(yamlErrorFinding(w, text, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'));
   const directive = /^%YAML[ \t]+(\S+)/m.exec(text);
   if (directive && directive[1] !== '1.2') {
     findings.push(finding('schema/yaml-version', `This file declares YAML ${directive[1]}; Rampart reads threat models as YAML 1.2 (where yes/no/on/off are strings). Remove the %YAML directive or make it %YAML 1.2.`, { start: directive.index, end: directive.index + directive[0].length }));
@@ -215,7 +240,7 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
     data = undefined;
   }
 
-  const base = { text, doc, data, source };
+  const base = { text, doc, data, source, rejected: new Set<string>() };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const what = data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     if (!findings.some(f => f.severity === 'error')) {
@@ -238,12 +263,15 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   const result = modelSchema.safeParse(obj);
   const badEntries = new Set<string>();
   const badTop = new Set<string>();
+  const damaged = damagedRegions(text, doc.errors.map(e => e.pos[0]));
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.path.length === 1 && issue.path[0] === 'rampart' && 'rampart' in obj) continue; // reported above
       if (issue.path.length === 0 && issue.code === 'invalid_type') continue;
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) continue;
-      findings.push(describeIssue(issue as z.core.$ZodIssue, obj, source));
+      const described = describeIssue(issue as z.core.$ZodIssue, obj, source);
+      // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
+      if (!damaged.some(([s, e]) => described.range.start >= s && described.range.start < e)) findings.push(described);
       const [top, entry] = issue.path as (string | number)[];
       if (typeof top === 'string' && (SECTION_NAMES as string[]).includes(top) && entry !== undefined) badEntries.add(`${top}\u0000${String(entry)}`);
       else if (typeof top === 'string') badTop.add(top);
@@ -251,7 +279,20 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
     }
   }
   const model = buildPartialModel(obj, badEntries, badTop);
+  for (const key of badEntries) base.rejected.add(key.split('\u0000')[1]);
   return { ...base, model, valid: result.success && findings.every(f => f.severity !== 'error'), findings };
+}
+
+/** From the line before each syntax error to the next top-level key: the text a syntax error damages. */
+function damagedRegions(text: string, errorOffsets: number[]): [number, number][] {
+  return errorOffsets.map(off => {
+    const lineStart = text.lastIndexOf('\n', Math.max(0, off - 1)) + 1;
+    const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+    const next = /\n[^\s#]/g;
+    next.lastIndex = off;
+    const m = next.exec(text);
+    return [prevStart, m ? m.index + 1 : text.length + 1] as [number, number];
+  });
 }
 
 function buildPartialModel(obj: Record<string, unknown>, badEntries: Set<string>, badTop: Set<string>): Model {

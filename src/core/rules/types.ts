@@ -38,6 +38,8 @@ export interface RuleContext {
   tolerance: Level;
   now: Date;
   settings: AnalysisSettings;
+  /** Ids defined in the file whose entries failed validation (not dangling, only invalid). */
+  rejected: ReadonlySet<string>;
 }
 
 /** A finding as a rule returns it: rule id and severity are filled in from the metadata and settings. */

@@ -17,7 +17,7 @@ export const danglingReference: Rule = {
   check(ctx) {
     const out = [];
     for (const ref of ctx.index.references) {
-      if (ctx.index.lookup(ref.id, ref.kinds)) continue;
+      if (ctx.index.lookup(ref.id, ref.kinds) || ctx.rejected.has(ref.id)) continue;
       const kinds = ref.kinds.map(k => WORD[k]).join(' or ');
       const candidates = ref.kinds.flatMap(k => [...(ctx.index.byKind.get(k)?.keys() ?? [])]);
       const suggestion = didYouMean(ref.id, candidates);

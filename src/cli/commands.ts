@@ -1,0 +1,263 @@
+/**
+ * The CLI's commands. Each reads files, calls the pure core and prints; nothing here decides what a finding is.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { analyze, type Analysis } from '../core/analyze';
+import { ALL_RULE_META } from '../core/rules/index';
+import { LEVELS, type Level } from '../core/model/schema';
+import { severityRank, type AnalysisSettings, type Finding, type Severity } from '../core/types';
+import { lineCol } from './lines';
+import starter from '../../examples/starter.threatmodel.yaml';
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  color: boolean;
+  cwd: string;
+}
+
+export class UsageError extends Error {}
+
+export interface Command {
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number> | number;
+}
+
+const MODEL_FILE = /\.threatmodel\.ya?ml$/;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.run', '.tools']);
+
+/** Files named on the command line, and *.threatmodel.y(a)ml files found under directories. */
+export function findModels(paths: string[], cwd: string): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { missing.push(dir); return; }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p); }
+      else if (e.isFile() && MODEL_FILE.test(e.name)) files.push(p);
+    }
+  };
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let st: fs.Stats;
+    try { st = fs.statSync(abs); } catch { missing.push(p); continue; }
+    if (st.isDirectory()) walk(abs);
+    else files.push(abs);
+  }
+  return { files: [...new Set(files)], missing };
+}
+
+const display = (file: string, cwd: string) => {
+  const rel = path.relative(cwd, file);
+  return (rel && !rel.startsWith('..') ? rel : file).split(path.sep).join('/');
+};
+
+function level(v: unknown, flag: string): Level | undefined {
+  if (v === undefined) return undefined;
+  if (!(LEVELS as readonly string[]).includes(String(v))) throw new UsageError(`${flag} must be one of ${LEVELS.join(', ')} (got '${String(v)}')`);
+  return v as Level;
+}
+
+function readText(file: string): string {
+  const buf = fs.readFileSync(file);
+  return buf.toString('utf8');
+}
+
+const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const paint = (io: Io, s: string, code: string) => (io.color ? `${code}${s}\x1b[0m` : s);
+
+interface FileResult {
+  file: string;
+  display: string;
+  text: string;
+  analysis: Analysis;
+}
+
+export function analyzeFile(file: string, settings: AnalysisSettings): FileResult | { file: string; error: string } {
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { file, error: 'not a regular file' };
+    text = readText(file);
+  } catch (e) {
+    return { file, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
+  }
+  const dir = path.dirname(file);
+  const fileExists = (rel: string) => {
+    const abs = path.resolve(dir, rel);
+    try { return fs.existsSync(abs); } catch { return undefined; }
+  };
+  return { file, display: file, text, analysis: analyze(text, { ...settings, fileExists }) };
+}
+
+function findingJson(f: Finding, text: string) {
+  const s = lineCol(text, f.range.start);
+  const e = lineCol(text, f.range.end);
+  return {
+    ruleId: f.ruleId, severity: f.severity, message: f.message,
+    line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
+    ...(f.stableId ? { stableId: f.stableId } : {}),
+    ...(f.path ? { path: f.path.join('.') } : {}),
+    ...(f.why ? { why: f.why } : {}),
+    ...(f.fixes?.length ? { fixes: f.fixes.map(x => x.title) } : {}),
+  };
+}
+
+const check: Command = {
+  help: `Usage: rampart check [paths...] [options]
+
+Checks threat models and prints findings as 'path:line:col severity rule-id message'.
+Paths are files or directories (searched for *.threatmodel.yaml / *.threatmodel.yml); default: '.'.
+
+Options:
+  --format text|json|sarif   Output format (default: text)
+  --fail-on error|warning|info
+                             Lowest severity that makes the exit code 1 (default: error)
+  --tolerance LEVEL          Override the models' policy.tolerance (low|medium|high|critical)
+  --disable RULE             Switch a rule off (repeatable; 'stride/' switches a family off)
+  -o, --output FILE          Write the output to FILE instead of standard output
+  --quiet                    Text format: print errors only
+
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
+NO_COLOR turns colours off.
+`,
+  options: {
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'error' },
+    tolerance: { type: 'string' },
+    disable: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o' },
+    quiet: { type: 'boolean', default: false },
+  },
+  run(values, positionals, io) {
+    const format = String(values.format);
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+    const failOn = String(values['fail-on']) as Severity;
+    if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
+    const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance'), disabledRules: (values.disable as string[] | undefined) ?? [] };
+    const { files, missing } = findModels(positionals.length ? positionals : ['.'], io.cwd);
+    for (const m of missing) io.err(`rampart check: cannot read '${m}': no such file or directory\n`);
+    if (!files.length && !missing.length) {
+      io.err(`rampart check: no *.threatmodel.yaml files found under ${positionals.length ? positionals.join(', ') : 'the current directory'}. Run 'rampart init' to create one.\n`);
+      return 2;
+    }
+    const results: FileResult[] = [];
+    let unreadable = missing.length > 0;
+    for (const f of files) {
+      const r = analyzeFile(f, settings);
+      if ('error' in r) { io.err(`rampart check: cannot read '${display(f, io.cwd)}': ${r.error}\n`); unreadable = true; continue; }
+      r.display = display(f, io.cwd);
+      results.push(r);
+    }
+    const all = results.flatMap(r => r.analysis.findings);
+    const failing = all.some(f => severityRank(f.severity) >= severityRank(failOn));
+
+    let output = '';
+    if (format === 'text') {
+      const lines: string[] = [];
+      for (const r of results) {
+        for (const f of r.analysis.findings) {
+          if (values.quiet && f.severity !== 'error') continue;
+          const { line, column } = lineCol(r.text, f.range.start);
+          lines.push(`${r.display}:${line}:${column} ${paint(io, f.severity, COLORS[f.severity])} ${f.ruleId} ${f.message}`);
+          if (f.why) lines.push(`    why: ${f.why}`);
+        }
+      }
+      const count = (s: Severity) => all.filter(f => f.severity === s).length;
+      const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+      lines.push(`${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info in ${plural(results.length, 'file')}`);
+      output = lines.join('\n') + '\n';
+    } else if (format === 'json') {
+      output = JSON.stringify({
+        version: 1,
+        files: results.map(r => checkJson(r)),
+        summary: { files: results.length, error: all.filter(f => f.severity === 'error').length, warning: all.filter(f => f.severity === 'warning').length, info: all.filter(f => f.severity === 'info').length },
+      }, null, 2) + '\n';
+    } else {
+      output = JSON.stringify(sarifFor(results, io.cwd), null, 2) + '\n';
+    }
+    if (values.output) fs.writeFileSync(path.resolve(io.cwd, String(values.output)), output);
+    else io.out(output);
+    if (unreadable) return 2;
+    return failing ? 1 : 0;
+  },
+};
+
+/** Per-file JSON: findings with positions, and the ranked threats. */
+function checkJson(r: FileResult) {
+  const threats = [...r.analysis.assessments.values()].map(a => ({
+    id: a.id, title: r.analysis.parsed.model.threats?.[a.id]?.title, level: a.level ?? null, residual: a.residual,
+    open: a.open, aboveTolerance: a.aboveTolerance, cvss: a.cvss ? { version: a.cvss.version, baseScore: a.cvss.baseScore, severity: a.cvss.severity } : null,
+    mitigations: { implemented: a.mitigationsDone, total: a.mitigationsTotal },
+  }));
+  return {
+    path: r.display,
+    tolerance: r.analysis.tolerance,
+    findings: r.analysis.findings.map(f => findingJson(f, r.text)),
+    threats: rankExtra(r, threats),
+  };
+}
+
+// Ranking and SARIF are provided by the risk and render modules; see extensions below.
+let rankExtra = (_r: FileResult, threats: unknown[]) => threats;
+let sarifFor = (_results: FileResult[], _cwd: string): unknown => { throw new UsageError('SARIF output is not available in this build'); };
+export function setRanking(fn: typeof rankExtra) { rankExtra = fn; }
+export function setSarif(fn: typeof sarifFor) { sarifFor = fn; }
+
+const init: Command = {
+  help: `Usage: rampart init [FILE] [--force]
+
+Writes a commented starter model (default: system.threatmodel.yaml) to edit.
+Options:
+  --force   Overwrite FILE if it exists
+`,
+  options: { force: { type: 'boolean', default: false } },
+  run(values, positionals, io) {
+    const name = positionals[0] ?? 'system.threatmodel.yaml';
+    if (positionals.length > 1) throw new UsageError('init takes at most one FILE');
+    if (!MODEL_FILE.test(name)) throw new UsageError(`the file name must end in .threatmodel.yaml or .threatmodel.yml (got '${name}')`);
+    const file = path.resolve(io.cwd, name);
+    if (fs.existsSync(file) && !values.force) {
+      io.err(`rampart init: ${name} already exists; use --force to overwrite it.\n`);
+      return 2;
+    }
+    fs.writeFileSync(file, starter);
+    io.out(`Wrote ${name}. Edit it, then run 'rampart check ${name}'.\n`);
+    return 0;
+  },
+};
+
+const rules: Command = {
+  help: `Usage: rampart rules [--format text|json]
+
+Lists every rule with its id, default severity and title.
+`,
+  options: { format: { type: 'string', default: 'text' } },
+  run(values, _p, io) {
+    if (values.format === 'json') {
+      io.out(JSON.stringify(ALL_RULE_META, null, 2) + '\n');
+      return 0;
+    }
+    const w = Math.max(...ALL_RULE_META.map(m => m.id.length));
+    for (const m of ALL_RULE_META) io.out(`${m.id.padEnd(w)}  ${m.severity.padEnd(7)}  ${m.title}\n`);
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { check, init, rules };
+
+/** Reads a model file for the commands that take exactly one; unreadable -> usage-level error (exit 2). */
+export function readModelFile(file: string | undefined, io: Io, cmd: string): { file: string; text: string } {
+  if (!file) throw new UsageError(`${cmd} needs a model FILE`);
+  const abs = path.resolve(io.cwd, file);
+  try {
+    return { file: abs, text: readText(abs) };
+  } catch (e) {
+    throw new UsageError(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}

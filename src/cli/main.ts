@@ -1,0 +1,65 @@
+/**
+ * `rampart`: the command-line front end over the same core as the extension.
+ * Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage errors and unreadable files.
+ */
+import { parseArgs } from 'node:util';
+import { COMMANDS, UsageError, type Io } from './commands';
+
+const VERSION = process.env.RAMPART_VERSION ?? '0.1.0';
+
+export const HELP = `rampart ${VERSION} — threat modeling as code
+
+Usage: rampart <command> [options]
+
+Commands:
+  check [paths...]     Check threat models (files, or directories searched for *.threatmodel.yaml)
+  report FILE          Write a Markdown report of a model
+  diagram FILE         Print the model's data-flow diagram as Mermaid text
+  diff BASE HEAD       Markdown risk delta between two versions of a model (or --git REV FILE)
+  import --from TOOL   Convert a Threagile, Threat Dragon or OTM model into a Rampart model
+  export --to TOOL     Convert a Rampart model into Threat Dragon or OTM JSON
+  init [FILE]          Write a commented starter model
+  rules                List every rule with its id, severity and title
+
+Run 'rampart <command> --help' for the options of a command.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error or unreadable file.
+`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    const topic = cmd === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) { io.out(COMMANDS[topic].help); return 0; }
+    io.out(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') { io.out(VERSION + '\n'); return 0; }
+  const command = COMMANDS[cmd];
+  if (!command) {
+    io.err(`rampart: unknown command '${cmd}'. Run 'rampart --help' for the list of commands.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) { io.out(command.help); return 0; }
+  try {
+    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`rampart ${cmd}: ${err.message.replace(/\. To specify a positional argument.*$/, '')}\nRun 'rampart ${cmd} --help' for usage.\n`);
+      return 2;
+    }
+    io.err(`rampart ${cmd}: internal error: ${err.message}\nPlease report this with the model that caused it.\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  const io: Io = {
+    out: s => { process.stdout.write(s); },
+    err: s => { process.stderr.write(s); },
+    color: !process.env.NO_COLOR && !!process.stdout.isTTY && process.env.TERM !== 'dumb',
+    cwd: process.cwd(),
+  };
+  main(process.argv.slice(2), io).then(code => { process.exitCode = code; });
+}
