@@ -33,7 +33,7 @@ export type FixSpec =
   | { kind: 'set-threat-status'; title: string; threat: string; status: ThreatStatus; preferred?: boolean }
   | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
   | { kind: 'add-suggested-threat'; title: string; id: string; threat: SuggestedThreat; preferred?: boolean }
-  | { kind: 'replace'; title: string; range: Range; text: string; preferred?: boolean };
+  | { kind: 'replace'; title: string; range: Range; text: string; /** The text the range held when the fix was made. */ expect: string; preferred?: boolean };
 
 /** The pre-filled threat a design rule suggests; the fix writes it under `threats:` with its stable id. */
 export interface SuggestedThreat {

@@ -29,7 +29,7 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
   const now = opts.now ?? new Date();
   switch (fix.kind) {
     case 'replace':
-      return text.slice(fix.range.start, fix.range.end) === fix.text ? [] : [{ offset: fix.range.start, length: fix.range.end - fix.range.start, text: fix.text }];
+      return text.slice(fix.range.start, fix.range.end) !== fix.expect ? [] : [{ offset: fix.range.start, length: fix.range.end - fix.range.start, text: fix.text }];
     case 'add-mitigation': {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);

@@ -180,11 +180,15 @@ export class YamlEditor {
       return;
     }
     if (map.flow) {
-      const end = map.range![1];
-      const close = this.current.lastIndexOf('}', end);
-      const inner = this.current.slice(map.range![0] + 1, close).trim();
       const entry = `${flowText(key)}: ${flowText(value)}`;
-      this.commit({ offset: close, length: 0, text: inner ? `, ${entry} ` : ` ${entry} ` });
+      const lastPair = map.items[map.items.length - 1];
+      if (lastPair) {
+        const end = (lastPair.value as Node | null)?.range?.[1] ?? (lastPair.key as Node).range![1];
+        this.commit({ offset: end, length: 0, text: `, ${entry}` });
+      } else {
+        const close = this.current.lastIndexOf('}', map.range![1]);
+        this.commit({ offset: close, length: 0, text: ` ${entry} ` });
+      }
       return;
     }
     if (map.items.length === 0) return;

@@ -111,7 +111,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: So
       f.path = [...path, key];
       if (suggestion) {
         const r = source.keyRange([...path, key]);
-        if (r) f.fixes = [{ kind: 'replace', title: `Rename to \`${suggestion}\``, range: r, text: suggestion, preferred: true }];
+        if (r) f.fixes = [{ kind: 'replace', title: `Rename to \`${suggestion}\``, range: r, text: suggestion, expect: key, preferred: true }];
       }
       if (keys.length > 1) f.message += ` (also unknown here: ${keys.slice(1).map(k => `\`${k}\``).join(', ')})`;
       return f;
@@ -134,7 +134,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: So
       }
       const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
       const f = base('schema/invalid-value', `${fieldName(path)} must be one of ${allowed.join(', ')}; ${value === undefined ? 'it is missing' : `got ${JSON.stringify(value)}`}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`);
-      if (suggestion) f.fixes = [{ kind: 'replace', title: `Change to \`${suggestion}\``, range: f.range, text: suggestion, preferred: true }];
+      if (suggestion) f.fixes = [{ kind: 'replace', title: `Change to \`${suggestion}\``, range: f.range, text: suggestion, expect: '', preferred: true }];
       return f;
     }
     case 'invalid_key': {

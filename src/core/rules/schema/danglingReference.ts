@@ -22,7 +22,7 @@ export const danglingReference: Rule = {
       const candidates = ref.kinds.flatMap(k => [...(ctx.index.byKind.get(k)?.keys() ?? [])]);
       const suggestion = didYouMean(ref.id, candidates);
       const fixes: FixSpec[] = [];
-      if (suggestion) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, preferred: true });
+      if (suggestion) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, expect: ref.id, preferred: true });
       const section = SECTION_OF[ref.kinds[0]];
       if (section === 'elements' || section === 'boundaries' || section === 'assets' || section === 'mitigations' || section === 'threats') {
         fixes.push({ kind: 'create-element', title: `Create ${WORD[ref.kinds[0]]} \`${ref.id}\``, section, id: ref.id, preferred: !suggestion });

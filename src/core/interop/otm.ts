@@ -1,0 +1,304 @@
+/**
+ * Open Threat Model (OTM, JSON or YAML) -> Rampart model.
+ *
+ * | OTM | Rampart |
+ * |---|---|
+ * | `project.name`, `project.description`, `project.owner`/`ownerContact` | `title`, `description`, `team` (role owner, email) |
+ * | `trustZones` | `boundaries`; `risk.trustRating` (0-100) -> trust per {@link OTM_TRUST_BUCKETS}; `parent.trustZone` -> `parent` |
+ * | `components` | `elements`; type from the OTM `type` and tags (see {@link otmElementType}); `parent.trustZone` -> `boundary` (a component inside a component gets its ancestor's zone, with a comment); `assets.processed`/`stored` -> `processes`/`stores`; `tags` -> `tags`; a code representation's `file` -> `code` |
+ * | `dataflows` | `flows`: `source`/`destination` -> `from`/`to`; `bidirectional`; `assets` -> `data`; `tags` -> `tags` |
+ * | `assets` | `assets`; `risk.confidentiality` -> classification per {@link OTM_CONFIDENTIALITY_BUCKETS}; the higher of `integrity`/`availability` -> `criticality` (0-24 low, 25-49 medium, 50-74 high, 75-100 critical) |
+ * | `threats` | `threats`: `name` -> `title`; `categories` -> `stride` where they are STRIDE words; `cwes` -> `cwe`; `risk.likelihood`/`impact` (0-100) -> likelihood/impact per {@link OTM_LIKELIHOOD_BUCKETS} and {@link OTM_IMPACT_BUCKETS}; targets = the components and dataflows whose `threats` name it |
+ * | `mitigations` | `mitigations`: `name` -> `title`; linked to the threats whose instances name them; `riskReduction` is kept as a comment (Rampart has no field for it) |
+ *
+ * Status: an OTM threat has no status of its own, so it is open, unless every instance of it (on components
+ * and dataflows) has a `state` that maps per {@link OTM_THREAT_STATE_MAP} to the same status. A mitigation's
+ * status comes from its instances' `state` per {@link OTM_MITIGATION_STATE_MAP} (the least advanced one
+ * when they differ), else proposed.
+ *
+ * Not mapped (comments): representations (diagram positions and sizes), attributes, trust zone types,
+ * threat tags and likelihood/impact comments' wording beyond the description.
+ */
+import {
+  ModelBuilder, arr, entries, isObject, longText, num, oneLine, readInput, slugify, str, strideFrom, tagsFrom, uniq,
+  type ImportResult,
+} from './common';
+import {
+  IMPACTS, LIKELIHOODS, MITIGATION_STATUSES, type Classification, type ElementType, type Impact, type Likelihood, type MitigationStatus, type ThreatStatus, type Trust,
+} from '../model/schema';
+
+/** trustRating 0-33 untrusted, 34-66 partial, 67-100 trusted. */
+export const OTM_TRUST_BUCKETS: readonly { upTo: number; trust: Trust }[] = [
+  { upTo: 33, trust: 'untrusted' },
+  { upTo: 66, trust: 'partial' },
+  { upTo: 100, trust: 'trusted' },
+];
+/** Likelihood percentage: 0-19 rare, 20-39 unlikely, 40-59 possible, 60-79 likely, 80-100 almost-certain. */
+export const OTM_LIKELIHOOD_BUCKETS: readonly { upTo: number; likelihood: Likelihood }[] = LIKELIHOODS.map((l, i) => ({ upTo: i === 4 ? 100 : 19 + 20 * i, likelihood: l }));
+/** Impact percentage: 0-19 negligible, 20-39 minor, 40-59 moderate, 60-79 major, 80-100 severe. */
+export const OTM_IMPACT_BUCKETS: readonly { upTo: number; impact: Impact }[] = IMPACTS.map((l, i) => ({ upTo: i === 4 ? 100 : 19 + 20 * i, impact: l }));
+/** Confidentiality percentage: 0-24 public, 25-49 internal, 50-74 confidential, 75-100 restricted. */
+export const OTM_CONFIDENTIALITY_BUCKETS: readonly { upTo: number; classification: Classification }[] = [
+  { upTo: 24, classification: 'public' },
+  { upTo: 49, classification: 'internal' },
+  { upTo: 74, classification: 'confidential' },
+  { upTo: 100, classification: 'restricted' },
+];
+/** Threat instance `state` -> threat status (any other state, e.g. `exposed`, is open). */
+export const OTM_THREAT_STATE_MAP: Readonly<Record<string, ThreatStatus>> = {
+  exposed: 'open',
+  open: 'open',
+  mitigated: 'mitigated',
+  accepted: 'accepted',
+  transferred: 'transferred',
+  'not-applicable': 'not-applicable',
+  'not applicable': 'not-applicable',
+  na: 'not-applicable',
+};
+/** Mitigation instance `state` -> mitigation status. */
+export const OTM_MITIGATION_STATE_MAP: Readonly<Record<string, MitigationStatus>> = {
+  recommended: 'proposed',
+  required: 'proposed',
+  proposed: 'proposed',
+  planned: 'planned',
+  'in-progress': 'in-progress',
+  implemented: 'implemented',
+  verified: 'verified',
+};
+
+const bucket = <T>(value: number | undefined, buckets: readonly ({ upTo: number } & T)[]): T | undefined =>
+  value === undefined ? undefined : buckets.find(b => Math.max(0, Math.min(100, value)) <= b.upTo);
+
+/** OTM component type (free text, often an IriusRisk library id) and tags -> Rampart element type. */
+export function otmElementType(type: string | undefined, tags: string[]): ElementType {
+  const words = [type ?? '', ...tags].join(' ').toLowerCase();
+  if (/external-entity|\bexternal\b|actor|\buser\b|client|browser|mobile|third.?party|saas/.test(words)) return 'external';
+  if (/datastore|data-store|\bstore\b|database|\bdb\b|storage|bucket|\bs3\b|queue|cache|file.?system|vault|repository|\blog/.test(words)) return 'store';
+  return 'process';
+}
+
+export function importOtm(text: string): ImportResult {
+  const src = readInput(text, 'otm');
+  const project = isObject(src.project) ? src.project : {};
+  const b = new ModelBuilder([
+    `Imported from an Open Threat Model (OTM${str(src.otmVersion) ? ` ${str(src.otmVersion)}` : ''}) file by \`rampart import --from otm\`.`,
+    'Every entry keeps its OTM id in `source_id`. OTM threats carry no status: they are open unless every',
+    'instance on a component or dataflow has the same mapped state.',
+  ]);
+  b.top.title = oneLine(project.name) ?? 'Imported OTM model';
+  const description = longText(project.description);
+  if (description) b.top.description = description;
+  if (oneLine(project.owner)) {
+    b.top.team = [{ name: oneLine(project.owner), role: 'owner', email: oneLine(project.ownerContact) }].map(m => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)));
+  }
+  if (arr(src.representations).length) {
+    b.note(`${arr(src.representations).length} OTM representations (diagram and code views: positions, sizes, repositories) were left out; code file paths of components are kept in \`code\`.`);
+  }
+  if (isObject(project.attributes) && Object.keys(project.attributes).length) b.note('OTM project attributes were left out.');
+
+  // Assets.
+  const assetIds = new Map<string, string>();
+  for (const raw of arr(src.assets)) {
+    if (!isObject(raw)) continue;
+    const sid = str(raw.id) ?? str(raw.name) ?? 'asset';
+    const id = b.ids.assets.take(slugify(sid), str(raw.name) ?? 'asset');
+    assetIds.set(sid, id);
+    const risk = isObject(raw.risk) ? raw.risk : {};
+    const cls = bucket(num(risk.confidentiality), OTM_CONFIDENTIALITY_BUCKETS);
+    const ia = Math.max(num(risk.integrity) ?? -1, num(risk.availability) ?? -1);
+    b.add('assets', id, {
+      name: oneLine(raw.name) ?? sid,
+      description: longText(raw.description),
+      classification: cls?.classification ?? 'internal',
+      criticality: ia < 0 ? undefined : ia < 25 ? 'low' : ia < 50 ? 'medium' : ia < 75 ? 'high' : 'critical',
+      source_id: oneLine(sid),
+    });
+    b.commentEntry('assets', id, `OTM risk: confidentiality ${num(risk.confidentiality) ?? '?'}, integrity ${num(risk.integrity) ?? '?'}, availability ${num(risk.availability) ?? '?'}${str(risk.comment) ? ` (${str(risk.comment)})` : ''}.`);
+    if (!cls) b.commentEntry('assets', id, 'No OTM confidentiality: classification set to internal.');
+  }
+  const assetRef = (v: unknown) => (str(v) ? assetIds.get(str(v)!) : undefined);
+
+  // Trust zones.
+  const zoneIds = new Map<string, string>();
+  const zones = arr(src.trustZones).filter(isObject);
+  for (const raw of zones) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'zone';
+    zoneIds.set(sid, b.ids.boundaries.take(slugify(str(raw.name) ?? sid), sid));
+  }
+  for (const raw of zones) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'zone';
+    const id = zoneIds.get(sid)!;
+    const rating = num(isObject(raw.risk) ? raw.risk.trustRating : undefined);
+    const trust = bucket(rating, OTM_TRUST_BUCKETS)?.trust;
+    const parent = isObject(raw.parent) ? raw.parent : {};
+    const parentZone = zoneIds.get(str(parent.trustZone) ?? (str(parent.type) === 'trustZone' ? str(parent.id) ?? '' : ''));
+    b.add('boundaries', id, {
+      name: oneLine(raw.name) ?? sid,
+      description: longText(raw.description),
+      trust: trust ?? 'partial',
+      parent: parentZone !== id ? parentZone : undefined,
+      source_id: oneLine(sid),
+    });
+    b.commentEntry('boundaries', id, `OTM trust rating ${rating ?? 'missing'}${str(raw.type) ? `, type ${str(raw.type)}` : ''}.`);
+    if (str(parent.component)) b.commentEntry('boundaries', id, `Inside the OTM component "${str(parent.component)}": Rampart boundaries cannot sit inside elements.`);
+  }
+
+  // Components.
+  const components = arr(src.components).filter(isObject);
+  const componentIds = new Map<string, string>();
+  const componentRaw = new Map<string, Record<string, unknown>>();
+  for (const raw of components) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'component';
+    componentIds.set(sid, b.ids.elements.take(slugify(sid), str(raw.name) ?? 'component'));
+    componentRaw.set(sid, raw);
+  }
+  const zoneOfComponent = (sid: string): { zone?: string; via?: string } => {
+    let cur = componentRaw.get(sid);
+    let via: string | undefined;
+    for (let i = 0; cur && i < 100; i++) {
+      const p = isObject(cur.parent) ? cur.parent : {};
+      const zone = str(p.trustZone) ?? (str(p.type) === 'trustZone' ? str(p.id) : undefined);
+      if (zone) return { zone: zoneIds.get(zone), via };
+      const comp = str(p.component) ?? (str(p.type) === 'component' ? str(p.id) : undefined);
+      if (!comp) return { via };
+      via ??= comp;
+      cur = componentRaw.get(comp);
+    }
+    return { via };
+  };
+  for (const raw of components) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'component';
+    const id = componentIds.get(sid)!;
+    const tags = tagsFrom(raw.tags);
+    const { zone, via } = zoneOfComponent(sid);
+    const assets = isObject(raw.assets) ? raw.assets : {};
+    const code = uniq(arr(raw.representations).filter(isObject).map(r => oneLine(r.file)));
+    b.add('elements', id, {
+      type: otmElementType(str(raw.type), tags),
+      name: oneLine(raw.name) ?? sid,
+      description: longText(raw.description),
+      boundary: zone,
+      stores: uniq(arr(assets.stored).map(assetRef)),
+      processes: uniq(arr(assets.processed).map(assetRef)),
+      code,
+      tags,
+      source_id: oneLine(sid),
+    });
+    b.commentEntry('elements', id, `OTM type ${str(raw.type) ?? 'missing'}: imported as ${otmElementType(str(raw.type), tags)} (review).`);
+    if (via) b.commentEntry('elements', id, `Nested inside the OTM component "${via}"; Rampart elements do not nest.`);
+  }
+
+  // Dataflows.
+  const flowIds = new Map<string, string>();
+  for (const raw of arr(src.dataflows).filter(isObject)) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'dataflow';
+    const from = componentIds.get(str(raw.source) ?? '');
+    const to = componentIds.get(str(raw.destination) ?? str(raw.target) ?? '');
+    if (!from || !to) {
+      b.note(`The OTM dataflow "${sid}" connects "${str(raw.source) ?? ''}" and "${str(raw.destination) ?? ''}", which are not both components; it was left out.`);
+      continue;
+    }
+    const id = b.ids.flows.take(slugify(sid), str(raw.name) ?? 'flow');
+    flowIds.set(sid, id);
+    b.add('flows', id, {
+      from,
+      to,
+      name: oneLine(raw.name),
+      description: longText(raw.description),
+      data: uniq(arr(raw.assets).map(assetRef)),
+      bidirectional: raw.bidirectional === true ? true : undefined,
+      tags: tagsFrom(raw.tags),
+      source_id: oneLine(sid),
+    });
+  }
+
+  // Threat and mitigation instances on components and dataflows.
+  interface Instance { target: string; state?: string; mitigations: { id: string; state?: string }[] }
+  const instances = new Map<string, Instance[]>();
+  const collect = (holders: unknown, ids: Map<string, string>) => {
+    for (const h of arr(holders).filter(isObject)) {
+      const target = ids.get(str(h.id) ?? '');
+      if (!target) continue;
+      for (const t of arr(h.threats).filter(isObject)) {
+        const tid = str(t.threat);
+        if (!tid) continue;
+        const list = instances.get(tid) ?? [];
+        list.push({ target, state: str(t.state), mitigations: arr(t.mitigations).filter(isObject).map(m => ({ id: str(m.mitigation) ?? '', state: str(m.state) })) });
+        instances.set(tid, list);
+      }
+    }
+  };
+  collect(src.components, componentIds);
+  collect(src.dataflows, flowIds);
+
+  // Mitigations.
+  const mitigationIds = new Map<string, string>();
+  const mitigationStates = new Map<string, string[]>();
+  for (const list of instances.values()) {
+    for (const inst of list) for (const m of inst.mitigations) if (m.state) mitigationStates.set(m.id, [...(mitigationStates.get(m.id) ?? []), m.state]);
+  }
+  for (const raw of arr(src.mitigations).filter(isObject)) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'mitigation';
+    const id = b.ids.mitigations.take(slugify(str(raw.name) ?? sid), sid);
+    mitigationIds.set(sid, id);
+    const states = mitigationStates.get(sid) ?? [];
+    const mapped = states.map(s => OTM_MITIGATION_STATE_MAP[s.toLowerCase()]).filter((s): s is MitigationStatus => !!s);
+    const status = mapped.length ? mapped.sort((p, q) => MITIGATION_STATUSES.indexOf(p) - MITIGATION_STATUSES.indexOf(q))[0] : 'proposed';
+    b.add('mitigations', id, {
+      title: oneLine(raw.name) ?? sid,
+      description: longText(raw.description),
+      status,
+      source_id: oneLine(sid),
+    });
+    const rr = num(raw.riskReduction);
+    b.commentEntry('mitigations', id, `OTM risk reduction: ${rr ?? 'missing'}%${states.length ? `; instance states: ${uniq(states).join(', ')}` : '; not used by any threat instance'}.`);
+  }
+
+  // Threats.
+  for (const raw of arr(src.threats).filter(isObject)) {
+    const sid = str(raw.id) ?? str(raw.name) ?? 'threat';
+    const id = b.ids.threats.take(slugify(str(raw.name) ?? sid), sid);
+    const risk = isObject(raw.risk) ? raw.risk : {};
+    const categories = arr(raw.categories).map(c => str(c)).filter((c): c is string => !!c);
+    const stride = uniq(categories.map(strideFrom));
+    const cwe = uniq(arr(raw.cwes).map(c => {
+      const m = /^(?:cwe-?)?(\d{1,5})$/i.exec(str(c) ?? '');
+      return m ? `CWE-${Number(m[1])}` : undefined;
+    }));
+    const insts = instances.get(sid) ?? [];
+    const states = uniq(insts.map(i => i.state?.toLowerCase() ?? 'exposed'));
+    const mappedStates = uniq(states.map(s => OTM_THREAT_STATE_MAP[s] ?? 'open'));
+    const status: ThreatStatus = mappedStates.length === 1 ? mappedStates[0] : 'open';
+    const description = [longText(raw.description), str(risk.likelihoodComment) && `Likelihood: ${str(risk.likelihoodComment)}`, str(risk.impactComment) && `Impact: ${str(risk.impactComment)}`]
+      .filter(Boolean).join('\n\n');
+    b.add('threats', id, {
+      title: oneLine(raw.name) ?? sid,
+      description: longText(description),
+      stride,
+      targets: uniq(insts.map(i => i.target)),
+      likelihood: bucket(num(risk.likelihood), OTM_LIKELIHOOD_BUCKETS)?.likelihood,
+      impact: bucket(num(risk.impact), OTM_IMPACT_BUCKETS)?.impact,
+      cwe,
+      status,
+      mitigations: uniq(insts.flatMap(i => i.mitigations.map(m => mitigationIds.get(m.id)))),
+      source_id: oneLine(sid),
+    });
+    b.commentEntry('threats', id, `OTM risk: likelihood ${num(risk.likelihood) ?? 'missing'}%, impact ${num(risk.impact) ?? 'missing'}%.`);
+    const other = categories.filter(c => !strideFrom(c));
+    if (other.length) b.commentEntry('threats', id, `OTM categories without a STRIDE match: ${other.join(', ')}.`);
+    if (arr(raw.cwes).length > cwe.length) b.commentEntry('threats', id, `OTM cwes not written CWE-123 were left out: ${arr(raw.cwes).map(String).join(', ')}.`);
+    if (insts.length === 0) b.commentEntry('threats', id, 'No component or dataflow names this threat in OTM, so it has no target.');
+    else if (mappedStates.length > 1) b.commentEntry('threats', id, `Its OTM instances have different states (${states.join(', ')}): imported as open.`);
+    else if (states.some(s => !OTM_THREAT_STATE_MAP[s])) b.commentEntry('threats', id, `OTM state "${states.join(', ')}" is unknown; imported as open.`);
+    const tags = arr(raw.tags).map(t => str(t)).filter(Boolean);
+    if (tags.length) b.commentEntry('threats', id, `OTM tags: ${tags.join(', ')}.`);
+  }
+  const unknownThreats = [...instances.keys()].filter(k => !arr(src.threats).some(t => isObject(t) && str(t.id) === k));
+  if (unknownThreats.length) b.note(`Threat instances name threats that are not defined in \`threats\` (${unknownThreats.slice(0, 5).join(', ')}); they were left out.`);
+  for (const [k] of entries(src)) {
+    if (!['otmVersion', 'project', 'representations', 'assets', 'components', 'dataflows', 'trustZones', 'threats', 'mitigations'].includes(k)) {
+      b.note(`The top-level key "${k}" of the OTM file was left out.`);
+    }
+  }
+  return { yaml: b.toYaml(), stats: b.stats(), notes: b.notes };
+}
