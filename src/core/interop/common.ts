@@ -60,7 +60,7 @@ export function detectFormat(data: unknown): SourceTool | 'rampart' | undefined 
  * Reads JSON or YAML text (JSON is YAML, but JSON.parse is faster and stricter for .json files) and checks that
  * it is what `expected` reads. Throws ImportError with a sentence that says what to do.
  */
-export function readInput(text: string, expected: SourceTool): Record<string, unknown> {
+export function readInput(text: string, expected: SourceTool, notes: string[] = []): Record<string, unknown> {
   if (typeof text !== 'string' || text.trim() === '') throw new ImportError(`The input is empty: expected a ${TOOL_NAMES[expected]}.`);
   if (text.length > MAX_IMPORT_SIZE) {
     throw new ImportError(`The input is ${text.length} characters, over the ${MAX_IMPORT_SIZE}-character limit for imports.`);
@@ -71,10 +71,10 @@ export function readInput(text: string, expected: SourceTool): Record<string, un
     try {
       data = JSON.parse(text);
     } catch (e) {
-      data = parseYaml(text, expected, (e as Error).message);
+      data = parseYaml(text, expected, notes, (e as Error).message);
     }
   } else {
-    data = parseYaml(text, expected);
+    data = parseYaml(text, expected, notes);
   }
   const found = detectFormat(data);
   if (found === expected) return data as Record<string, unknown>;
@@ -91,24 +91,82 @@ export function readInput(text: string, expected: SourceTool): Record<string, un
   throw new ImportError(`This is not a ${TOOL_NAMES[expected]}: expected ${keys[expected]} at the top level, but the input holds ${what}.`);
 }
 
-function parseYaml(text: string, expected: SourceTool, jsonError?: string): unknown {
-  let doc;
-  try {
-    // Threagile files use YAML merge keys (`<<: *anchor`); aliases are bounded.
-    doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: false, customTags: [] });
-  } catch (e) {
-    throw new ImportError(`The input could not be read as JSON or YAML (${firstLine((e as Error).message)}).`);
-  }
+function parseYaml(text: string, expected: SourceTool, notes: string[], jsonError?: string): unknown {
+  const read = (t: string) => {
+    try {
+      // Threagile files use YAML merge keys (`<<: *anchor`); aliases are bounded when converting.
+      return parseDocument(t, { merge: true, prettyErrors: false, uniqueKeys: false, customTags: [] });
+    } catch (e) {
+      throw new ImportError(`The input could not be read as JSON or YAML (${firstLine((e as Error).message)}).`);
+    }
+  };
+  let doc = read(text);
   if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const how = jsonError ? `JSON: ${firstLine(jsonError)}; YAML: ${firstLine(err.message)}` : firstLine(err.message);
-    throw new ImportError(`The input is not valid ${jsonError ? 'JSON' : 'YAML'} for a ${TOOL_NAMES[expected]} (${how}).`);
+    // Other YAML readers (PyYAML, Go) accept a multi-line quoted string whose lines are indented too little
+    // (OTM's own EXAMPLE.yaml has one); retry with those lines indented, and say so.
+    const relaxed = indentQuotedContinuations(text);
+    const retry = relaxed !== undefined ? read(relaxed) : undefined;
+    if (retry && retry.errors.length === 0) {
+      doc = retry;
+      notes.push('The YAML has a quoted string whose continuation lines are indented less than its key; it was read as other YAML readers read it.');
+    } else {
+      const err = doc.errors[0];
+      const how = jsonError ? `JSON: ${firstLine(jsonError)}; YAML: ${firstLine(err.message)}` : firstLine(err.message);
+      throw new ImportError(`The input is not valid ${jsonError ? 'JSON' : 'YAML'} for a ${TOOL_NAMES[expected]} (${how}).`);
+    }
   }
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     throw new ImportError(`The input could not be read (${firstLine((e as Error).message)}).`);
   }
+}
+
+/**
+ * Re-indents the continuation lines of multi-line quoted scalars that are indented no deeper than their key
+ * (invalid YAML 1.2 that lenient readers accept). Returns undefined when there is nothing to change.
+ */
+export function indentQuotedContinuations(text: string): string | undefined {
+  const lines = text.split('\n');
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  let quote: string | undefined;
+  let parentIndent = 0;
+  let changed = false;
+  let prevIndent = 0;
+  /** Index just past the closing quote in `s` from `from`, or -1 when the string stays open. */
+  const closes = (s: string, from: number, q: string): number => {
+    for (let i = from; i < s.length; i++) {
+      if (q === '"' && s[i] === '\\') { i++; continue; }
+      if (s[i] === q) {
+        if (q === "'" && s[i + 1] === "'") { i++; continue; }
+        return i + 1;
+      }
+    }
+    return -1;
+  };
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n];
+    if (quote) {
+      if (line.trim() !== '' && indentOf(line) <= parentIndent) {
+        lines[n] = ' '.repeat(parentIndent + 2 - indentOf(line)) + line;
+        changed = true;
+      }
+      if (closes(lines[n], 0, quote) >= 0) quote = undefined;
+      continue;
+    }
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const m = /^(\s*)(?:- +)?(?:[^'"#\s][^#]*?:[ \t]+)?(['"])/.exec(line);
+    if (m) {
+      const start = m[0].length;
+      if (closes(line, start, m[2]) < 0) {
+        quote = m[2];
+        const ownLine = /^\s*['"]/.test(line);
+        parentIndent = ownLine ? prevIndent : indentOf(line);
+      }
+    }
+    prevIndent = indentOf(line);
+  }
+  return changed ? lines.join('\n') : undefined;
 }
 
 const firstLine = (s: string) => s.split('\n')[0].slice(0, 300);

@@ -69,22 +69,29 @@ export const OTM_MITIGATION_STATE_MAP: Readonly<Record<string, MitigationStatus>
 const bucket = <T>(value: number | undefined, buckets: readonly ({ upTo: number } & T)[]): T | undefined =>
   value === undefined ? undefined : buckets.find(b => Math.max(0, Math.min(100, value)) <= b.upTo);
 
-/** OTM component type (free text, often an IriusRisk library id) and tags -> Rampart element type. */
+/** OTM component type (free text, often an IriusRisk library id) and tags -> Rampart element type, by words. */
 export function otmElementType(type: string | undefined, tags: string[]): ElementType {
-  const words = [type ?? '', ...tags].join(' ').toLowerCase();
-  if (/external-entity|\bexternal\b|actor|\buser\b|client|browser|mobile|third.?party|saas/.test(words)) return 'external';
-  if (/datastore|data-store|\bstore\b|database|\bdb\b|storage|bucket|\bs3\b|queue|cache|file.?system|vault|repository|\blog/.test(words)) return 'store';
+  const words = new Set([type ?? '', ...tags].join(' ').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  const has = (...w: string[]) => w.some(x => words.has(x));
+  if (type && /^(external-entity|external|actor|user|human)$/i.test(type)) return 'external';
+  if (type && /^(datastore|data-store|store)$/i.test(type)) return 'store';
+  if (has('service', 'server', 'api', 'function', 'lambda', 'process')) return 'process';
+  if (has('external', 'actor', 'user', 'client', 'browser', 'mobile', 'saas', 'human')) return 'external';
+  if (has('datastore', 'store', 'database', 'db', 'storage', 'bucket', 's3', 'queue', 'cache', 'filesystem', 'vault', 'repository',
+    'logs', 'rds', 'dynamodb', 'postgres', 'postgresql', 'mysql', 'mongodb', 'redis', 'sql', 'elasticsearch', 'kafka', 'sqs')) return 'store';
   return 'process';
 }
 
 export function importOtm(text: string): ImportResult {
-  const src = readInput(text, 'otm');
+  const readNotes: string[] = [];
+  const src = readInput(text, 'otm', readNotes);
   const project = isObject(src.project) ? src.project : {};
   const b = new ModelBuilder([
     `Imported from an Open Threat Model (OTM${str(src.otmVersion) ? ` ${str(src.otmVersion)}` : ''}) file by \`rampart import --from otm\`.`,
     'Every entry keeps its OTM id in `source_id`. OTM threats carry no status: they are open unless every',
     'instance on a component or dataflow has the same mapped state.',
   ]);
+  readNotes.forEach(n => b.note(n));
   b.top.title = oneLine(project.name) ?? 'Imported OTM model';
   const description = longText(project.description);
   if (description) b.top.description = description;

@@ -77,13 +77,15 @@ function isEncryptedProtocol(p: string): boolean {
 }
 
 export function importThreagile(text: string): ImportResult {
-  const src = readInput(text, 'threagile');
+  const readNotes: string[] = [];
+  const src = readInput(text, 'threagile', readNotes);
   const b = new ModelBuilder([
     'Imported from a Threagile model (YAML) by `rampart import --from threagile`.',
     'Every entry keeps its Threagile id in `source_id`. Threagile derives most of its risks at run time from its',
     'built-in rules; they are not in the file. Rampart\'s design rules re-derive comparable findings: run',
     '`rampart check` and add the suggested threats. Threagile risk_tracking entries are imported as threats below.',
   ]);
+  readNotes.forEach(n => b.note(n));
 
   b.top.title = oneLine(src.title) ?? 'Imported Threagile model';
   const overview = isObject(src.business_overview) ? str(src.business_overview.description) : undefined;

@@ -82,7 +82,8 @@ function trustFromName(name: string): Trust {
 }
 
 export function importThreatDragon(text: string): ImportResult {
-  const src = readInput(text, 'threat-dragon');
+  const readNotes: string[] = [];
+  const src = readInput(text, 'threat-dragon', readNotes);
   const summary = isObject(src.summary) ? src.summary : {};
   const detail = isObject(src.detail) ? src.detail : {};
   const b = new ModelBuilder([
@@ -90,6 +91,7 @@ export function importThreatDragon(text: string): ImportResult {
     'Every entry keeps its Threat Dragon cell or threat id in `source_id`. Diagram geometry (positions, sizes,',
     'line shapes, colours) is not kept: Rampart computes its diagrams from the model.',
   ]);
+  readNotes.forEach(n => b.note(n));
   b.top.title = oneLine(summary.title) ?? 'Imported Threat Dragon model';
   const description = longText(summary.description);
   if (description) b.top.description = description;
