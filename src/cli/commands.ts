@@ -121,6 +121,7 @@ Options:
   --tolerance LEVEL          Override the models' policy.tolerance (low|medium|high|critical)
   --disable RULE             Switch a rule off (repeatable; 'stride/' switches a family off)
   -o, --output FILE          Write the output to FILE instead of standard output
+  --all                      Text format: also list info findings (STRIDE coverage, suggestions)
   --quiet                    Text format: print errors only
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
@@ -133,6 +134,7 @@ NO_COLOR turns colours off.
     disable: { type: 'string', multiple: true },
     output: { type: 'string', short: 'o' },
     quiet: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
   },
   run(values, positionals, io) {
     const format = String(values.format);
@@ -160,9 +162,12 @@ NO_COLOR turns colours off.
     let output = '';
     if (format === 'text') {
       const lines: string[] = [];
+      // Info findings are many on a young model: listed with --all, or when they can fail the run.
+      const shown: Severity = values.quiet ? 'error' : values.all || failOn === 'info' ? 'info' : 'warning';
+      let hidden = 0;
       for (const r of results) {
         for (const f of r.analysis.findings) {
-          if (values.quiet && f.severity !== 'error') continue;
+          if (severityRank(f.severity) < severityRank(shown)) { hidden++; continue; }
           const { line, column } = lineCol(r.text, f.range.start);
           lines.push(`${r.display}:${line}:${column} ${paint(io, f.severity, COLORS[f.severity])} ${f.ruleId} ${f.message}`);
           if (f.why) lines.push(`    why: ${f.why}`);
@@ -170,7 +175,7 @@ NO_COLOR turns colours off.
       }
       const count = (s: Severity) => all.filter(f => f.severity === s).length;
       const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-      lines.push(`${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info in ${plural(results.length, 'file')}`);
+      lines.push(`${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info in ${plural(results.length, 'file')}${hidden ? ` (${hidden} not shown: use --all to list them)` : ''}`);
       output = lines.join('\n') + '\n';
     } else if (format === 'json') {
       output = JSON.stringify({
