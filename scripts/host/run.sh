@@ -14,7 +14,8 @@ step() { echo "== [host $(( $(date +%s) - T0 ))s] $*"; }
 TOOLS="${TOOLS_DIR:-$ROOT/.tools}"
 CS="$TOOLS/code-server/node_modules/.bin/code-server"
 RUN="$ROOT/.run"
-WS="$RUN/workspace"                       # throw-away copy of the fixture workspace: tests may edit it
+# Throw-away copies of test/fixtures/workspace, one per part: integration tests may edit and save files.
+WS_IT="$RUN/ws-integration"; WS_E2E="$RUN/ws-e2e"
 OUT="$ROOT/test-results/screenshots"
 VSIX="$RUN/rampart.vsix"
 [ -x "$CS" ] || { echo "code-server is not installed in $TOOLS: run bash scripts/host/setup.sh" >&2; exit 2; }
@@ -33,10 +34,10 @@ fi
 
 # ---- 2. fresh user data, extensions dir and workspace; install the .vsix; start code-server
 step "start code-server"
-rm -rf "$RUN/udd" "$RUN/exts" "$RUN/xdg-config" "$RUN/xdg-data" "$WS"
+rm -rf "$RUN/udd" "$RUN/exts" "$RUN/xdg-config" "$RUN/xdg-data" "$WS_IT" "$WS_E2E"
 mkdir -p "$RUN/udd/User" "$RUN/exts" "$OUT"
 rm -f "$OUT"/*.png
-cp -R "$ROOT/test/fixtures/workspace" "$WS"
+cp -R "$ROOT/test/fixtures/workspace" "$WS_IT"; cp -R "$ROOT/test/fixtures/workspace" "$WS_E2E"
 cat > "$RUN/udd/User/settings.json" <<'JSON'
 { "security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "workbench.tips.enabled": false,
   "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
@@ -58,12 +59,12 @@ stop_cs() {
 trap stop_cs EXIT
 for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { cat "$RUN/code-server.log"; exit 1; }
-export CS_URL="http://127.0.0.1:$PORT" WS EXT="$ROOT" OUT
+export CS_URL="http://127.0.0.1:$PORT" EXT="$ROOT" OUT
 
 # ---- 3. in-host integration tests (the extension under development, from this folder)
 step "integration tests (mocha in the extension host)"
 set +e
-node scripts/host/ext-tests.mjs; IT_RC=$?
+WS="$WS_IT" node scripts/host/ext-tests.mjs; IT_RC=$?
 set -e
 
 # ---- 4. end-to-end UI tests of the installed .vsix (a fresh browser each, same server)
@@ -71,7 +72,7 @@ E2E_RC=0
 for t in test/e2e/*.mjs; do
   [ -e "$t" ] || continue
   step "e2e $t"
-  set +e; node "$t"; rc=$?; set -e
+  set +e; WS="$WS_E2E" node "$t"; rc=$?; set -e
   [ "$rc" = 0 ] || E2E_RC=$rc
 done
 step "done: integration rc=$IT_RC, e2e rc=$E2E_RC; screenshots in ${OUT#$ROOT/}/"

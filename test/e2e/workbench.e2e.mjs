@@ -88,7 +88,7 @@ try {
   // Hover the squiggle: the hover carries the finding's message.
   await check('hovering the squiggle shows the finding', async () => {
     const sq = activeEditor.locator('.squiggly-error').first();
-    const box = await sq.boundingBox();
+    const box = await sq.boundingBox({ timeout: 5000 });
     if (!box) throw new Error('squiggle has no box');
     await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
     await page.locator('.monaco-hover').getByText(/card-skimming/).first().waitFor({ timeout: 15000 });

@@ -11,7 +11,7 @@ describe('activation', () => {
 
   it('gives *.threatmodel.yaml files the threatmodel language and activates', async () => {
     const doc = await openFixture('payments.threatmodel.yaml');
-    assert.strictEqual(doc.languageId, LANGUAGE_ID);
+    assert.strictEqual(doc.languageId, LANGUAGE_ID, 'contributes.languages maps *.threatmodel.yaml');
     // Wait for VS Code to activate it on its own (activationEvents); calling activate() would prove nothing.
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     await waitFor('the extension to be active', () => ext.isActive);
@@ -21,7 +21,7 @@ describe('activation', () => {
     const doc = await openFixture('payments.threatmodel.yaml');
     const diags = await waitForDiagnostics(doc.uri, ds => ds.some(d => ruleIdOf(d) === 'risk/unmitigated-above-tolerance'));
     const d = diags.find(x => ruleIdOf(x) === 'risk/unmitigated-above-tolerance')!;
-    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error, 'the finding is shown as an error');
     const line = doc.getText().split('\n').findIndex(l => l.trim() === 'card-skimming:');
     assert.strictEqual(d.range.start.line, line, 'the diagnostic sits on the threat key card-skimming');
     assert.match(d.message, /card-skimming/);
