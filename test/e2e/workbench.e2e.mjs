@@ -13,6 +13,9 @@ const OUT = process.env.OUT || 'test-results/screenshots';
 if (!CS_URL || !WS) { console.error('workbench.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
 fs.mkdirSync(OUT, { recursive: true });
 const pkg = JSON.parse(fs.readFileSync(path.join(EXT || process.cwd(), 'package.json'), 'utf8'));
+const nlsFile = path.join(EXT || process.cwd(), 'package.nls.json');
+const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
+const localized = s => (typeof s === 'string' && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] ?? s : s);
 const RULE = 'risk/unmitigated-above-tolerance';
 
 const t0 = Date.now();
@@ -121,11 +124,13 @@ try {
   });
   await shot('clean');
 
-  // Every contributed command is in the Command Palette under its category.
-  const commands = pkg.contributes?.commands ?? [];
+  // A contributed command is in the Command Palette under its category.
+  // (Commands the palette shows only in some context, `menus.commandPalette[].when`, are left out.)
+  const conditional = new Set((pkg.contributes?.menus?.commandPalette ?? []).filter(m => m.when).map(m => m.command));
+  const commands = (pkg.contributes?.commands ?? []).filter(c => !conditional.has(c.command) && !c.enablement);
   if (commands.length) {
     const c = commands[0];
-    const label = c.category ? `${c.category}: ${c.title}` : c.title;
+    const label = c.category ? `${localized(c.category)}: ${localized(c.title)}` : localized(c.title);
     await check(`Command Palette lists "${label}"`, async () => {
       await page.keyboard.press('Escape');
       await page.keyboard.press('F1');
