@@ -1,14 +1,20 @@
 /**
  * Encoding of untrusted text for Mermaid source. Model files come from cloned repositories, so every label
- * that reaches a diagram goes through `mermaidString`: the result is a double-quoted Mermaid string in which
- * every character outside a small safe set is written as Mermaid's numeric entity `#NNN;` (decoded by Mermaid
- * when it draws the text, never parsed as syntax). Quotes, brackets, pipes, `%`, `#`, `;`, `&`, `<`, `>`,
- * backticks, `@`, `{`, `}`, `:` and line breaks therefore can never close a label, start a directive, a
- * comment, a markdown string or a `click`/`style` statement.
+ * that reaches a diagram goes through `mermaidString`/`mermaidLines`: the result is a double-quoted Mermaid
+ * string in which every character that means something to Mermaid (quotes, `#`, `%`, `;`, `:`, `&`, `<`, `>`,
+ * backticks, brackets, braces, pipes, backslashes, `@`, `$`, …) is written as Mermaid's numeric entity `#NNN;`,
+ * control and bidi-format characters are dropped and line breaks become spaces. So a label can never close its
+ * string, start a `%%{init}%%` directive, a comment, a markdown or KaTeX string, a `click` or `style`
+ * statement, or an HTML tag.
+ *
+ * Mermaid turns `#NNN;` into `&#NNN;`, which an HTML label (GitHub, `htmlLabels: true`) shows as the
+ * character. With `htmlLabels: false` (our webview) Mermaid writes it into SVG text as it is, so the webview
+ * decodes `&#NNN;` in the SVG's text nodes after rendering (`decodeSvgEntities` there). Only the characters
+ * listed are encoded, so ordinary labels are measured and laid out exactly.
  */
 
-/** Characters written as they are: letters and digits of any script, space and harmless punctuation. */
-const SAFE = /[\p{L}\p{N} .,\-_/'?!+*=()$]/u;
+/** Characters that are syntax somewhere in Mermaid (or its preprocessing, markdown, KaTeX and HTML labels). */
+export const ENCODED_CHARS = '"#%`<>&;:|[]{}\\@$~^';
 /** Control, format (bidi overrides, zero-width) and unassigned/private characters are dropped. */
 const DROP = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
@@ -30,9 +36,9 @@ export function truncate(text: string, max: number): string {
 export function encodeMermaidText(text: string): string {
   let out = '';
   for (const ch of normalizeSpace(String(text))) {
-    if (SAFE.test(ch)) out += ch;
+    if (ENCODED_CHARS.includes(ch)) out += `#${ch.codePointAt(0)};`;
     else if (DROP.test(ch)) continue;
-    else out += `#${ch.codePointAt(0)};`;
+    else out += ch;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * Beside the view (plain JSON, posted to the webview) it returns the YAML ranges of every entry, which the
  * extension keeps to reveal an id the webview names and to find the entry under the cursor.
  */
-import { IMPACTS, LEVELS, LIKELIHOODS, type Impact, type Level, type Likelihood, type MitigationStatus, type Stride, type ThreatStatus } from '../model/schema';
+import { IMPACTS, LEVELS, LIKELIHOODS, MITIGATION_STATUSES, THREAT_STATUSES, type Impact, type Level, type Likelihood, type MitigationStatus, type Stride, type ThreatStatus } from '../model/schema';
 import type { ParsedModel } from '../model/parse';
 import { assessAll, type Residual, type ThreatAssessment } from '../risk/assess';
 import { matrixOf, toleranceOf } from '../risk/matrix';
@@ -108,6 +108,8 @@ export interface ViewModel {
   attackTrees: AttackTreeView[];
   problems: ProblemSummary;
   counts: { elements: number; flows: number; threats: number; open: number; aboveTolerance: number };
+  /** The format's vocabularies, so the webview bundle need not import the zod schema. */
+  vocabulary: { levels: readonly Level[]; threatStatuses: readonly ThreatStatus[]; mitigationStatuses: readonly MitigationStatus[] };
 }
 
 /** kind -> id -> range of the whole entry (key and value). */
@@ -166,7 +168,8 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
   const model = parsed.model;
   const assessments = opts.assessments ?? assessAll(model, { tolerance: opts.tolerance, now: opts.now });
   const graph = diagramInput(model, assessments);
-  const diagram = dataFlowDiagram(graph, opts.diagram);
+  // The webview shows its own HTML legend, so the diagram goes without the legend subgraph unless asked.
+  const diagram = dataFlowDiagram(graph, { legend: false, ...opts.diagram });
   const elements = model.elements ?? {};
   const flows = model.flows ?? {};
   const mitigations = model.mitigations ?? {};
@@ -279,6 +282,7 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
       open: threats.filter(t => t.open).length,
       aboveTolerance: threats.filter(t => t.aboveTolerance).length,
     },
+    vocabulary: { levels: LEVELS, threatStatuses: THREAT_STATUSES, mitigationStatuses: MITIGATION_STATUSES },
   };
 
   const ranges = {} as RangeIndex;

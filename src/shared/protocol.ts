@@ -1,0 +1,93 @@
+/**
+ * The typed message protocol between the visual editor's webview and the extension: two discriminated
+ * unions on `type`, with zod schemas for both directions. The webview is untrusted input (it renders text from
+ * a cloned repository), so the extension parses every inbound message with `parseFromWebview` and acts on ids
+ * only: it looks the id up in its own parse of the document and never uses a range, a path or text that the
+ * webview sends. `version` is the document version the webview's view was built from; the extension ignores
+ * an edit whose version is not the document's current one (the user then sees the refreshed view).
+ *
+ * Extension -> webview:
+ *   update  {version, view}            a new view model (after every debounced document change)
+ *   error   {version, message, line}   the text cannot be drawn (invalid YAML): keep the last view, show this
+ *   select  {kind, id}                 the cursor is in this entry: highlight its node/row
+ * Webview -> extension:
+ *   ready                              the webview's script runs; send the current view
+ *   reveal  {kind, id, node?}          show this entry's YAML (node: a path inside an attack tree)
+ *   setThreatStatus      {id, status, version}
+ *   setMitigationStatus  {id, status, version}
+ */
+import { z } from 'zod';
+import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/schema';
+import type { RevealKind, ViewModel } from '../core/render/viewModel';
+
+export const REVEAL_KINDS = ['element', 'flow', 'boundary', 'threat', 'mitigation', 'attack_tree', 'asset'] as const satisfies readonly RevealKind[];
+
+const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const entryId = z.string().min(1).max(128).regex(ID_PATTERN);
+const threatId = z.string().min(1).max(128).regex(THREAT_ID_PATTERN);
+/** A node path inside an attack tree: alternating and/or and indexes, bounded. */
+const treeNodePath = z.array(z.union([z.enum(['and', 'or']), z.number().int().min(0).max(99)])).max(64)
+  .refine(p => p.length % 2 === 0 && p.every((s, i) => (i % 2 === 0) === (typeof s === 'string')), 'a path alternates and/or and an index');
+
+export const readyMessage = z.strictObject({ type: z.literal('ready') });
+export const revealMessage = z.strictObject({
+  type: z.literal('reveal'),
+  kind: z.enum(REVEAL_KINDS),
+  id: z.string().min(1).max(128).regex(THREAT_ID_PATTERN),
+  node: treeNodePath.optional(),
+}).refine(m => m.kind === 'threat' || ID_PATTERN.test(m.id), 'only threat ids may use rule@element');
+export const setThreatStatusMessage = z.strictObject({
+  type: z.literal('setThreatStatus'),
+  id: threatId,
+  status: z.enum(THREAT_STATUSES),
+  version,
+});
+export const setMitigationStatusMessage = z.strictObject({
+  type: z.literal('setMitigationStatus'),
+  id: entryId,
+  status: z.enum(MITIGATION_STATUSES),
+  version,
+});
+
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage]);
+
+export type ReadyMessage = { type: 'ready' };
+export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
+export type SetThreatStatusMessage = { type: 'setThreatStatus'; id: string; status: ThreatStatus; version: number };
+export type SetMitigationStatusMessage = { type: 'setMitigationStatus'; id: string; status: MitigationStatus; version: number };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage;
+
+/** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
+export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
+  const r = fromWebviewMessage.safeParse(raw);
+  return r.success ? (r.data as FromWebviewMessage) : undefined;
+}
+
+export type UpdateMessage = { type: 'update'; version: number; view: ViewModel };
+export type ErrorMessage = { type: 'error'; version: number; message: string; line: number; column?: number };
+export type SelectMessage = { type: 'select'; kind: RevealKind; id: string };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage;
+
+/**
+ * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
+ * shape only; the webview still treats every string in it as text (textContent, encoded Mermaid).
+ */
+export const toWebviewMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('update'), version, view: z.custom<ViewModel>(v => typeof v === 'object' && v !== null && 'diagram' in v && 'threats' in v) }),
+  z.strictObject({ type: z.literal('error'), version, message: z.string().max(10_000), line: z.number().int().min(1), column: z.number().int().min(1).optional() }),
+  z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().max(128) }),
+]);
+
+/** Parses a message to the webview (used by the webview's tests and defensive callers). */
+export function parseToWebview(raw: unknown): ToWebviewMessage | undefined {
+  const r = toWebviewMessage.safeParse(raw);
+  return r.success ? (r.data as ToWebviewMessage) : undefined;
+}
+
+/** State the webview keeps across reloads with `vscode.setState` (pan/zoom, filters, focus). */
+export interface WebviewState {
+  zoom?: { x: number; y: number; k: number };
+  focus?: { boundary: string } | { element: string };
+  filters?: { status?: string; level?: string; element?: string; cell?: [number, number] };
+  treesOpen?: string[];
+}

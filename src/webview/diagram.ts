@@ -1,0 +1,237 @@
+/**
+ * Mermaid in the webview: one serialized render queue (Mermaid is not re-entrant), strict security, SVG text
+ * labels only, the theme from VS Code's body class, and a defensive import of the SVG (parsed with DOMParser,
+ * scripts, foreign objects, event attributes and external links dropped, entities in text decoded as text).
+ * Also the pan & zoom of the data-flow diagram.
+ */
+import mermaid from 'mermaid';
+
+export type MermaidTheme = 'dark' | 'default' | 'neutral';
+export type Layout = 'dagre' | 'elk';
+
+/** The Mermaid theme for VS Code's body class (vscode-light, vscode-dark, vscode-high-contrast[-light]). */
+export function themeFromBody(body: HTMLElement = document.body): MermaidTheme {
+  const c = body.classList;
+  if (c.contains('vscode-high-contrast-light')) return 'neutral';
+  if (c.contains('vscode-high-contrast') || c.contains('vscode-dark')) return 'dark';
+  return 'default';
+}
+
+export interface RenderResult {
+  svg?: SVGSVGElement;
+  error?: string;
+  ms: number;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+let counter = 0;
+
+function fontFamily(): string {
+  const f = getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim();
+  return f || 'system-ui, -apple-system, "Segoe UI", sans-serif';
+}
+
+/** Renders Mermaid text to a detached, sanitized SVG element (never throws). */
+export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?: Layout }): Promise<RenderResult> {
+  const run = async (): Promise<RenderResult> => {
+    const t0 = performance.now();
+    const id = `rampart-m${++counter}`;
+    try {
+      mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: 'strict',
+        htmlLabels: false,
+        flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12 },
+        theme: opts.theme,
+        layout: opts.layout ?? 'dagre',
+        fontFamily: fontFamily(),
+        maxTextSize: 50_000,
+        maxEdges: 500,
+        deterministicIds: false,
+        suppressErrorRendering: true,
+      } as Parameters<typeof mermaid.initialize>[0]);
+      const { svg } = await mermaid.render(id, text);
+      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      const root = doc.documentElement;
+      if (root.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length) return { error: 'Mermaid produced an unreadable picture.', ms: performance.now() - t0 };
+      if (root.getAttribute('aria-roledescription') === 'error' || /Syntax error in text|Maximum text size/i.test(root.textContent ?? '')) {
+        return { error: 'Mermaid could not draw this diagram.', ms: performance.now() - t0 };
+      }
+      const el = document.importNode(root, true) as unknown as SVGSVGElement;
+      sanitizeSvg(el);
+      decodeSvgEntities(el);
+      return { svg: el, ms: performance.now() - t0 };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message.split('\n')[0] : String(e), ms: performance.now() - t0 };
+    } finally {
+      // Mermaid leaves its scratch container behind when it fails.
+      document.getElementById(`d${id}`)?.remove();
+      document.getElementById(id)?.remove();
+    }
+  };
+  const p = queue.then(run, run);
+  queue = p.catch(() => undefined);
+  return p;
+}
+
+/** Drops anything active from an SVG: scripts, foreign objects, event attributes, non-fragment links. */
+export function sanitizeSvg(root: Element): void {
+  for (const el of Array.from(root.querySelectorAll('script, foreignObject, iframe, object, embed, a'))) {
+    if (el.tagName.toLowerCase() === 'a') el.replaceWith(...Array.from(el.childNodes));
+    else el.remove();
+  }
+  for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
+    for (const attr of Array.from(el.attributes)) {
+      const name = attr.name.toLowerCase();
+      if (name.startsWith('on')) el.removeAttribute(attr.name);
+      else if ((name === 'href' || name === 'xlink:href') && !attr.value.startsWith('#')) el.removeAttribute(attr.name);
+    }
+  }
+}
+
+/** Mermaid writes `#NNN;` entities into SVG text as `&#NNN;`; turn them into the characters, as text. */
+export function decodeSvgEntities(root: Element): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement?.tagName.toLowerCase() === 'style') continue;
+    if ((n as Text).data.includes('&')) nodes.push(n as Text);
+  }
+  for (const t of nodes) {
+    t.data = t.data.replace(/&#(\d{1,7});/g, (m, d: string) => {
+      const cp = Number(d);
+      return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : m;
+    }).replace(/&(quot|amp|lt|gt|apos);/g, (_, n: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[n] ?? '');
+  }
+}
+
+/** The size of a rendered Mermaid SVG, from its viewBox. */
+export function svgSize(svg: SVGSVGElement): { w: number; h: number } {
+  const vb = (svg.getAttribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+  if (vb.length === 4 && vb.every(Number.isFinite)) return { w: vb[2], h: vb[3] };
+  return { w: Number(svg.getAttribute('width')) || 800, h: Number(svg.getAttribute('height')) || 600 };
+}
+
+/** Gives an SVG its natural pixel size (Mermaid sets width 100% and a max-width style). */
+export function fixSvgSize(svg: SVGSVGElement): { w: number; h: number } {
+  const s = svgSize(svg);
+  svg.removeAttribute('style');
+  svg.setAttribute('width', String(s.w));
+  svg.setAttribute('height', String(s.h));
+  return s;
+}
+
+export interface ZoomState { x: number; y: number; k: number }
+
+/** Wheel zoom around the pointer, drag to pan, fit; reports changes so the state survives reloads. */
+export class PanZoom {
+  x = 0;
+  y = 0;
+  k = 1;
+  private size = { w: 1, h: 1 };
+  private drag: { px: number; py: number; x: number; y: number; id: number } | undefined;
+  /** True right after a drag, so the click that ends it does not select anything. */
+  moved = false;
+
+  constructor(private readonly viewport: HTMLElement, private readonly canvas: HTMLElement, private readonly onChange: (s: ZoomState) => void) {
+    viewport.addEventListener('wheel', e => {
+      e.preventDefault();
+      const r = viewport.getBoundingClientRect();
+      const factor = Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015));
+      this.zoomAt(factor, e.clientX - r.left, e.clientY - r.top);
+    }, { passive: false });
+    viewport.addEventListener('pointerdown', e => {
+      if (e.button !== 0) return;
+      this.drag = { px: e.clientX, py: e.clientY, x: this.x, y: this.y, id: e.pointerId };
+      this.moved = false;
+    });
+    viewport.addEventListener('pointermove', e => {
+      if (!this.drag || e.pointerId !== this.drag.id) return;
+      const dx = e.clientX - this.drag.px;
+      const dy = e.clientY - this.drag.py;
+      if (!this.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+      if (!this.moved) {
+        this.moved = true;
+        viewport.setPointerCapture(e.pointerId);
+        viewport.classList.add('dragging');
+      }
+      this.x = this.drag.x + dx;
+      this.y = this.drag.y + dy;
+      this.apply();
+    });
+    const end = (e: PointerEvent) => {
+      if (!this.drag || e.pointerId !== this.drag.id) return;
+      this.drag = undefined;
+      viewport.classList.remove('dragging');
+      if (this.moved) this.changed();
+    };
+    viewport.addEventListener('pointerup', end);
+    viewport.addEventListener('pointercancel', end);
+    // Swallow the click that ends a drag (capture phase, before the diagram's click handler).
+    viewport.addEventListener('click', e => {
+      if (this.moved) {
+        e.stopPropagation();
+        e.preventDefault();
+        this.moved = false;
+      }
+    }, true);
+  }
+
+  setContentSize(w: number, h: number): void {
+    this.size = { w: Math.max(1, w), h: Math.max(1, h) };
+  }
+
+  set(s: ZoomState): void {
+    if (![s.x, s.y, s.k].every(Number.isFinite) || s.k <= 0) return;
+    this.x = s.x;
+    this.y = s.y;
+    this.k = Math.min(8, Math.max(0.05, s.k));
+    this.apply();
+  }
+
+  /** Scales the content to fit the viewport (never above 1.25x) and centres it. */
+  fit(): void {
+    const vw = this.viewport.clientWidth || 800;
+    const vh = this.viewport.clientHeight || 500;
+    const k = Math.min(1.25, (vw - 24) / this.size.w, (vh - 24) / this.size.h);
+    this.k = Math.max(0.05, k);
+    this.x = (vw - this.size.w * this.k) / 2;
+    this.y = (vh - this.size.h * this.k) / 2;
+    this.apply();
+    this.changed();
+  }
+
+  zoomAt(factor: number, cx: number, cy: number): void {
+    const k = Math.min(8, Math.max(0.05, this.k * factor));
+    this.x = cx - ((cx - this.x) * k) / this.k;
+    this.y = cy - ((cy - this.y) * k) / this.k;
+    this.k = k;
+    this.apply();
+    this.changed();
+  }
+
+  zoomCenter(factor: number): void {
+    this.zoomAt(factor, (this.viewport.clientWidth || 800) / 2, (this.viewport.clientHeight || 500) / 2);
+  }
+
+  /** Pans so that a point of the content (in content pixels) is in the middle, if it is not visible. */
+  reveal(cx: number, cy: number): void {
+    const vw = this.viewport.clientWidth;
+    const vh = this.viewport.clientHeight;
+    const sx = this.x + cx * this.k;
+    const sy = this.y + cy * this.k;
+    if (sx > 20 && sx < vw - 20 && sy > 20 && sy < vh - 20) return;
+    this.x = vw / 2 - cx * this.k;
+    this.y = vh / 2 - cy * this.k;
+    this.apply();
+    this.changed();
+  }
+
+  private apply(): void {
+    this.canvas.style.transform = `translate(${this.x}px, ${this.y}px) scale(${this.k})`;
+  }
+
+  private changed(): void {
+    this.onChange({ x: this.x, y: this.y, k: this.k });
+  }
+}

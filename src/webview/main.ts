@@ -1,0 +1,633 @@
+/**
+ * The visual editor's webview: the data-flow diagram (Mermaid, pan & zoom, click to reveal, focused views for
+ * large models), the threats and mitigations tables with editable statuses, the 5x5 heat map that filters the
+ * table, and the attack trees. It talks to the extension only through the messages of src/shared/protocol.ts
+ * and draws every model string as text (textContent / encoded Mermaid), never as HTML.
+ */
+import './style.css';
+import type { Level, MitigationStatus, ThreatStatus } from '../core/model/schema';
+import { dataFlowDiagram, type DataFlowDiagram, type DiagramFocus } from '../core/render/mermaid';
+import type { AttackTreeView, RevealKind, ThreatRow, ViewModel } from '../core/render/viewModel';
+import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shared/protocol';
+import { append, clear, h, replace } from './dom';
+import { fixSvgSize, PanZoom, renderMermaid, themeFromBody, type Layout, type MermaidTheme } from './diagram';
+
+interface VsCodeApi {
+  postMessage(message: FromWebviewMessage): void;
+  getState(): unknown;
+  setState(state: WebviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const started = performance.now();
+const vscode = acquireVsCodeApi();
+let state: WebviewState = sanitizeState(vscode.getState());
+
+/** Timings and counters the Chromium test and the benchmark read. */
+const debug = {
+  timings: { firstDiagramMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
+  renders: 0,
+  fallbacks: 0,
+  layout: '' as string,
+};
+(window as unknown as { __rampart: typeof debug }).__rampart = debug;
+
+let version = 0;
+let view: ViewModel | undefined;
+let shown: DataFlowDiagram | undefined;
+let shownText = '';
+let theme: MermaidTheme = themeFromBody();
+let selected: { kind: RevealKind; id: string } | undefined;
+const nodeToElement = new Map<string, string>();
+const edgeToFlows = new Map<string, string[]>();
+const clusterToBoundary = new Map<string, string>();
+const treeRendered = new Map<string, string>();
+
+function post(m: FromWebviewMessage): void {
+  vscode.postMessage(m);
+}
+
+function saveState(patch: Partial<WebviewState>): void {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+}
+
+function sanitizeState(raw: unknown): WebviewState {
+  if (!raw || typeof raw !== 'object') return {};
+  const s = raw as WebviewState;
+  const out: WebviewState = {};
+  if (s.zoom && [s.zoom.x, s.zoom.y, s.zoom.k].every(v => typeof v === 'number' && Number.isFinite(v))) out.zoom = s.zoom;
+  if (s.focus && typeof s.focus === 'object') out.focus = s.focus;
+  if (s.filters && typeof s.filters === 'object') out.filters = s.filters;
+  if (Array.isArray(s.treesOpen)) out.treesOpen = s.treesOpen.filter(x => typeof x === 'string');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shell
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+clear(app);
+
+const titleEl = h('h1', {}, 'Threat model');
+const countsEl = h('span', { class: 'counts' });
+const overviewBtn = h('button', { type: 'button', title: 'Show the overview of the whole model', hidden: true }, 'Overview');
+const toolbar = h('div', { class: 'toolbar' }, titleEl, countsEl, h('span', { class: 'spacer' }), overviewBtn);
+const errorBanner = h('div', { class: 'banner error', role: 'alert', hidden: true });
+const problemBanner = h('div', { class: 'banner warning', hidden: true });
+const noteBanner = h('div', { class: 'banner info', hidden: true });
+const legend = h('div', { class: 'legend', 'aria-label': 'Legend' },
+  h('span', {}, h('span', { class: 'shape' }), 'External entity'),
+  h('span', {}, h('span', { class: 'shape process' }), 'Process'),
+  h('span', {}, h('span', { class: 'shape store' }), 'Data store'),
+  h('span', {}, h('span', { class: 'edge' }), 'Encrypted flow'),
+  h('span', {}, h('span', { class: 'edge dashed' }), 'Not encrypted'),
+  ...(['critical', 'high', 'medium', 'low'] as const).map(l => h('span', {}, h('span', { class: `swatch lvl-${l}` }), `${cap(l)} risk`)),
+);
+
+const canvas = h('div', { class: 'canvas' });
+const viewport = h('div', { class: 'viewport', tabindex: 0, 'aria-label': 'Data-flow diagram: drag to pan, wheel to zoom' }, canvas);
+const fitBtn = h('button', { type: 'button', title: 'Fit to window' }, 'Fit');
+const zoomInBtn = h('button', { type: 'button', title: 'Zoom in' }, '+');
+const zoomOutBtn = h('button', { type: 'button', title: 'Zoom out' }, '−');
+const zoomControls = h('div', { class: 'zoom-controls' }, zoomOutBtn, zoomInBtn, fitBtn);
+const diagramPane = h('section', { class: 'diagram-pane', 'aria-label': 'Data-flow diagram' }, viewport, zoomControls);
+
+const heatTable = h('table', { class: 'heatmap', 'aria-label': 'Risk heat map: likelihood by impact' });
+const heatUnrated = h('div', { class: 'unrated' });
+const heatPane = h('div', { class: 'heatmap-pane' }, h('h2', {}, 'Risk heat map', h('span', { class: 'sub' }, 'open threats')), heatTable, heatUnrated);
+
+const statusFilter = h('select', { 'aria-label': 'Filter by status' });
+const levelFilter = h('select', { 'aria-label': 'Filter by level' });
+const elementFilter = h('select', { 'aria-label': 'Filter by element' });
+const cellFilter = h('button', { type: 'button', class: 'cell-filter', hidden: true, title: 'Clear the heat-map filter' });
+const clearFilters = h('button', { type: 'button', title: 'Show every threat' }, 'Clear filters');
+const filters = h('div', { class: 'filters' },
+  h('label', {}, 'Status', statusFilter), h('label', {}, 'Level', levelFilter), h('label', {}, 'Element', elementFilter), cellFilter, clearFilters);
+const threatsHeading = h('h2', {}, 'Threats');
+const threatBody = h('tbody');
+const threatTable = h('table', { class: 'grid threats' },
+  h('thead', {}, h('tr', {}, ...['Level', 'Threat', 'Targets', 'Status', 'Residual', 'Mitigations'].map(t => h('th', { scope: 'col' }, t)))), threatBody);
+const noThreats = h('div', { class: 'no-rows', hidden: true });
+const mitigationsHeading = h('h2', {}, 'Mitigations');
+const mitigationBody = h('tbody');
+const mitigationTable = h('table', { class: 'grid mitigations' },
+  h('thead', {}, h('tr', {}, ...['Mitigation', 'Status', 'Threats'].map(t => h('th', { scope: 'col' }, t)))), mitigationBody);
+const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, mitigationsHeading, mitigationTable);
+const lower = h('section', { class: 'lower' }, heatPane, tables);
+const treesHeading = h('h2', {}, 'Attack trees');
+const treesList = h('div');
+const trees = h('section', { class: 'trees', hidden: true }, treesHeading, treesList);
+
+append(app, [toolbar, errorBanner, problemBanner, noteBanner, legend, diagramPane, lower, trees]);
+
+const panZoom = new PanZoom(viewport, canvas, z => saveState({ zoom: z }));
+fitBtn.addEventListener('click', () => panZoom.fit());
+zoomInBtn.addEventListener('click', () => panZoom.zoomCenter(1.25));
+zoomOutBtn.addEventListener('click', () => panZoom.zoomCenter(0.8));
+overviewBtn.addEventListener('click', () => {
+  saveState({ focus: undefined });
+  void drawDiagram(true);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const m = event.data as ToWebviewMessage | undefined;
+  if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
+  switch (m.type) {
+    case 'update':
+      if (typeof m.version === 'number' && m.view && typeof m.view === 'object') void onUpdate(m.version, m.view);
+      break;
+    case 'error':
+      showError(m.message, m.line);
+      break;
+    case 'select':
+      select(m.kind, m.id, false);
+      break;
+  }
+});
+
+async function onUpdate(v: number, next: ViewModel): Promise<void> {
+  version = v;
+  view = next;
+  errorBanner.hidden = true;
+  titleEl.textContent = next.title || 'Untitled threat model';
+  const c = next.counts;
+  countsEl.textContent = `${c.elements} elements · ${c.flows} flows · ${c.threats} threats · ${c.open} open${c.aboveTolerance ? ` · ${c.aboveTolerance} above tolerance (${next.tolerance})` : ''}`;
+  renderProblems(next);
+  renderHeatMap(next);
+  renderFilters(next);
+  renderThreats();
+  renderMitigations(next);
+  renderTrees(next);
+  await drawDiagram(false);
+}
+
+function showError(message: string, line: number): void {
+  replace(errorBanner,
+    h('strong', {}, view ? 'The file has an error; showing the last valid version. ' : 'The file cannot be drawn. '),
+    h('span', { class: 'line' }, `Line ${line}: `), message);
+  errorBanner.hidden = false;
+  if (!view) {
+    replace(canvas);
+    diagramPane.querySelector('.fallback')?.remove();
+    diagramPane.appendChild(h('div', { class: 'fallback empty-state' }, 'Fix the error above to see the diagram.'));
+  }
+}
+
+function renderProblems(v: ViewModel): void {
+  const p = v.problems;
+  if (!p.errors && !p.warnings) {
+    problemBanner.hidden = true;
+    return;
+  }
+  const parts = [p.errors ? `${p.errors} error${p.errors === 1 ? '' : 's'}` : '', p.warnings ? `${p.warnings} warning${p.warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  replace(problemBanner, h('strong', {}, `${parts} in this file (see the Problems panel). `),
+    p.first ? h('span', {}, h('span', { class: 'line' }, `Line ${p.first.line}: `), p.first.message) : null);
+  problemBanner.classList.toggle('error', p.errors > 0);
+  problemBanner.classList.toggle('warning', p.errors === 0);
+  problemBanner.hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Diagram
+
+function layoutFor(d: DataFlowDiagram): Layout {
+  return d.stats.nodes + d.stats.subgraphs > 40 ? 'elk' : 'dagre';
+}
+
+function currentDiagram(v: ViewModel): DataFlowDiagram {
+  const f = state.focus;
+  const valid = f && (('boundary' in f && typeof f.boundary === 'string' && f.boundary in v.graph.boundaries) || ('element' in f && typeof f.element === 'string' && f.element in v.graph.elements));
+  if (valid) return dataFlowDiagram(v.graph, { focus: f as DiagramFocus, legend: false });
+  if (f) saveState({ focus: undefined });
+  return v.diagram;
+}
+
+async function drawDiagram(refit: boolean, force = false): Promise<void> {
+  if (!view) return;
+  const v = view;
+  const d = currentDiagram(v);
+  shown = d;
+  overviewBtn.hidden = !state.focus;
+  if (d.note) {
+    replace(noteBanner, h('span', {}, d.note));
+    noteBanner.hidden = false;
+  } else noteBanner.hidden = true;
+  rebuildMaps(d);
+
+  if (v.elements.length === 0) {
+    shownText = '';
+    replace(canvas);
+    showFallback('No elements yet: add entries under `elements:` (and `flows:` between them) to see the data-flow diagram.', false);
+    markFirst();
+    return;
+  }
+  if (d.text === shownText && !force && canvas.querySelector('svg')) {
+    applySelection();
+    return;
+  }
+  const t0 = performance.now();
+  const layout = layoutFor(d);
+  debug.layout = layout;
+  const r = await renderMermaid(d.text, { theme, layout });
+  if (view !== v) return; // a newer update arrived while rendering
+  debug.renders++;
+  debug.timings.lastMermaidMs = r.ms;
+  const hadSvg = !!canvas.querySelector('svg');
+  if (!r.svg) {
+    debug.fallbacks++;
+    shownText = '';
+    replace(canvas);
+    showFallback(`The diagram could not be drawn (${r.error ?? 'unknown error'}). Elements and flows:`, true);
+  } else {
+    diagramPane.querySelector('.fallback')?.remove();
+    const size = fixSvgSize(r.svg);
+    replace(canvas, r.svg);
+    shownText = d.text;
+    panZoom.setContentSize(size.w, size.h);
+    if (refit || !hadSvg) {
+      if (!refit && !hadSvg && state.zoom) panZoom.set(state.zoom);
+      else panZoom.fit();
+    }
+    applySelection();
+  }
+  debug.timings.lastRenderMs = performance.now() - t0;
+  markFirst();
+}
+
+function markFirst(): void {
+  if (debug.timings.firstDiagramMs === undefined) debug.timings.firstDiagramMs = performance.now() - started;
+}
+
+/** Never a blank panel: the elements and flows as text. */
+function showFallback(message: string, list: boolean): void {
+  diagramPane.querySelector('.fallback')?.remove();
+  const box = h('div', { class: 'fallback' }, h('p', {}, message));
+  if (list && view) {
+    box.appendChild(h('h3', {}, `Elements (${view.elements.length})`));
+    box.appendChild(h('ul', {}, ...view.elements.map(e => h('li', {}, `${e.name} `, h('span', { class: 'muted' }, `(${e.type}${e.boundaryName ? `, in ${e.boundaryName}` : ''})`)))));
+    box.appendChild(h('h3', {}, `Flows (${view.flows.length})`));
+    box.appendChild(h('ul', {}, ...view.flows.map(f => h('li', {}, `${f.fromName} → ${f.toName}`, f.name || f.protocol ? ` (${[f.name, f.protocol].filter(Boolean).join(', ')})` : ''))));
+  }
+  diagramPane.appendChild(box);
+}
+
+function rebuildMaps(d: DataFlowDiagram): void {
+  nodeToElement.clear();
+  edgeToFlows.clear();
+  clusterToBoundary.clear();
+  for (const [el, nid] of Object.entries(d.nodeIds)) if (nid.startsWith('n')) nodeToElement.set(nid, el);
+  for (const [fl, eid] of Object.entries(d.edgeIds)) edgeToFlows.set(eid, [...(edgeToFlows.get(eid) ?? []), fl]);
+  for (const [b, sid] of Object.entries(d.boundaryIds)) if (sid.startsWith('b')) clusterToBoundary.set(sid, b);
+}
+
+/** Mermaid node element ids look like `<svgId>-flowchart-n3-12`; clusters `<svgId>-b1`. */
+function mermaidNodeId(g: Element): string | undefined {
+  return /-flowchart-([a-z]+\d+)-\d+$/.exec(g.id)?.[1];
+}
+
+canvas.addEventListener('click', e => {
+  const target = e.target as Element;
+  const node = target.closest('g.node');
+  if (node) {
+    const mid = mermaidNodeId(node);
+    if (!mid) return;
+    const el = nodeToElement.get(mid);
+    if (el) {
+      select('element', el, true);
+      post({ type: 'reveal', kind: 'element', id: el });
+      return;
+    }
+    const grp = shown?.groups[mid];
+    if (grp?.boundary) {
+      saveState({ focus: { boundary: grp.boundary } });
+      void drawDiagram(true);
+    }
+    return;
+  }
+  const label = target.closest('g.edgeLabel')?.querySelector('[data-id]') ?? target.closest('path[data-id]');
+  const eid = label?.getAttribute('data-id');
+  if (eid) {
+    const flows = edgeToFlows.get(eid) ?? [];
+    if (flows.length === 1) {
+      select('flow', flows[0], true);
+      post({ type: 'reveal', kind: 'flow', id: flows[0] });
+    }
+    return;
+  }
+  const cluster = target.closest('g.cluster-label')?.closest('g.cluster') ?? target.closest('g.cluster');
+  if (cluster && target.closest('g.cluster-label')) {
+    const sid = /-(b\d+)$/.exec(cluster.id)?.[1];
+    const b = sid ? clusterToBoundary.get(sid) : undefined;
+    if (b) {
+      select('boundary', b, true);
+      post({ type: 'reveal', kind: 'boundary', id: b });
+    }
+  }
+});
+
+function svgNodeFor(mid: string): Element | undefined {
+  return Array.from(canvas.querySelectorAll('g.node')).find(g => mermaidNodeId(g) === mid);
+}
+
+function applySelection(): void {
+  for (const el of Array.from(canvas.querySelectorAll('.rampart-selected, .rampart-target'))) el.classList.remove('rampart-selected', 'rampart-target');
+  for (const tr of Array.from(document.querySelectorAll('tr.selected'))) tr.classList.remove('selected');
+  if (!selected || !shown) return;
+  const { kind, id } = selected;
+  let focusEl: Element | undefined;
+  if (kind === 'element') {
+    const mid = shown.nodeIds[id];
+    focusEl = mid ? svgNodeFor(mid) : undefined;
+    focusEl?.classList.add('rampart-selected');
+  } else if (kind === 'flow') {
+    const eid = shown.edgeIds[id];
+    focusEl = eid ? canvas.querySelector(`g.edgeLabel [data-id="${cssEscape(eid)}"]`)?.closest('g.edgeLabel') ?? undefined : undefined;
+    focusEl?.classList.add('rampart-selected');
+  } else if (kind === 'boundary') {
+    const sid = shown.boundaryIds[id];
+    focusEl = sid ? Array.from(canvas.querySelectorAll('g.cluster')).find(c => c.id.endsWith(`-${sid}`)) ?? svgNodeFor(sid) : undefined;
+    focusEl?.classList.add('rampart-selected');
+  } else if (kind === 'threat') {
+    const row = threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`);
+    row?.classList.add('selected');
+    const t = view?.threats.find(x => x.id === id);
+    for (const target of t?.targets ?? []) {
+      const mid = target.kind === 'element' ? shown.nodeIds[target.id] : undefined;
+      if (mid) svgNodeFor(mid)?.classList.add('rampart-target');
+    }
+  } else if (kind === 'mitigation') {
+    mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.classList.add('selected');
+  }
+  if (focusEl instanceof SVGGraphicsElement) {
+    const box = focusEl.getBoundingClientRect();
+    const vp = canvas.getBoundingClientRect();
+    panZoom.reveal((box.left + box.width / 2 - vp.left) / panZoom.k, (box.top + box.height / 2 - vp.top) / panZoom.k);
+  }
+}
+
+function select(kind: RevealKind, id: string, fromClick: boolean): void {
+  if (typeof id !== 'string') return;
+  selected = { kind, id };
+  applySelection();
+  if (!fromClick && kind === 'threat') threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+  if (!fromClick && kind === 'mitigation') mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+}
+
+function cssEscape(s: string): string {
+  return typeof CSS !== 'undefined' && CSS.escape ? CSS.escape(s) : s.replace(/[^a-zA-Z0-9_@.-]/g, '');
+}
+
+// Theme changes: VS Code swaps the body class.
+new MutationObserver(() => {
+  const next = themeFromBody();
+  if (next === theme) return;
+  theme = next;
+  treeRendered.clear();
+  void drawDiagram(false, true).then(() => {
+    for (const d of Array.from(treesList.querySelectorAll('details[open]'))) void renderTree(d as HTMLDetailsElement);
+  });
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+// ---------------------------------------------------------------------------------------------------------
+// Heat map and filters
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, ' ');
+}
+
+function renderHeatMap(v: ViewModel): void {
+  const hm = v.heatMap;
+  clear(heatTable);
+  const cell = state.filters?.cell;
+  const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = hm;
+  const rows = [...LIKELIHOODS.keys()].reverse();
+  for (const r of rows) {
+    const tr = h('tr', {}, h('th', { class: 'row', scope: 'row' }, cap(LIKELIHOODS[r])));
+    IMPACTS.forEach((imp, c) => {
+      const open = hm.open[r]?.[c] ?? 0;
+      const total = hm.total[r]?.[c] ?? 0;
+      const level = hm.levels[r]?.[c];
+      const td = h('td', {
+        class: `lvl-${level}${total === 0 ? ' zero' : ''}${cell && cell[0] === r && cell[1] === c ? ' active' : ''}`,
+        tabindex: 0,
+        title: `${cap(LIKELIHOODS[r])} × ${cap(imp)} (${level}): ${open} open of ${total}`,
+        'data-cell': `${r},${c}`,
+        'data-open': open,
+        'data-total': total,
+      }, h('span', { class: 'n' }, String(open)), total > open ? h('span', { class: 'of' }, `of ${total}`) : null);
+      const toggle = () => {
+        const now = state.filters?.cell;
+        saveState({ filters: { ...state.filters, cell: now && now[0] === r && now[1] === c ? undefined : [r, c] } });
+        renderHeatMap(v);
+        renderFilters(v);
+        renderThreats();
+      };
+      td.addEventListener('click', toggle);
+      td.addEventListener('keydown', e => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          toggle();
+        }
+      });
+      tr.appendChild(td);
+    });
+    heatTable.appendChild(tr);
+  }
+  heatTable.appendChild(h('tr', {}, h('th'), ...IMPACTS.map(i => h('th', { class: 'col', scope: 'col' }, cap(i)))));
+  heatTable.appendChild(h('tr', {}, h('th'), h('td', { class: 'axis', colspan: 5 }, 'Impact →')));
+  heatUnrated.textContent = hm.unrated ? `${hm.unrated} threat${hm.unrated === 1 ? '' : 's'} without likelihood and impact` : '';
+}
+
+function option(value: string, label: string, current: string | undefined): HTMLOptionElement {
+  const o = h('option', { value }, label);
+  if (value === (current ?? '')) o.selected = true;
+  return o;
+}
+
+function renderFilters(v: ViewModel): void {
+  const f = state.filters ?? {};
+  const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = v.heatMap;
+  const { threatStatuses: THREAT_STATUSES, levels: LEVELS } = v.vocabulary;
+  replace(statusFilter, option('', 'All', f.status), option('unresolved', 'Still open', f.status), ...THREAT_STATUSES.map(s => option(s, cap(s), f.status)));
+  replace(levelFilter, option('', 'All', f.level), ...[...LEVELS].reverse().map(l => option(l, cap(l), f.level)), option('unrated', 'Unrated', f.level));
+  replace(elementFilter, option('', 'All', f.element), ...v.elements.map(e => option(e.id, e.name, f.element)), ...v.flows.map(fl => option(fl.id, `${fl.name ?? fl.id} (flow)`, f.element)));
+  if (f.cell) {
+    cellFilter.textContent = `${cap(LIKELIHOODS[f.cell[0]] ?? '')} × ${cap(IMPACTS[f.cell[1]] ?? '')} ✕`;
+    cellFilter.hidden = false;
+  } else cellFilter.hidden = true;
+}
+
+for (const [sel, key] of [[statusFilter, 'status'], [levelFilter, 'level'], [elementFilter, 'element']] as const) {
+  sel.addEventListener('change', () => {
+    saveState({ filters: { ...state.filters, [key]: sel.value || undefined } });
+    renderThreats();
+  });
+}
+cellFilter.addEventListener('click', () => {
+  saveState({ filters: { ...state.filters, cell: undefined } });
+  if (view) {
+    renderHeatMap(view);
+    renderFilters(view);
+  }
+  renderThreats();
+});
+clearFilters.addEventListener('click', () => {
+  saveState({ filters: {} });
+  if (view) {
+    renderHeatMap(view);
+    renderFilters(view);
+  }
+  renderThreats();
+});
+
+function visibleThreats(v: ViewModel): ThreatRow[] {
+  const f = state.filters ?? {};
+  const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = v.heatMap;
+  return v.threats.filter(t => {
+    if (f.status === 'unresolved' ? !t.open : f.status && t.status !== f.status) return false;
+    if (f.level === 'unrated' ? t.level !== undefined : f.level && t.level !== f.level) return false;
+    if (f.element && !t.targets.some(x => x.id === f.element)) return false;
+    if (f.cell && (t.status === 'not-applicable' || t.likelihood !== LIKELIHOODS[f.cell[0]] || t.impact !== IMPACTS[f.cell[1]])) return false;
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tables
+
+function levelBadge(level: Level | undefined): HTMLElement {
+  return level ? h('span', { class: `badge lvl-${level}` }, cap(level)) : h('span', { class: 'badge none' }, 'unrated');
+}
+
+function statusSelect<S extends string>(values: readonly S[], current: S, label: string, onChange: (s: S) => void): HTMLSelectElement {
+  const sel = h('select', { 'aria-label': label });
+  for (const s of values) sel.appendChild(option(s, cap(s), current));
+  sel.addEventListener('click', e => e.stopPropagation());
+  sel.addEventListener('keydown', e => e.stopPropagation());
+  sel.addEventListener('change', () => onChange(sel.value as S));
+  return sel;
+}
+
+const RESIDUAL_WORDS: Record<string, string> = {
+  open: 'open', 'partially-mitigated': 'partly mitigated', mitigated: 'mitigated', accepted: 'accepted',
+  transferred: 'transferred', 'not-applicable': 'not applicable', expired: 'acceptance expired',
+};
+
+function renderThreats(): void {
+  if (!view) return;
+  const v = view;
+  const rows = visibleThreats(v);
+  threatsHeading.textContent = '';
+  append(threatsHeading, ['Threats', h('span', { class: 'sub' }, rows.length === v.threats.length ? `${v.threats.length}` : `${rows.length} of ${v.threats.length}`)]);
+  clear(threatBody);
+  for (const t of rows) {
+    const tr = h('tr', { 'data-id': t.id, 'data-level': t.level ?? '', tabindex: 0, class: t.open ? '' : 'closed' },
+      h('td', {}, levelBadge(t.level), t.cvss ? h('div', { class: 'muted' }, `CVSS ${t.cvss.score}`) : null),
+      h('td', {}, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
+      h('td', {}, h('div', { class: 'chips' }, ...t.targets.map(x => h('span', { class: `chip${x.kind === 'unknown' ? ' missing' : ''}` }, x.name)))),
+      h('td', {}, statusSelect(v.vocabulary.threatStatuses, t.status, `Status of ${t.title}`, (s: ThreatStatus) => post({ type: 'setThreatStatus', id: t.id, status: s, version }))),
+      h('td', { class: t.aboveTolerance ? 'above' : '' }, RESIDUAL_WORDS[t.residual] ?? t.residual, t.aboveTolerance ? h('div', { class: 'muted' }, 'above tolerance') : null),
+      h('td', {}, h('div', { class: 'chips' }, ...t.mitigations.map(m => h('span', {
+        class: `chip${m.status === 'implemented' || m.status === 'verified' ? ' done' : ''}${m.title === undefined ? ' missing' : ''}`,
+        title: m.title ?? `${m.id} is not defined`,
+      }, m.title ?? m.id, m.status ? ` · ${m.status}` : '')))),
+    );
+    const activate = () => {
+      select('threat', t.id, true);
+      post({ type: 'reveal', kind: 'threat', id: t.id });
+    };
+    tr.addEventListener('click', activate);
+    tr.addEventListener('keydown', e => {
+      if (e.key === 'Enter') activate();
+    });
+    threatBody.appendChild(tr);
+  }
+  noThreats.hidden = rows.length > 0;
+  noThreats.textContent = v.threats.length === 0 ? 'No threats yet: add them under `threats:` (the STRIDE quick fixes can add stubs).' : 'No threat matches the filters.';
+  applySelection();
+}
+
+function renderMitigations(v: ViewModel): void {
+  mitigationsHeading.hidden = v.mitigations.length === 0;
+  mitigationTable.hidden = v.mitigations.length === 0;
+  clear(mitigationBody);
+  for (const m of v.mitigations) {
+    const tr = h('tr', { 'data-id': m.id, tabindex: 0 },
+      h('td', {}, h('div', {}, m.title), h('div', { class: 'id' }, m.id)),
+      h('td', {}, statusSelect(v.vocabulary.mitigationStatuses, m.status, `Status of ${m.title}`, (s: MitigationStatus) => post({ type: 'setMitigationStatus', id: m.id, status: s, version }))),
+      h('td', {}, m.threats.length ? m.threats.join(', ') : h('span', { class: 'muted' }, 'no threat links it')),
+    );
+    const activate = () => {
+      select('mitigation', m.id, true);
+      post({ type: 'reveal', kind: 'mitigation', id: m.id });
+    };
+    tr.addEventListener('click', activate);
+    tr.addEventListener('keydown', e => {
+      if (e.key === 'Enter') activate();
+    });
+    mitigationBody.appendChild(tr);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Attack trees
+
+function renderTrees(v: ViewModel): void {
+  trees.hidden = v.attackTrees.length === 0;
+  const open = new Set(state.treesOpen ?? (v.attackTrees.length <= 3 ? v.attackTrees.map(t => t.id) : []));
+  const existing = new Map(Array.from(treesList.querySelectorAll('details')).map(d => [d.getAttribute('data-id') ?? '', d as HTMLDetailsElement]));
+  clear(treesList);
+  for (const t of v.attackTrees) {
+    let d = existing.get(t.id);
+    const fresh = !d;
+    if (!d) {
+      d = h('details', { 'data-id': t.id });
+      d.addEventListener('toggle', () => {
+        const ids = Array.from(treesList.querySelectorAll('details[open]')).map(x => x.getAttribute('data-id') ?? '');
+        saveState({ treesOpen: ids });
+        if (d!.open) void renderTree(d!);
+      });
+    }
+    const summary = h('summary', {}, h('span', { class: `badge ${t.diagram.reachable ? 'reachable' : 'blocked'}` }, t.diagram.reachable ? 'reachable' : 'blocked'), h('span', {}, t.goal), h('span', { class: 'id muted' }, t.id));
+    const body = d.querySelector('.tree-body') ?? h('div', { class: 'tree-body' });
+    replace(d, summary, body);
+    treesList.appendChild(d);
+    if (fresh && open.has(t.id)) d.open = true;
+    else if (d.open) void renderTree(d);
+  }
+}
+
+async function renderTree(d: HTMLDetailsElement): Promise<void> {
+  const id = d.getAttribute('data-id') ?? '';
+  const t: AttackTreeView | undefined = view?.attackTrees.find(x => x.id === id);
+  const body = d.querySelector('.tree-body');
+  if (!t || !body) return;
+  if (treeRendered.get(id) === t.diagram.text && body.querySelector('svg')) return;
+  treeRendered.set(id, t.diagram.text);
+  const r = await renderMermaid(t.diagram.text, { theme, layout: 'dagre' });
+  if (r.svg) {
+    fixSvgSize(r.svg);
+    replace(body, r.svg);
+  } else replace(body, h('p', { class: 'muted' }, `The attack tree could not be drawn (${r.error ?? 'unknown error'}).`));
+}
+
+treesList.addEventListener('click', e => {
+  const node = (e.target as Element).closest('g.node');
+  const details = (e.target as Element).closest('details');
+  if (!node || !details) return;
+  const tree = details.getAttribute('data-id') ?? '';
+  const mid = mermaidNodeId(node);
+  const info = mid ? view?.attackTrees.find(x => x.id === tree)?.diagram.nodes[mid] : undefined;
+  if (!info) return;
+  if (info.kind === 'threat' && info.ref) {
+    select('threat', info.ref, true);
+    post({ type: 'reveal', kind: 'threat', id: info.ref });
+  } else if (info.kind === 'tree' && info.ref) post({ type: 'reveal', kind: 'attack_tree', id: info.ref });
+  else post({ type: 'reveal', kind: 'attack_tree', id: tree, node: info.path.length ? (info.path as ('and' | 'or' | number)[]) : undefined });
+});
+
+post({ type: 'ready' });
