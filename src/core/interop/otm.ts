@@ -101,7 +101,7 @@ export function importOtm(text: string): ImportResult {
   if (arr(src.representations).length) {
     b.note(`${arr(src.representations).length} OTM representations (diagram and code views: positions, sizes, repositories) were left out; code file paths of components are kept in \`code\`.`);
   }
-  if (isObject(project.attributes) && Object.keys(project.attributes).length) b.note('OTM project attributes were left out.');
+  if (isObject(project.attributes) && Object.keys(project.attributes).some(k => k !== 'generator')) b.note('OTM project attributes were left out.');
 
   // Assets.
   const assetIds = new Map<string, string>();
@@ -127,7 +127,9 @@ export function importOtm(text: string): ImportResult {
 
   // Trust zones.
   const zoneIds = new Map<string, string>();
-  const zones = arr(src.trustZones).filter(isObject);
+  // The zone a Rampart export adds for elements outside every boundary is dropped again on import.
+  const fromRampart = isObject(project.attributes) && project.attributes.generator === 'rampart';
+  const zones = arr(src.trustZones).filter(isObject).filter(z => !(fromRampart && str(z.id) === 'rampart-no-boundary'));
   for (const raw of zones) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'zone';
     zoneIds.set(sid, b.ids.boundaries.take(slugify(str(raw.name) ?? sid), sid));
