@@ -16,21 +16,30 @@
  *   marked not-applicable (they are declared not to be threats at all).
  * - `totalAccepted`: threats validly accepted (not transferred, not expired): a loss the organisation has
  *   chosen to bear; shown apart so it is neither hidden nor double counted in `total`.
+ *
+ * Amounts are rounded to cents (2 decimals) on output, so 0.1-style rates give 402000, not 402000.00000000006.
  */
 import type { Model, Threat } from '../model/schema';
 import { assessThreat, type ThreatAssessment } from './assess';
+
+/** Rounds an amount to cents. */
+const money = (x: number) => Math.round(x * 100) / 100;
+
+/** An entry of a section by id, never an inherited Object member. */
+const own = <T>(section: Record<string, T> | undefined, id: string): T | undefined =>
+  section && Object.hasOwn(section, id) ? section[id] : undefined;
 
 /** Asset ids a threat reaches, in first-seen order (statement assets, then targets in order). */
 export function reachedAssets(model: Model, threat: Threat): string[] {
   const out = new Set<string>();
   for (const a of threat.statement?.assets ?? []) out.add(a);
   for (const target of threat.targets ?? []) {
-    const element = model.elements?.[target];
+    const element = own(model.elements, target);
     if (element) {
       for (const a of element.stores ?? []) out.add(a);
       for (const a of element.processes ?? []) out.add(a);
     }
-    const flow = model.flows?.[target];
+    const flow = own(model.flows, target);
     if (flow) for (const a of flow.data ?? []) out.add(a);
   }
   return [...out];
@@ -41,7 +50,10 @@ function lossByAsset(model: Model, threat: Threat): Map<string, number> | undefi
   if (threat.annual_rate === undefined) return undefined;
   const factor = (threat.exposure ?? 1) * threat.annual_rate;
   const out = new Map<string, number>();
-  for (const a of reachedAssets(model, threat)) out.set(a, (model.assets?.[a]?.value ?? 0) * factor);
+  for (const a of reachedAssets(model, threat)) {
+    const value = own(model.assets, a)?.value ?? 0;
+    out.set(a, value * factor);
+  }
   return out;
 }
 
@@ -50,14 +62,15 @@ function lossByAsset(model: Model, threat: Threat): Map<string, number> | undefi
  * or has no `annual_rate`. Status is ignored here (this is the inherent figure).
  */
 export function annualLoss(model: Model, threatId: string): number | undefined {
-  const threat = model.threats?.[threatId];
+  const threat = own(model.threats, threatId);
   if (!threat) return undefined;
   const byAsset = lossByAsset(model, threat);
   if (!byAsset) return undefined;
   let sum = 0;
   for (const v of byAsset.values()) sum += v;
-  return sum;
+  return money(sum);
 }
+
 
 export interface LossSummary {
   /** `policy.currency` (ISO 4217), when the model declares one. */
@@ -82,34 +95,46 @@ export interface LossSummary {
 
 /** Totals of annual loss for the model; see the module comment for which threats count where. */
 export function lossSummary(model: Model, assessments: ReadonlyMap<string, ThreatAssessment>): LossSummary {
-  const summary: LossSummary = {
-    currency: model.policy?.currency,
-    total: 0, totalInherent: 0, totalAccepted: 0,
-    perAsset: {}, perAssetInherent: {}, perThreat: {},
-    assetsWithoutValue: [], threatsWithoutRate: [],
-  };
+  let total = 0;
+  let totalInherent = 0;
+  let totalAccepted = 0;
+  // Maps, not objects, while summing: an id is never confused with an Object.prototype member.
+  const perAsset = new Map<string, number>();
+  const perAssetInherent = new Map<string, number>();
+  const perThreat = new Map<string, number>();
   const unvalued = new Set<string>();
+  const threatsWithoutRate: string[] = [];
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   for (const [id, threat] of Object.entries(model.threats ?? {})) {
-    const assessment = assessments.get(id) ?? assessThreat(model, id, threat);
-    const { residual, open } = assessment;
+    const { residual, open } = assessments.get(id) ?? assessThreat(model, id, threat);
     if (residual === 'not-applicable') continue;
     const byAsset = lossByAsset(model, threat);
     if (!byAsset) {
-      summary.threatsWithoutRate.push(id);
+      threatsWithoutRate.push(id);
       continue;
     }
     let loss = 0;
     for (const [asset, v] of byAsset) {
       loss += v;
-      if (model.assets?.[asset]?.value === undefined) unvalued.add(asset);
-      summary.perAssetInherent[asset] = (summary.perAssetInherent[asset] ?? 0) + v;
-      if (open) summary.perAsset[asset] = (summary.perAsset[asset] ?? 0) + v;
+      if (own(model.assets, asset)?.value === undefined) unvalued.add(asset);
+      add(perAssetInherent, asset, v);
+      if (open) add(perAsset, asset, v);
     }
-    summary.perThreat[id] = loss;
-    summary.totalInherent += loss;
-    if (open) summary.total += loss;
-    if (residual === 'accepted') summary.totalAccepted += loss;
+    perThreat.set(id, loss);
+    totalInherent += loss;
+    if (open) total += loss;
+    if (residual === 'accepted') totalAccepted += loss;
   }
-  summary.assetsWithoutValue = [...unvalued];
-  return summary;
+  const record = (m: Map<string, number>) => Object.fromEntries([...m].map(([k, v]) => [k, money(v)]));
+  return {
+    currency: model.policy?.currency,
+    total: money(total),
+    totalInherent: money(totalInherent),
+    totalAccepted: money(totalAccepted),
+    perAsset: record(perAsset),
+    perAssetInherent: record(perAssetInherent),
+    perThreat: record(perThreat),
+    assetsWithoutValue: [...unvalued],
+    threatsWithoutRate,
+  };
 }

@@ -182,7 +182,7 @@ export function evaluateTree(model: Model, treeId: string, assessments: Readonly
   const residualOf = (id: string): Residual | undefined => {
     const a = assessments.get(id);
     if (a) return a.residual;
-    const t = model.threats?.[id];
+    const t = model.threats && Object.hasOwn(model.threats, id) ? model.threats[id] : undefined;
     return t ? assessThreat(model, id, t).residual : undefined;
   };
 

@@ -65,10 +65,28 @@ describe('annual loss expectancy', () => {
       assert.equal(annualLoss(m, 't'), 260_000);
     });
 
+    it('rounds to cents, without floating-point noise', () => {
+      const m = model({ t: { title: 'T', status: 'open', targets: ['vault'], annual_rate: 0.1 } }, {
+        assets: { cards: { name: 'Cards', classification: 'restricted', value: 3 } },
+      });
+      assert.equal(annualLoss(m, 't'), 0.3);
+      assert.equal(lossSummary(m, new Map()).total, 0.3);
+      assert.deepEqual(lossSummary(m, new Map()).perAsset, { cards: 0.3 });
+    });
+
     it('is undefined without an annual rate, and for an unknown threat', () => {
       const m = model({ t: { title: 'T', status: 'open', targets: ['vault'] } });
       assert.equal(annualLoss(m, 't'), undefined);
       assert.equal(annualLoss(m, 'missing'), undefined);
+    });
+
+    it('never mistakes an id for an Object member (an asset or target called constructor)', () => {
+      const m = model({ t: { title: 'T', status: 'open', statement: { assets: ['constructor'] }, targets: ['constructor', 'vault'], annual_rate: 1 } });
+      assert.equal(annualLoss(m, 't'), 250_000);
+      assert.equal(annualLoss(m, 'constructor'), undefined);
+      const s = lossSummary(m, new Map());
+      assert.deepEqual(s.perAsset, { constructor: 0, cards: 250_000 });
+      assert.deepEqual(s.assetsWithoutValue, ['constructor']);
     });
 
     it('is 0 when the assets reached have no value', () => {
