@@ -126,7 +126,11 @@ export function importThreatDragon(text: string): ImportResult {
   const nameOf = (c: Cell): string | undefined => {
     const attrs = isObject(c.raw.attrs) ? c.raw.attrs : {};
     const fromAttrs = ['text', 'label', 'headerText'].map(k => (isObject(attrs[k]) ? str((attrs[k] as Record<string, unknown>).text) : undefined)).find(Boolean);
-    return oneLine(c.data.name) ?? oneLine(fromAttrs);
+    // Flow labels: v2 `labels[0].attrs.labelText.text`, v1 `labels[0].attrs.text.text`.
+    const label = arr(c.raw.labels).find(isObject);
+    const labelAttrs = label && isObject(label.attrs) ? label.attrs : {};
+    const fromLabel = ['labelText', 'text'].map(k => (isObject(labelAttrs[k]) ? str((labelAttrs[k] as Record<string, unknown>).text) : undefined)).find(Boolean);
+    return oneLine(c.data.name) ?? oneLine(fromAttrs) ?? oneLine(fromLabel);
   };
 
   // Boundaries.
@@ -282,8 +286,9 @@ export function importThreatDragon(text: string): ImportResult {
           title: oneLine(mitigationText.split('\n')[0]) ?? title,
           description: mitigationText.includes('\n') || mitigationText.length > 200 ? mitigationText : undefined,
           status: implemented ? 'implemented' : 'proposed',
+          source_id: oneLine(str(raw.id) ?? str(raw.threatId)),
         });
-        b.commentEntry('mitigations', mid, `From the mitigation text of the Threat Dragon threat "${title}"; status ${implemented ? `implemented because the threat is ${statusWord}` : 'proposed'}.`);
+        b.commentEntry('mitigations', mid, `From the mitigation text of the Threat Dragon threat "${title}" (source_id is that threat's id); status ${implemented ? `implemented because the threat is ${statusWord}` : 'proposed'}.`);
         mitigations = [mid];
       }
       b.add('threats', id, {

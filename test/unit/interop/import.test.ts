@@ -220,6 +220,25 @@ describe('interop: Threat Dragon import', () => {
   });
 });
 
+describe('interop: Threat Dragon v1 import', () => {
+  it('reads the v1 layout (diagramJson cells, properties on the cell, labels on flows)', () => {
+    const v1 = {
+      summary: { title: 'Legacy model', owner: 'Someone' },
+      detail: { contributors: [{ name: 'A' }], diagrams: [{ title: 'Main', id: 0, diagramType: 'STRIDE', diagramJson: { cells: [
+        { type: 'tm.Actor', id: 'u', position: { x: 0, y: 0 }, size: { width: 100, height: 60 }, attrs: { text: { text: 'User' } }, threats: [] },
+        { type: 'tm.Process', id: 'p', position: { x: 300, y: 0 }, size: { width: 100, height: 100 }, attrs: { text: { text: 'Web app' } },
+          threats: [{ title: 'Session hijack', status: 'Open', severity: 'High', type: 'Spoofing', description: 'd', mitigation: '' }] },
+        { type: 'tm.Flow', id: 'f', source: { id: 'u' }, target: { id: 'p' }, labels: [{ attrs: { text: { text: 'Login' } } }], protocol: 'HTTPS', isEncrypted: true },
+      ] } }] },
+    };
+    const model = assertSchemaClean(importModel('threat-dragon', JSON.stringify(v1)), 'v1') as Model;
+    assert.deepEqual(Object.values(model.elements!).map(e => `${e.type}:${e.name}`), ['external:User', 'process:Web app']);
+    assert.deepEqual({ ...model.flows!['login'] }, { from: 'user', to: 'web-app', name: 'Login', protocol: 'HTTPS', encrypted: true, source_id: 'f' });
+    assert.deepEqual(model.threats!['session-hijack'].targets, ['web-app']);
+    assert.deepEqual(model.team?.map(m => ({ ...m })), [{ name: 'Someone', role: 'owner' }, { name: 'A', role: 'contributor' }]);
+  });
+});
+
 describe('interop: OTM import', () => {
   const result = importModel('otm', corpusFile('otm/EXAMPLE.json'));
   const model = assertSchemaClean(result, 'EXAMPLE.json') as Model;
