@@ -42,8 +42,27 @@ export function mdText(text: string | number | undefined | null, max = 5000): st
   // Mentions (@user, @org/team) would notify people from a PR comment; e-mail addresses stay as they are.
   s = s.replace(/(^|[^\p{L}\p{N}_.+-])@(?=[\p{L}\p{N}])/gu, '$1@\u200b');
   // Block starts: #, >, -, +, =, an ordered-list number, or a thematic break.
-  s = s.replace(/^([#>+=-])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+  s = s.replace(/^([#+=-])(?=[\s#=+-]|$)/, '\\$1').replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
   return s;
+}
+
+/**
+ * A message written by a rule (which quotes ids in backticks and may quote user text): encoded like `mdText`,
+ * then backtick pairs around an id-like word (letters, digits, `-`, `.`, `/`, `@`, `#`, `:`) become code spans
+ * again. Anything else a backtick encloses stays escaped text.
+ */
+export function mdMessage(text: string | undefined, max = 1000): string {
+  return mdText(text, max).replace(/\\`([A-Za-z0-9@#:./-]+)\\`/g, '`$1`');
+}
+
+/** `<https://…>` when the string is a plain http(s) URL a CommonMark autolink can hold; undefined otherwise. */
+export function mdAutolink(url: string): string | undefined {
+  return /^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/i.test(url) && url.length <= 2000 ? `<${url}>` : undefined;
+}
+
+/** Text for inside an HTML element we write ourselves (`<summary>`), where Markdown escapes do not apply. */
+export function htmlText(text: string | number | undefined | null, max = 500): string {
+  return clip(oneLine(text), max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** A GFM table cell from untrusted input; `—` when empty. */
@@ -52,10 +71,12 @@ export function mdCell(text: string | number | undefined | null, max = 500): str
   return s === '' ? '—' : s;
 }
 
-/** An inline code span; pipes are escaped so it is also safe in a table cell (GFM keeps `\|` as `|`). */
+/** An inline code span (escaped text when it holds `<` or `>`); pipes are escaped so it is also safe in a table cell (GFM keeps `\|` as `|`). */
 export function mdCode(text: string | number | undefined | null, max = 500): string {
   const s = clip(oneLine(text), max);
   if (s === '') return '';
+  // Code spans cannot hold entities, so text with angle brackets is written as escaped text instead.
+  if (/[<>]/.test(s)) return mdText(s, max);
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map(r => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ')) ? ' ' : '';
