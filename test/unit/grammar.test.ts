@@ -336,3 +336,66 @@ describe('TextMate grammar', () => {
     });
   });
 });
+
+describe('language configuration', () => {
+  interface OnEnter { beforeText: string; action: { indent: string; appendText?: string } }
+  const config = JSON.parse(readFileSync(join(root, 'language-configuration.json'), 'utf8')) as {
+    comments: { lineComment: string };
+    brackets: [string, string][];
+    autoClosingPairs: { open: string; close: string }[];
+    wordPattern: string;
+    indentationRules: { increaseIndentPattern: string; decreaseIndentPattern: string };
+    onEnterRules: OnEnter[];
+  };
+  /** The word VS Code takes at `column` of `line` (go-to-definition, rename, hover, completion range). */
+  const wordAt = (line: string, column: number) => {
+    for (const m of line.matchAll(new RegExp(config.wordPattern, 'g'))) {
+      if (m.index! <= column && column <= m.index! + m[0].length) return m[0];
+    }
+    return undefined;
+  };
+  /** What happens on Enter after `line`: the first matching rule's action. */
+  const onEnter = (line: string) => config.onEnterRules.find(r => new RegExp(r.beforeText).test(line))?.action;
+
+  it('has # comments, [] {} brackets and auto-closing quotes', () => {
+    assert.equal(config.comments.lineComment, '#');
+    assert.deepEqual(config.brackets, [['{', '}'], ['[', ']']]);
+    assert.deepEqual(config.autoClosingPairs.map(p => p.open + p.close).sort(), ['""', "''", '[]', '{}']);
+  });
+
+  it('a kebab-case id, a rule@element id, a CWE id and a snake_case key are each one word', () => {
+    assert.equal(wordAt('    from: card-vault', 16), 'card-vault');
+    assert.equal(wordAt('    targets: [api, card-vault]', 22), 'card-vault');
+    assert.equal(wordAt('  - threat: design-unencrypted-flow@checkout', 30), 'design-unencrypted-flow@checkout');
+    assert.equal(wordAt('  - threat: design-unencrypted-flow@checkout', 40), 'design-unencrypted-flow@checkout');
+    assert.equal(wordAt('  design-x@api:', 5), 'design-x@api');
+    assert.equal(wordAt('    cwe: [CWE-89]', 12), 'CWE-89');
+    assert.equal(wordAt('attack_trees:', 3), 'attack_trees');
+  });
+
+  it('words stop at punctuation: the colon after a key, a sentence-ending dot, brackets', () => {
+    assert.equal(wordAt('  card-vault:', 4), 'card-vault');
+    assert.equal(wordAt('title: Keep the vault.', 18), 'vault');
+    assert.equal(wordAt('[a-b,c]', 2), 'a-b');
+    assert.equal(wordAt('cvss: CVSS:3.1/AV:N', 8), 'CVSS');
+  });
+
+  it('indents after a key that opens a block, a block scalar or an open bracket, not after a value or a comment', () => {
+    const inc = new RegExp(config.indentationRules.increaseIndentPattern);
+    for (const l of ['threats:', '  card-vault:', '    description: >', '    justification: |-', '  - and:', '    targets: [', 'team:   # who', '  "quoted key":']) {
+      assert.match(l, inc, l);
+    }
+    for (const l of ['title: Payments', '# note:', '    url: https://example.com/x', '    title: "a: b"', '    - api']) assert.doesNotMatch(l, inc, l);
+    assert.match('  ]', new RegExp(config.indentationRules.decreaseIndentPattern));
+  });
+
+  it('Enter after a key indents; after a list item with a key it aligns under that key', () => {
+    assert.deepEqual(onEnter('  card-vault:'), { indent: 'indent' });
+    assert.deepEqual(onEnter('    description: >  # why'), { indent: 'indent' });
+    assert.deepEqual(onEnter('    - and:'), { indent: 'indent', appendText: '  ' });
+    assert.deepEqual(onEnter('  - threat: checkout-skimming'), { indent: 'none', appendText: '  ' });
+    assert.equal(onEnter('    title: Payments'), undefined);
+    assert.equal(onEnter('  # a comment:'), undefined);
+    assert.equal(onEnter('    - api'), undefined);
+  });
+});
