@@ -230,7 +230,8 @@ export function importThreagile(text: string): ImportResult {
   }
   if (scopeOut.length) b.top.scope = { out: uniq(scopeOut) };
 
-  // Flows.
+  // Flows (Threagile's own link id is `source-id>link-title-in-kebab-case`).
+  const flowIds = new Map<string, string>();
   for (const [, sourceId, raw] of elementRaw) {
     const sourceSid = str(raw.id) ?? '';
     for (const [linkName, link] of entries(raw.communication_links)) {
@@ -242,6 +243,7 @@ export function importThreagile(text: string): ImportResult {
         continue;
       }
       const id = b.ids.flows.take(slugify(linkName), `${sourceId}-link`);
+      flowIds.set(sid, id);
       const protocol = str(link.protocol);
       const auth = str(link.authentication);
       const authz = str(link.authorization);
@@ -270,7 +272,7 @@ export function importThreagile(text: string): ImportResult {
     }
   }
 
-  const resolveTarget = (part: string) => elementIds.get(part) ?? boundaryIds.get(part);
+  const resolveTarget = (part: string) => elementIds.get(part) ?? flowIds.get(part) ?? boundaryIds.get(part);
 
   // Individual (manually identified) risks.
   interface Individual { id: string; synthetic: string; mitigation?: string }
@@ -301,6 +303,7 @@ export function importThreagile(text: string): ImportResult {
       const id = b.ids.threats.take(threatIdFrom(synthetic), catId);
       const targets = uniq([
         elementIds.get(str(risk.most_relevant_technical_asset) ?? ''),
+        flowIds.get(str(risk.most_relevant_communication_link) ?? ''),
         boundaryIds.get(str(risk.most_relevant_trust_boundary) ?? ''),
         ...arr(risk.data_breach_technical_assets).map(a => elementIds.get(str(a) ?? '')),
       ]);

@@ -44,6 +44,11 @@ export const THREAT_DRAGON_ELEMENT_TYPE_MAP: Readonly<Record<string, ElementType
 };
 
 const SNAP_DISTANCE = 50;
+/** Cell type from the shape, for cells that lack `data.type`. */
+const SHAPE_TYPE: Record<string, string> = {
+  actor: 'tm.Actor', process: 'tm.Process', store: 'tm.Store', flow: 'tm.Flow', 'trust-boundary-box': 'tm.BoundaryBox',
+  'trust-boundary-curve': 'tm.Boundary', 'trust-broundary-curve': 'tm.Boundary', 'td-text-block': 'tm.Text',
+};
 
 interface Rect { x: number; y: number; w: number; h: number }
 interface Cell { id: string; type: string; data: Record<string, unknown>; raw: Record<string, unknown>; rect?: Rect; diagram: string }
@@ -116,7 +121,7 @@ export function importThreatDragon(text: string): ImportResult {
     for (const raw of list) {
       if (!isObject(raw)) continue;
       const data = isObject(raw.data) ? raw.data : raw; // v1 keeps the properties on the cell itself
-      const type = str(data.type) ?? str(raw.type) ?? '';
+      const type = str(data.type) ?? str(raw.type) ?? SHAPE_TYPE[str(raw.shape) ?? ''] ?? '';
       const id = str(raw.id);
       if (!id) continue;
       cells.push({ id, type, data, raw, rect: rectOf(raw), diagram: title });

@@ -138,13 +138,21 @@ technical_assets:
   App:
     id: app
     type: process
+    communication_links:
+      DB Access:
+        target: app
+        protocol: jdbc-encrypted
 risk_tracking:
 ${statuses.map(s => `  rule-${s}@app:\n    status: ${s}\n    justification: because ${s}`).join('\n')}
+  unencrypted-communication@app>db-access:
+    status: unchecked
 `;
     const m = assertSchemaClean(importModel('threagile', text), 'statuses') as Model;
     for (const s of statuses) assert.equal(m.threats![`rule-${s}@app`].status, THREAGILE_STATUS_MAP[s], s);
     assert.equal(THREAGILE_STATUS_MAP['false-positive'], 'not-applicable');
     assert.equal(m.threats!['rule-accepted@app'].accepted_by, undefined, 'no checked_by in the source: nothing invented');
+    assert.deepEqual(m.threats!['unencrypted-communication@app-db-access'].targets, ['db-access'], 'a link id targets the flow');
+    assert.equal(m.flows!['db-access'].encrypted, true);
   });
 });
 
