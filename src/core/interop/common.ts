@@ -65,6 +65,7 @@ export function readInput(text: string, expected: SourceTool, notes: string[] = 
   if (text.length > MAX_IMPORT_SIZE) {
     throw new ImportError(`The input is ${text.length} characters, over the ${MAX_IMPORT_SIZE}-character limit for imports.`);
   }
+  text = text.replace(/^\uFEFF/, '');
   let data: unknown;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
