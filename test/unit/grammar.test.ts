@@ -321,6 +321,27 @@ describe('TextMate grammar', () => {
       hasScope(tw, webshop, 'title: A single agent can refund', 'A single agent', 'string.unquoted.plain.out.threatmodel');
     });
 
+    it('acceptance expiry dates are dates', () => {
+      hasScope(tw, webshop, /^ {4}expires: 2026-01-31$/, '2026-01-31', 'constant.other.date.threatmodel');
+      lacksScope(tw, webshop, /^ {4}expires: 2026-01-31$/, '2026-01-31', 'constant.numeric');
+    });
+
+    it('never loops or drops the document scope on half-typed and broken YAML', () => {
+      const pieces = ['- ', ': ', ':', '[', ']', '{', '}', ',', '"', "'", '#', ' # c', '|', '>-', '&a ', '*a', '!!str ', '---', '  ', '\t',
+        'threats:', 'targets:', 'status: open', 'from: x', 'stride: [', 'CVSS:3.1/AV:N', 'CWE-1', 'card-vault', 'a b', '2027-01-01', '1.5', 'true', '%YAML 1.2'];
+      let seed = 42;
+      const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      const lines: string[] = [];
+      for (let i = 0; i < 600; i++) {
+        let l = ' '.repeat(rand(3) * 2);
+        for (let k = rand(9); k > 0; k--) l += pieces[rand(pieces.length)];
+        lines.push(l);
+      }
+      const tokens = tokenize(lines.join('\n'));
+      assert.equal(tokens.length, lines.length);
+      for (const line of tokens) for (const c of line) assert.equal(c[0], 'source.threatmodel');
+    });
+
     it('a word of a vocabulary is only a constant where that key expects it', () => {
       const text = "title: open\nowner: critical\nstatus: opened\nnote: 'it''s high'\nanchor: &base { likelihood: rare }\ncopy: *base\n---\n";
       const t = tokenize(text);
