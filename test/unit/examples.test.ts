@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CVSS31, CVSS40 } from '@pandatix/js-cvss';
 import { parseModel, type ParsedModel } from '../../src/core/model/parse';
 import { buildIndex } from '../../src/core/model/index';
 import { assessAll } from '../../src/core/risk/assess';
+import { scoreCvss } from '../../src/core/risk/cvss';
 import { analyze } from '../../src/core/analyze';
 import { ELEMENT_TYPES, TOP_KEYS, type AttackNode, type Model } from '../../src/core/model/schema';
 
@@ -75,8 +75,9 @@ describe('example models', () => {
       it('every CVSS vector is a complete, valid CVSS 3.1 or 4.0 base vector', () => {
         for (const [id, t] of Object.entries(modelOf(name).threats ?? {})) {
           if (!t.cvss) continue;
-          const score = t.cvss.startsWith('CVSS:4.0/') ? new CVSS40(t.cvss).Score() : new CVSS31(t.cvss).BaseScore();
-          assert.ok(score > 0, `${id}: ${t.cvss} scores ${score}`);
+          const score = scoreCvss(t.cvss);
+          assert.ok(score.ok, `${id}: ${t.cvss}: ${score.ok ? '' : score.error}`);
+          assert.ok(['3.1', '4.0'].includes(score.version) && score.baseScore > 0, `${id}: ${t.cvss} scores ${score.baseScore}`);
         }
       });
 
