@@ -168,8 +168,12 @@ function entrySnippets(analysis: Analysis, section: string, indent: number): Com
 
 /** Completion candidates at `offset` of `text`; `analysis` is of the same (or a recent) text and gives the ids. */
 export function completionsAt(text: string, offset: number, analysis: Analysis, opts: CompletionOptions = {}): Completions | undefined {
-  const ctx = completionContextAt(text, offset);
+  let ctx = completionContextAt(text, offset);
   if (!ctx) return undefined;
+  // `key:` then a word alone on the next, deeper line reads as that key's scalar value; when the key holds a
+  // map (an empty entry, an empty section), the word is the map's first key.
+  const valueType = ctx.role === 'value' ? typeOf(schemaAt(ctx.path) as AnySchema | undefined) : undefined;
+  if (ctx.ownLine && (valueType === 'object' || valueType === 'record')) ctx = { ...ctx, role: 'key', ownLine: false, siblings: [] };
   const indent = opts.indent ?? 2;
   const items: CompletionCandidate[] = [];
   const lineEnd = (() => { const i = text.slice(ctx.replace.end).search(/[\r\n]/); return i < 0 ? text.length : ctx.replace.end + i; })();
@@ -206,9 +210,10 @@ export function completionsAt(text: string, offset: number, analysis: Analysis, 
     const kinds = referenceKindsAt(path);
     if (kinds) {
       for (const kind of kinds) {
-        for (const id of ids(analysis, kind)) {
+        for (const [i, id] of ids(analysis, kind).entries()) {
           if (taken.has(id)) continue;
-          items.push({ label: id, kind: 'id', idKind: kind, detail: describeId(analysis, kind, id), insertText: lead + id, snippet: false, sortText: `${kinds.indexOf(kind)}${id}` });
+          // File order: the order the user wrote the entries in.
+          items.push({ label: id, kind: 'id', idKind: kind, detail: describeId(analysis, kind, id), insertText: lead + id, snippet: false, sortText: `${kinds.indexOf(kind)}${String(i).padStart(5, '0')}` });
         }
       }
     }
@@ -220,5 +225,7 @@ export function completionsAt(text: string, offset: number, analysis: Analysis, 
     if (t === 'boolean') for (const v of ['true', 'false']) items.push({ label: v, kind: 'value', insertText: lead + v, snippet: false });
     if (path.length === 1 && path[0] === 'rampart') items.push({ label: '1', kind: 'value', detail: 'format version 1', insertText: lead + '1', snippet: false });
   }
+  const sortKey = (i: CompletionCandidate) => i.sortText ?? i.label;
+  items.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   return { context: ctx, insert: ctx.insert, replace: ctx.replace, items };
 }
