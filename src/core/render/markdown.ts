@@ -48,11 +48,12 @@ export function mdText(text: string | number | undefined | null, max = 5000): st
 
 /**
  * A message written by a rule (which quotes ids in backticks and may quote user text): encoded like `mdText`,
- * then backtick pairs around an id-like word (letters, digits, `-`, `.`, `/`, `@`, `#`, `:`) become code spans
+ * then backtick pairs around id-like words (letters, digits, `-`, `_`, `.`, `/`, `@`, `#`, `:`, `=`, single
+ * spaces) become code spans
  * again. Anything else a backtick encloses stays escaped text.
  */
 export function mdMessage(text: string | undefined, max = 1000): string {
-  return mdText(text, max).replace(/\\`([A-Za-z0-9@#:./-]+)\\`/g, '`$1`');
+  return mdText(text, max).replace(/\\`((?:[A-Za-z0-9@#:./=-]|\\_)+(?: (?:[A-Za-z0-9@#:./=-]|\\_)+)*)\\`/g, (_, code: string) => '`' + code.replace(/\\_/g, '_') + '`');
 }
 
 /** `<https://…>` when the string is a plain http(s) URL a CommonMark autolink can hold; undefined otherwise. */

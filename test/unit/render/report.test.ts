@@ -205,6 +205,7 @@ describe('Markdown escaping', () => {
     assert.equal(mdCode('a|b'), '`a\\|b`');
     assert.equal(mdMessage('Threat `token-replay` ("a `b` <c>")'), 'Threat `token-replay` ("a `b` &lt;c&gt;")');
     assert.equal(mdMessage('Threat `x` ("`[y](javascript:z)`")'), 'Threat `x` ("\\`\\[y\\](javascript:z)\\`")');
+    assert.equal(mdMessage('set `authorized: true` and `annual_rate`'), 'set `authorized: true` and `annual_rate`');
   });
 
   it('portable Mermaid drops edge ids only', () => {
