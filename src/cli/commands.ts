@@ -8,8 +8,21 @@ import { analyze, type Analysis } from '../core/analyze';
 import { ALL_RULE_META } from '../core/rules/index';
 import { LEVELS, type Level } from '../core/model/schema';
 import { severityRank, type AnalysisSettings, type Finding, type Severity } from '../core/types';
-import { lineCol } from './lines';
-import starter from '../../examples/starter.threatmodel.yaml';
+import { lineCol } from '../core/lines';
+import { rankThreats } from '../core/risk/ranking';
+import { lossSummary } from '../core/risk/ale';
+import { toSarif } from '../core/render/sarif';
+import { renderReport } from '../core/render/report';
+import { modelDiagram } from '../core/render/mermaid';
+import { attackTreeDiagram } from '../core/render/attackTree';
+import { diffModels } from '../core/diff';
+import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModel, importModel, type ExportFormat, type ImportFormat } from '../core/interop/index';
+import { STARTER_MODEL } from '../core/templates';
+import { execFileSync } from 'node:child_process';
+
+export const VERSION = '0.1.0';
+export const HOMEPAGE = 'https://github.com/rampart-tm/rampart';
+export const ruleDocsUrl = (id: string) => `${HOMEPAGE}#rule-${id.replace(/[^a-z0-9]+/g, '-')}`;
 
 export interface Io {
   out(s: string): void;
@@ -195,24 +208,32 @@ NO_COLOR turns colours off.
 
 /** Per-file JSON: findings with positions, and the ranked threats. */
 function checkJson(r: FileResult) {
-  const threats = [...r.analysis.assessments.values()].map(a => ({
-    id: a.id, title: r.analysis.parsed.model.threats?.[a.id]?.title, level: a.level ?? null, residual: a.residual,
-    open: a.open, aboveTolerance: a.aboveTolerance, cvss: a.cvss ? { version: a.cvss.version, baseScore: a.cvss.baseScore, severity: a.cvss.severity } : null,
-    mitigations: { implemented: a.mitigationsDone, total: a.mitigationsTotal },
-  }));
+  const { model } = r.analysis.parsed;
+  const loss = lossSummary(model, r.analysis.assessments);
+  const threats = rankThreats(model, r.analysis.assessments).map((t, rank) => {
+    const a = r.analysis.assessments.get(t.id)!;
+    return {
+      rank: rank + 1, id: t.id, title: t.title, level: t.level ?? null, residual: t.residual, open: t.open, aboveTolerance: a.aboveTolerance,
+      cvss: a.cvss ? { version: a.cvss.version, vector: a.cvss.vector, baseScore: a.cvss.baseScore, severity: a.cvss.severity } : null,
+      annualLoss: t.annualLoss ?? null,
+      mitigations: { implemented: a.mitigationsDone, total: a.mitigationsTotal },
+    };
+  });
   return {
     path: r.display,
     tolerance: r.analysis.tolerance,
     findings: r.analysis.findings.map(f => findingJson(f, r.text)),
-    threats: rankExtra(r, threats),
+    threats,
+    annualLoss: { currency: loss.currency ?? null, residual: loss.total, inherent: loss.totalInherent, accepted: loss.totalAccepted, perAsset: loss.perAsset },
   };
 }
 
-// Ranking and SARIF are provided by the risk and render modules; see extensions below.
-let rankExtra = (_r: FileResult, threats: unknown[]) => threats;
-let sarifFor = (_results: FileResult[], _cwd: string): unknown => { throw new UsageError('SARIF output is not available in this build'); };
-export function setRanking(fn: typeof rankExtra) { rankExtra = fn; }
-export function setSarif(fn: typeof sarifFor) { sarifFor = fn; }
+function sarifFor(results: FileResult[], cwd: string): unknown {
+  return toSarif(results.map(r => ({ uri: r.display, text: r.text, analysis: r.analysis })), {
+    toolVersion: VERSION, informationUri: HOMEPAGE, ruleHelpUri: ruleDocsUrl, category: 'rampart/',
+    srcRoot: 'file://' + cwd.split(path.sep).join('/').replace(/\/?$/, '/'),
+  });
+}
 
 const init: Command = {
   help: `Usage: rampart init [FILE] [--force]
@@ -231,7 +252,7 @@ Options:
       io.err(`rampart init: ${name} already exists; use --force to overwrite it.\n`);
       return 2;
     }
-    fs.writeFileSync(file, starter);
+    fs.writeFileSync(file, STARTER_MODEL);
     io.out(`Wrote ${name}. Edit it, then run 'rampart check ${name}'.\n`);
     return 0;
   },
@@ -254,7 +275,186 @@ Lists every rule with its id, default severity and title.
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, init, rules };
+function writeOrPrint(io: Io, output: unknown, text: string, what: string) {
+  if (output) {
+    const file = path.resolve(io.cwd, String(output));
+    fs.writeFileSync(file, text);
+    io.err(`Wrote ${what} to ${display(file, io.cwd)}\n`);
+  } else io.out(text);
+}
+
+const report: Command = {
+  help: `Usage: rampart report FILE [-o report.md]
+
+Writes a Markdown report of the model: scope, summary, data-flow diagram (a mermaid block GitHub renders),
+threats ranked by risk, mitigations, accepted risks, attack trees and open findings.
+Options:
+  -o, --output FILE   Write to FILE instead of standard output
+  --tolerance LEVEL   Override the model's policy.tolerance
+`,
+  options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' } },
+  run(values, positionals, io) {
+    const { file, text } = readModelFile(positionals[0], io, 'report');
+    const analysis = analyze(text, { tolerance: level(values.tolerance, '--tolerance') });
+    const md = renderReport(analysis, { fileName: display(file, io.cwd), generator: `Rampart ${VERSION}` });
+    writeOrPrint(io, values.output, md, 'the report');
+    return 0;
+  },
+};
+
+const diagram: Command = {
+  help: `Usage: rampart diagram FILE [--attack-tree ID] [--focus ID]
+
+Prints the model's data-flow diagram as Mermaid text (for docs, wikis and CI), or one attack tree.
+Options:
+  --attack-tree ID    Print the attack tree ID instead of the data-flow diagram
+  --focus ID          Show one boundary expanded (others collapsed), or the neighbourhood of an element
+  -o, --output FILE   Write to FILE instead of standard output
+`,
+  options: { 'attack-tree': { type: 'string' }, focus: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  run(values, positionals, io) {
+    const { text } = readModelFile(positionals[0], io, 'diagram');
+    const analysis = analyze(text);
+    const { model } = analysis.parsed;
+    if (values['attack-tree']) {
+      const id = String(values['attack-tree']);
+      const tree = model.attack_trees?.[id];
+      if (!tree) throw new UsageError(`no attack tree '${id}' in the model (trees: ${Object.keys(model.attack_trees ?? {}).join(', ') || 'none'})`);
+      const blocked = (tid: string) => { const a = analysis.assessments.get(tid); return !!a && (a.residual === 'mitigated' || a.residual === 'not-applicable'); };
+      writeOrPrint(io, values.output, attackTreeDiagram(tree, { blocked, threatTitle: (tid: string) => model.threats?.[tid]?.title }).text + '\n', 'the diagram');
+      return 0;
+    }
+    let focus;
+    if (values.focus) {
+      const id = String(values.focus);
+      if (model.boundaries?.[id]) focus = { boundary: id };
+      else if (model.elements?.[id]) focus = { element: id };
+      else throw new UsageError(`--focus: no boundary or element '${id}' in the model`);
+    }
+    const d = modelDiagram(model, analysis.assessments, { focus });
+    if (d.note) io.err(`rampart diagram: ${d.note}\n`);
+    writeOrPrint(io, values.output, d.text + '\n', 'the diagram');
+    return 0;
+  },
+};
+
+const diff: Command = {
+  help: `Usage: rampart diff BASE HEAD
+       rampart diff --git REV FILE
+
+Prints a Markdown risk delta for a pull request: threats added/removed, status and level changes,
+mitigations changed, residual risk and annual loss before/after, findings introduced/fixed.
+Options:
+  --git REV           Compare FILE in the working tree with FILE at git revision REV
+  -o, --output FILE   Write to FILE instead of standard output
+`,
+  options: { git: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  run(values, positionals, io) {
+    let baseText: string | null, headText: string | null, fileName: string, baseLabel: string, headLabel: string;
+    if (values.git) {
+      if (positionals.length !== 1) throw new UsageError('--git REV takes exactly one FILE');
+      const { file, text } = readModelFile(positionals[0], io, 'diff');
+      headText = text;
+      fileName = display(file, io.cwd);
+      const rev = String(values.git);
+      if (!/^[\w./~^@{}-]+$/.test(rev) || rev.startsWith('-')) throw new UsageError(`'${rev}' is not a git revision`);
+      try {
+        const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(file), encoding: 'utf8' }).trim();
+        const rel = path.relative(top, file).split(path.sep).join('/');
+        try {
+          baseText = execFileSync('git', ['show', `${rev}:${rel}`], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+        } catch (e) {
+          const msg = String((e as { stderr?: string }).stderr ?? '');
+          if (/does not exist|exists on disk, but not in/.test(msg)) baseText = null;
+          else throw new UsageError(`git could not read ${rel} at ${rev}: ${msg.trim().split('\n')[0] || (e as Error).message}`);
+        }
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`'${display(file, io.cwd)}' is not in a git repository (or git is missing)`);
+      }
+      baseLabel = rev;
+      headLabel = 'working tree';
+    } else {
+      if (positionals.length !== 2) throw new UsageError('diff takes BASE and HEAD files (or --git REV FILE)');
+      const base = readModelFile(positionals[0], io, 'diff');
+      const head = readModelFile(positionals[1], io, 'diff');
+      baseText = base.text;
+      headText = head.text;
+      fileName = display(head.file, io.cwd);
+      baseLabel = display(base.file, io.cwd);
+      headLabel = fileName;
+    }
+    const { markdown } = diffModels(baseText, headText, {}, { fileName, baseLabel, headLabel });
+    writeOrPrint(io, values.output, markdown, 'the risk diff');
+    return 0;
+  },
+};
+
+const importCmd: Command = {
+  help: `Usage: rampart import --from threagile|threat-dragon|otm FILE [-o out.threatmodel.yaml]
+
+Converts another tool's model into a Rampart model. What could not be mapped is kept as comments.
+Options:
+  --from TOOL         threagile, threat-dragon or otm
+  -o, --output FILE   Write to FILE (must end in .threatmodel.yaml) instead of standard output
+  --force             Overwrite FILE if it exists
+`,
+  options: { from: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean', default: false } },
+  run(values, positionals, io) {
+    const from = values.from as ImportFormat | undefined;
+    if (!from || !IMPORT_FORMATS.includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}`);
+    if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
+    const { text } = readModelFile(positionals[0], io, 'import');
+    let result;
+    try {
+      result = importModel(from, text);
+    } catch (e) {
+      if (e instanceof ImportError) { io.err(`rampart import: ${e.message}\n`); return 2; }
+      throw e;
+    }
+    if (values.output) {
+      const out = String(values.output);
+      if (!MODEL_FILE.test(out)) throw new UsageError(`the output file must end in .threatmodel.yaml (got '${out}')`);
+      if (fs.existsSync(path.resolve(io.cwd, out)) && !values.force) { io.err(`rampart import: ${out} already exists; use --force to overwrite it.\n`); return 2; }
+    }
+    writeOrPrint(io, values.output, result.yaml, 'the model');
+    const st = result.stats;
+    io.err(`Imported ${st.elements} elements, ${st.flows} flows, ${st.threats} threats, ${st.boundaries} boundaries, ${st.assets} assets, ${st.mitigations} mitigations.\n`);
+    for (const n of result.notes) io.err(`note: ${n}\n`);
+    return 0;
+  },
+};
+
+const exportCmd: Command = {
+  help: `Usage: rampart export --to threat-dragon|otm FILE [-o out.json]
+
+Converts a Rampart model into Threat Dragon v2 JSON or Open Threat Model (OTM) JSON.
+Options:
+  --to TOOL           threat-dragon or otm
+  -o, --output FILE   Write to FILE instead of standard output
+`,
+  options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  run(values, positionals, io) {
+    const to = values.to as ExportFormat | undefined;
+    if (!to || !EXPORT_FORMATS.includes(to)) throw new UsageError(`--to must be one of ${EXPORT_FORMATS.join(', ')}`);
+    if (positionals.length !== 1) throw new UsageError('export takes exactly one FILE');
+    const { file, text } = readModelFile(positionals[0], io, 'export');
+    const analysis = analyze(text);
+    const errors = analysis.findings.filter(f => f.ruleId.startsWith('schema/') && f.severity === 'error');
+    if (errors.length) {
+      for (const f of errors.slice(0, 10)) {
+        const { line, column } = lineCol(text, f.range.start);
+        io.err(`${display(file, io.cwd)}:${line}:${column} error ${f.ruleId} ${f.message}\n`);
+      }
+      io.err(`rampart export: the model has ${errors.length} schema error(s); fix them first.\n`);
+      return 1;
+    }
+    writeOrPrint(io, values.output, exportModel(to, analysis.parsed.model), 'the export');
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { check, report, diagram, diff, import: importCmd, export: exportCmd, init, rules };
 
 /** Reads a model file for the commands that take exactly one; unreadable -> usage-level error (exit 2). */
 export function readModelFile(file: string | undefined, io: Io, cmd: string): { file: string; text: string } {

@@ -15,13 +15,14 @@ import { acceptanceWithoutJustification } from './risk/acceptanceWithoutJustific
 import { implementedWithoutEvidence } from './risk/implementedWithoutEvidence';
 import { evidenceNotFound } from './risk/evidenceNotFound';
 import { unratedThreat } from './risk/unratedThreat';
+import { invalidCvss } from './risk/invalidCvss';
 import { strideCoverage } from './stride/coverage';
 import { DESIGN_RULES } from './design/index';
 
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
   unmitigatedAboveTolerance, expiredAcceptance, mitigatedNotImplemented, acceptanceWithoutJustification,
-  implementedWithoutEvidence, evidenceNotFound, unratedThreat,
+  implementedWithoutEvidence, evidenceNotFound, unratedThreat, invalidCvss,
   strideCoverage,
   ...DESIGN_RULES,
 ];

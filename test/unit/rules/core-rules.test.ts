@@ -196,3 +196,18 @@ attack_trees:
     assert.equal(of(text, 'schema/invalid-value').length, 1);
   });
 });
+
+describe('risk/invalid-cvss', () => {
+  it('flags a bad vector on its value, not a good one', () => {
+    const bad = model('title: X\nstatus: open\ncvss: CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    const f = of(bad, 'risk/invalid-cvss');
+    assert.equal(f.length, 1);
+    assert.equal(bad.slice(f[0].range.start, f[0].range.end), 'CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    assert.match(f[0].message, /AV/);
+    assert.equal(of(model('title: X\nstatus: open\ncvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'), 'risk/invalid-cvss').length, 0);
+  });
+  it('a valid CVSS drives the level when the policy says so', () => {
+    const text = model('title: X\nstatus: open\nlikelihood: rare\nimpact: minor\ncvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H').replace('policy: { tolerance: medium }', 'policy: { tolerance: medium, risk_driver: cvss }');
+    assert.match(of(text, 'risk/unmitigated-above-tolerance')[0].message, /critical risk/);
+  });
+});

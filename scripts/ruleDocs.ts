@@ -1,0 +1,23 @@
+import type { RuleMeta } from '../src/core/rules/types';
+
+/** GitHub's anchor for a heading `### rule/id`: lowercase, `/` dropped... we use explicit anchors instead. */
+export const ruleAnchor = (id: string) => `rule-${id.replace(/[^a-z0-9]+/g, '-')}`;
+
+const FAMILIES: [string, string][] = [
+  ['schema', 'Reading the file (`schema/*`)'],
+  ['risk', 'Risk and treatment (`risk/*`)'],
+  ['stride', 'STRIDE per element (`stride/*`)'],
+  ['design', 'Design rules over the data flow (`design/*`)'],
+];
+
+export function renderRuleDocs(rules: readonly RuleMeta[]): string {
+  const out: string[] = [];
+  for (const [cat, title] of FAMILIES) {
+    const rs = rules.filter(r => r.category === cat);
+    if (!rs.length) continue;
+    out.push(`### ${title}`, '', '| id | severity | what it finds |', '|---|---|---|');
+    for (const r of rs) out.push(`| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\` | ${r.severity} | **${r.title}.** ${r.description.replace(/\|/g, '\\|')} *Fix:* ${r.advice.replace(/\|/g, '\\|')}${r.cwe?.length ? ` (${r.cwe.join(', ')})` : ''} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
