@@ -242,6 +242,7 @@ describe('TextMate grammar', () => {
       hasScope(tw, webshop, /^attack_trees:/, 'attack_trees', 'keyword.other.section.threatmodel');
       hasScope(tw, webshop, /^ {2}checkout-skimming:/, 'checkout-skimming', 'entity.name.type.id.threat.threatmodel');
       hasScope(tw, webshop, /^ {2}card-vault:/, 'card-vault', 'entity.name.type.id.element.threatmodel');
+      hasScope(tw, webshop, /^ {2}unauthenticated-inbound@browse:/, 'unauthenticated-inbound@browse', 'entity.name.type.id.threat.threatmodel');
       hasScope(tw, webshop, /^ {2}internet: /, 'internet', 'entity.name.type.id.boundary.threatmodel');
       hasScope(tw, webshop, /^ {4}name: Card vault$/, 'name', 'entity.name.tag.threatmodel');
       lacksScope(tw, webshop, /^ {4}name: Card vault$/, 'name', 'entity.name.type.id');
