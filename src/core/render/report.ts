@@ -80,17 +80,22 @@ function nodeAt(model: Model, path: Path): AttackNode | undefined {
   return cur && typeof cur === 'object' ? (cur as AttackNode) : undefined;
 }
 
-/** The steps of an attack path in words (leaves, threats and other trees' goals; gates are implied). */
+/**
+ * The steps of an attack path in words: leaves and threats in order (gates are implied), then the other
+ * trees whose goals the path goes through.
+ */
 function pathSteps(model: Model, paths: readonly Path[]): string[] {
   const steps: string[] = [];
+  const via: string[] = [];
   for (const p of paths) {
     if (p[0] === 'attack_trees' && p.length === 2) continue; // a tree's root (its own `threat:` is the goal, not a step)
     const n = nodeAt(model, p);
     if (!n) continue;
     if (n.leaf !== undefined) steps.push(mdText(n.leaf, 200));
     else if (n.threat !== undefined) steps.push(`${mdText(model.threats?.[n.threat]?.title ?? n.threat, 200)} (${mdCode(n.threat)})`);
-    else if (n.tree !== undefined) steps.push(`reach “${mdText(model.attack_trees?.[n.tree]?.goal ?? n.tree, 200)}”`);
+    else if (n.tree !== undefined) via.push(mdCode(n.tree));
   }
+  if (via.length) steps.push(`through the goal of ${via.join(', ')}`);
   return steps;
 }
 
@@ -318,7 +323,7 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       if (ev?.reachable) {
         facts3.push('**Reachable** ⛔: the goal can still be reached.');
         const steps = pathSteps(model, ev.path);
-        if (steps.length) facts3.push(`Cheapest path: ${steps.join(' → ')}${ev.cheapestCost !== undefined ? ` (cost ${formatNumber(ev.cheapestCost, 2)})` : ''}.`);
+        if (steps.length) facts3.push(`Cheapest path: ${steps.join(' → ').replace(/ → (through the goal of)/, ', $1')}${ev.cheapestCost !== undefined ? ` (cost ${formatNumber(ev.cheapestCost, 2)})` : ''}.`);
         if (ev.likeliestProbability !== undefined && ev.likeliestProbability < 1) facts3.push(`Likeliest path: probability ${formatNumber(ev.likeliestProbability, 4)}.`);
       } else {
         facts3.push('**Blocked** ✅: every path to the goal goes through a mitigated or not-applicable threat.');
