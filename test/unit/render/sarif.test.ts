@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyze } from '../../../src/core/analyze';
 import { ALL_RULE_META } from '../../../src/core/rules/index';
@@ -177,6 +177,18 @@ describe('SARIF output', () => {
     const r = l.runs[0].results[0];
     assert.equal(l.runs[0].tool.driver.rules[r.ruleIndex].id, 'internal/rule-failed');
     assertValid(l);
+  });
+
+  it('every example model gives a valid log with unique fingerprints per file', () => {
+    const dir = join(__dirname, '..', '..', '..', 'examples');
+    const files = readdirSync(dir).filter(n => n.endsWith('.threatmodel.yaml'));
+    assert.ok(files.length > 0);
+    const l = toSarif(files.map(f => input(readFileSync(join(dir, f), 'utf8'), `examples/${f}`)), opts) as unknown as Log;
+    assertValid(l);
+    for (const f of files) {
+      const fps = l.runs[0].results.filter(r => r.locations[0].physicalLocation.artifactLocation.uri === `examples/${f}`).map(r => r.partialFingerprints['rampart/v1']);
+      assert.equal(new Set(fps).size, fps.length, f);
+    }
   });
 
   it('encodes paths as URI references', () => {
