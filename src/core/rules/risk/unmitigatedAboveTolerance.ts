@@ -23,7 +23,7 @@ export const unmitigatedAboveTolerance: Rule = {
         path: ['threats', id],
         range: keyRange(ctx, ['threats', id]),
         stableId: `risk/unmitigated-above-tolerance@${id}`,
-        message: `Threat ${quote(id)} ("${t.title}") is ${a.level} risk, above the ${ctx.tolerance} tolerance, and ${why}. Mitigate it, or accept or transfer it with a justification.`,
+        message: `Threat ${quote(id)} (${t.title}) is ${a.level} risk, above the ${ctx.tolerance} tolerance, and ${why}. Mitigate it, or accept or transfer it with a justification.`,
         related: (t.targets ?? []).flatMap(x => relatedTo(ctx, [ctx.model.elements?.[x] ? 'elements' : 'flows', x], `targets ${x}`)),
         fixes: [
           { kind: 'add-mitigation' as const, title: `Add a mitigation for ${id}`, threat: id, preferred: true },
