@@ -45,6 +45,7 @@ export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?
         theme: opts.theme,
         layout: opts.layout ?? 'dagre',
         fontFamily: fontFamily(),
+        themeVariables: { fontFamily: fontFamily(), fontSize: '14px' },
         maxTextSize: 50_000,
         maxEdges: 500,
         deterministicIds: false,
@@ -89,19 +90,57 @@ export function sanitizeSvg(root: Element): void {
   }
 }
 
-/** Mermaid writes `#NNN;` entities into SVG text as `&#NNN;`; turn them into the characters, as text. */
+const ENTITY = /&#(\d{1,7});|&(quot|amp|lt|gt|apos);/g;
+const NAMED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+
+function entityChar(m: RegExpExecArray): string {
+  if (m[2]) return NAMED[m[2]];
+  const cp = Number(m[1]);
+  return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+}
+
+/**
+ * Mermaid writes `#NNN;` entities into SVG text as `&#NNN;` (it only decodes them for HTML labels), and when
+ * it wraps a long word it may cut an entity across two lines (`<tspan>`s). Decode per `<text>` element over
+ * the concatenation of its text nodes, as text (Text.data), never as markup.
+ */
 export function decodeSvgEntities(root: Element): void {
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const nodes: Text[] = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (n.parentElement?.tagName.toLowerCase() === 'style') continue;
-    if ((n as Text).data.includes('&')) nodes.push(n as Text);
-  }
-  for (const t of nodes) {
-    t.data = t.data.replace(/&#(\d{1,7});/g, (m, d: string) => {
-      const cp = Number(d);
-      return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : m;
-    }).replace(/&(quot|amp|lt|gt|apos);/g, (_, n: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" })[n] ?? '');
+  for (const text of Array.from(root.querySelectorAll('text'))) {
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+    const full = nodes.map(n => n.data).join('');
+    if (!full.includes('&')) continue;
+    const offsets: number[] = [];
+    let acc = 0;
+    for (const n of nodes) {
+      offsets.push(acc);
+      acc += n.data.length;
+    }
+    const nodeAt = (pos: number) => {
+      let i = 0;
+      while (i + 1 < nodes.length && offsets[i + 1] <= pos) i++;
+      return i;
+    };
+    const matches: RegExpExecArray[] = [];
+    ENTITY.lastIndex = 0;
+    for (let m = ENTITY.exec(full); m; m = ENTITY.exec(full)) matches.push(m);
+    // Last to first, so the offsets of earlier matches stay valid.
+    for (const m of matches.reverse()) {
+      const s = m.index;
+      const e = s + m[0].length;
+      const i = nodeAt(s);
+      const j = nodeAt(e - 1);
+      const c = entityChar(m);
+      if (i === j) {
+        const d = nodes[i].data;
+        nodes[i].data = d.slice(0, s - offsets[i]) + c + d.slice(e - offsets[i]);
+      } else {
+        nodes[i].data = nodes[i].data.slice(0, s - offsets[i]) + c;
+        for (let k = i + 1; k < j; k++) nodes[k].data = '';
+        nodes[j].data = nodes[j].data.slice(e - offsets[j]);
+      }
+    }
   }
 }
 

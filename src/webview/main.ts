@@ -28,6 +28,8 @@ const debug = {
   timings: { firstDiagramMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
   renders: 0,
   fallbacks: 0,
+  /** Updates fully handled (diagram drawn, fallback shown, or unchanged). */
+  updates: 0,
   layout: '' as string,
 };
 (window as unknown as { __rampart: typeof debug }).__rampart = debug;
@@ -163,6 +165,7 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   renderMitigations(next);
   renderTrees(next);
   await drawDiagram(false);
+  if (view === next) debug.updates++;
 }
 
 function showError(message: string, line: number): void {
@@ -250,12 +253,22 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     panZoom.setContentSize(size.w, size.h);
     if (refit || !hadSvg) {
       if (!refit && !hadSvg && state.zoom) panZoom.set(state.zoom);
-      else panZoom.fit();
+      else {
+        sizePane(size);
+        panZoom.fit();
+      }
     }
     applySelection();
   }
   debug.timings.lastRenderMs = performance.now() - t0;
   markFirst();
+}
+
+/** Fits the pane's height to the diagram at its fit-to-width scale (between 240px and 70% of the window). */
+function sizePane(size: { w: number; h: number }): void {
+  const k = Math.min(1.25, (viewport.clientWidth - 24) / size.w);
+  const want = Math.round(size.h * k + 40);
+  diagramPane.style.height = `${Math.max(240, Math.min(want, Math.round(window.innerHeight * 0.7)))}px`;
 }
 
 function markFirst(): void {
@@ -405,6 +418,7 @@ function renderHeatMap(v: ViewModel): void {
   const cell = state.filters?.cell;
   const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = hm;
   const rows = [...LIKELIHOODS.keys()].reverse();
+  heatTable.appendChild(h('tr', {}, h('th', { class: 'axis-y' }, 'Likelihood ↓')));
   for (const r of rows) {
     const tr = h('tr', {}, h('th', { class: 'row', scope: 'row' }, cap(LIKELIHOODS[r])));
     IMPACTS.forEach((imp, c) => {
@@ -526,12 +540,12 @@ function renderThreats(): void {
   clear(threatBody);
   for (const t of rows) {
     const tr = h('tr', { 'data-id': t.id, 'data-level': t.level ?? '', tabindex: 0, class: t.open ? '' : 'closed' },
-      h('td', {}, levelBadge(t.level), t.cvss ? h('div', { class: 'muted' }, `CVSS ${t.cvss.score}`) : null),
-      h('td', {}, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
-      h('td', {}, h('div', { class: 'chips' }, ...t.targets.map(x => h('span', { class: `chip${x.kind === 'unknown' ? ' missing' : ''}` }, x.name)))),
-      h('td', {}, statusSelect(v.vocabulary.threatStatuses, t.status, `Status of ${t.title}`, (s: ThreatStatus) => post({ type: 'setThreatStatus', id: t.id, status: s, version }))),
+      h('td', { class: 'level' }, levelBadge(t.level), t.cvss ? h('div', { class: 'muted' }, `CVSS ${t.cvss.score}`) : null),
+      h('td', { class: 'title' }, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
+      h('td', { class: 'targets' }, h('div', { class: 'chips' }, ...t.targets.map(x => h('span', { class: `chip${x.kind === 'unknown' ? ' missing' : ''}` }, x.name)))),
+      h('td', { class: 'status' }, statusSelect(v.vocabulary.threatStatuses, t.status, `Status of ${t.title}`, (s: ThreatStatus) => post({ type: 'setThreatStatus', id: t.id, status: s, version }))),
       h('td', { class: t.aboveTolerance ? 'above' : '' }, RESIDUAL_WORDS[t.residual] ?? t.residual, t.aboveTolerance ? h('div', { class: 'muted' }, 'above tolerance') : null),
-      h('td', {}, h('div', { class: 'chips' }, ...t.mitigations.map(m => h('span', {
+      h('td', { class: 'mitigations' }, h('div', { class: 'chips' }, ...t.mitigations.map(m => h('span', {
         class: `chip${m.status === 'implemented' || m.status === 'verified' ? ' done' : ''}${m.title === undefined ? ' missing' : ''}`,
         title: m.title ?? `${m.id} is not defined`,
       }, m.title ?? m.id, m.status ? ` · ${m.status}` : '')))),

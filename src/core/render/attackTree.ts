@@ -82,7 +82,7 @@ export function attackTreeDiagram(tree: AttackTree, opts: AttackTreeOptions): At
   const rootReachable = nodeReachable({ [op]: children } as AttackNode, opts);
   const goal = `t${next++}`;
   nodes[goal] = { kind: 'goal', path: [], reachable: rootReachable };
-  lines.push(`  ${goal}([${mermaidLines([`Goal: ${tree.goal}`, GATE_WORD[op], rootReachable ? 'reachable' : 'blocked'], 70)}])`);
+  lines.push(`  ${goal}([${mermaidLines([`Goal · ${tree.goal}`, GATE_WORD[op], rootReachable ? 'reachable' : 'blocked'], 70)}])`);
   classes.goal.push(goal);
   classes[rootReachable ? 'reachable' : 'blocked'].push(goal);
 

@@ -14,7 +14,7 @@
  * element. The result says so in `focused` and `note`.
  */
 import type { Element, ElementType, Level, Model, Trust } from '../model/schema';
-import { mermaidLines, mermaidString } from './encode';
+import { mermaidLines, mermaidString, truncate } from './encode';
 
 /** Mermaid's own hard limits (mermaid 11/12 defaults). */
 export const MERMAID_MAX_EDGES = 500;
@@ -200,7 +200,7 @@ const shape = (type: ElementType, label: string): string =>
 const TRUST_WORD: Record<Trust, string> = { untrusted: 'untrusted', partial: 'partly trusted', trusted: 'trusted' };
 
 function boundaryLabel(b: DiagramInput['boundaries'][string]): string {
-  return mermaidString(b.trust ? `${b.name} · ${TRUST_WORD[b.trust]}` : b.name);
+  return mermaidString(b.trust ? `${truncate(b.name, 40)} · ${TRUST_WORD[b.trust]}` : b.name, 60);
 }
 
 function flowLabel(input: DiagramInput, f: DiagramInput['flows'][string]): string {

@@ -1,0 +1,515 @@
+// The visual editor's webview in real headless Chromium, under the extension's own HTML and CSP.
+//
+//   node test/webview/webview.test.mjs            run the tests, write screenshots, print "N passed, N failed"
+//   node test/webview/webview.test.mjs --bench    also time the first diagram for 10/50/150-element models
+//   node test/webview/webview.test.mjs --dist     use dist/webview/main.{js,css} from `npm run build`
+//
+// The page is served from a local http origin with webviewHtml() (the same function the extension uses), a
+// stand-in acquireVsCodeApi records posted messages, and updates are built by viewModel.ts from fixture
+// models. Exports: runWebviewTests(), timeToFirstDiagram(sizes) for the lead's `npm test` / `npm run bench`.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import * as esbuild from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
+import { PAYMENTS_YAML, INJECTION_YAML, INVALID_YAML, EVIL_TEXT, generatedModel } from '../../scripts/webview-fixture.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = path.join(ROOT, 'test-results');
+const SHOTS = path.join(OUT, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const core = {
+  parse: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/model/parse.ts')).href, import.meta.url),
+  vm: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/render/viewModel.ts')).href, import.meta.url),
+  html: await tsImport(pathToFileURL(path.join(ROOT, 'src/webview/html.ts')).href, import.meta.url),
+  protocol: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/protocol.ts')).href, import.meta.url),
+};
+
+/** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
+export function updateFor(yaml, version = 1, opts = {}) {
+  const parsed = core.parse.parseModel(yaml);
+  const { view } = core.vm.buildViewModel(parsed, { now: new Date('2026-01-15T00:00:00Z'), ...opts });
+  const msg = JSON.parse(JSON.stringify({ type: 'update', version, view }));
+  if (!core.protocol.parseToWebview(msg)) throw new Error('update message does not match the protocol');
+  return msg;
+}
+
+/** Builds the webview bundle exactly as esbuild.mjs does (iife, browser, es2022, css), minified. */
+async function buildBundle(useDist) {
+  if (useDist) return { dir: path.join(ROOT, 'dist/webview') };
+  const dir = path.join(OUT, 'webview-dist');
+  const t0 = performance.now();
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src/webview/main.ts')], outdir: dir, bundle: true, minify: true, sourcemap: false,
+    platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' }, logLevel: 'warning',
+  });
+  return { dir, buildMs: performance.now() - t0 };
+}
+
+/** Serves the HTML shell (fresh nonce per load) and the bundle from 127.0.0.1. */
+async function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const origin = `http://${req.headers.host}`;
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      const nonce = crypto.randomBytes(18).toString('base64url');
+      const body = core.html.webviewHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css`, title: 'Test' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(body);
+      return;
+    }
+    const file = { '/main.js': 'main.js', '/main.css': 'main.css' }[url.pathname];
+    if (!file || !fs.existsSync(path.join(dir, file))) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
+    fs.createReadStream(path.join(dir, file)).pipe(res);
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+const DARK_VARS = {
+  '--vscode-editor-background': '#1e1e1e', '--vscode-foreground': '#cccccc', '--vscode-font-family': 'system-ui, "Segoe UI", Ubuntu, sans-serif',
+  '--vscode-font-size': '13px', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-focusBorder': '#007fd4', '--vscode-panel-border': '#80808059',
+  '--vscode-dropdown-background': '#3c3c3c', '--vscode-dropdown-foreground': '#f0f0f0', '--vscode-button-secondaryBackground': '#3a3d41',
+  '--vscode-button-secondaryForeground': '#ffffff', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-list-activeSelectionBackground': '#04395e',
+  '--vscode-list-activeSelectionForeground': '#ffffff', '--vscode-editor-font-family': 'Menlo, Consolas, "DejaVu Sans Mono", monospace',
+};
+const LIGHT_VARS = {
+  ...DARK_VARS, '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171',
+  '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b', '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-list-activeSelectionBackground': '#cce6ff',
+  '--vscode-list-activeSelectionForeground': '#000000', '--vscode-panel-border': '#e5e5e5',
+};
+
+/** What VS Code's webview host provides before our script runs: the API, theme variables and body class. */
+function hostScript({ theme, vars, state }) {
+  window.__posted = [];
+  window.__states = [];
+  window.__csp = [];
+  let st = state;
+  window.acquireVsCodeApi = () => ({
+    postMessage: m => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => st,
+    setState: s => { st = s; window.__states.push(s); },
+  });
+  // The words of every SVG text, lines joined by spaces: what a reader sees.
+  window.__svgText = svg => [...svg.querySelectorAll('text')].map(t => {
+    const leaves = [...t.querySelectorAll('tspan')].filter(x => !x.querySelector('tspan'));
+    return (leaves.length ? leaves.map(x => x.textContent) : [t.textContent]).join(' ').replace(/\s+/g, ' ').trim();
+  }).join(' | ');
+  document.addEventListener('securitypolicyviolation', e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  // Like VS Code's host: theme variables on <html>, the theme class on <body>, before our script runs.
+  let varsSet = false;
+  const apply = obs => {
+    if (!varsSet && document.documentElement) {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      varsSet = true;
+    }
+    if (document.body) {
+      document.body.classList.add(theme);
+      obs?.disconnect();
+      return true;
+    }
+    return false;
+  };
+  if (!apply()) new MutationObserver((_, obs) => apply(obs)).observe(document, { childList: true, subtree: true });
+}
+
+class Harness {
+  constructor(browser, origin) {
+    this.browser = browser;
+    this.origin = origin;
+  }
+
+  async open({ theme = 'vscode-dark', state, width = 1280, height = 900 } = {}) {
+    const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const log = { requests: [], dialogs: [], errors: [], console: [] };
+    page.on('request', r => log.requests.push(r.url()));
+    page.on('dialog', d => { log.dialogs.push(d.message()); void d.dismiss(); });
+    page.on('pageerror', e => log.errors.push(e.message));
+    page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
+    await page.addInitScript(hostScript, { theme, vars: theme.includes('light') ? LIGHT_VARS : DARK_VARS, state });
+    const t0 = Date.now();
+    await page.goto(`${this.origin}/`);
+    await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready'), null, { timeout: 30_000 });
+    const loadMs = Date.now() - t0;
+    return { page, context, log, loadMs };
+  }
+}
+
+async function post(page, msg) {
+  await page.evaluate(m => window.postMessage(m, '*'), msg);
+}
+
+/** Posts an update and waits until the webview has drawn it (diagram, fallback or unchanged). */
+async function update(page, msg) {
+  const before = await page.evaluate(() => window.__rampart.updates);
+  await post(page, msg);
+  await page.waitForFunction(n => window.__rampart.updates > n, before, { timeout: 60_000 });
+}
+
+const posted = page => page.evaluate(() => window.__posted);
+const clearPosted = page => page.evaluate(() => { window.__posted.length = 0; });
+
+// -------------------------------------------------------------------------------------------------------------
+// Tests
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+function eq(actual, expected, message) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}
+
+/** Nothing but our own origin (and data: URLs) was requested, no dialog, no CSP violation, no page error. */
+async function assertClean(page, log, origin) {
+  const foreign = log.requests.filter(u => !u.startsWith(origin + '/') && !u.startsWith('data:'));
+  eq(foreign, [], 'requests outside the webview origin');
+  eq(log.dialogs, [], 'dialogs opened');
+  eq(await page.evaluate(() => window.__csp), [], 'CSP violations');
+  eq(log.errors, [], 'page errors');
+}
+
+const LEVEL_RANK = { critical: 3, high: 2, medium: 1, low: 0, '': -1 };
+
+test('payments model: nodes, clusters, edges, table, heat map, clicks and statuses', async (h, ctx) => {
+  const { page, log } = await h.open();
+  const msg = updateFor(PAYMENTS_YAML, 7);
+  const v = msg.view;
+  await update(page, msg);
+  const svg = await page.evaluate(() => {
+    const s = document.querySelector('.canvas svg');
+    const ids = [...s.querySelectorAll('g.node')].map(g => /-flowchart-([a-z]+\d+)-\d+$/.exec(g.id)?.[1]);
+    return {
+      nodes: ids.filter(i => /^n\d+$/.test(i)).length,
+      clusters: s.querySelectorAll('g.cluster').length,
+      edges: s.querySelectorAll('path.flowchart-link').length,
+      edgeLabels: [...s.querySelectorAll('g.edgeLabel')].map(g => g.textContent).filter(Boolean).length,
+      text: window.__svgText(s),
+    };
+  });
+  eq(svg.nodes, v.elements.length, 'one node per element');
+  eq(svg.clusters, v.boundaries.length, 'one cluster per boundary');
+  eq(svg.edges, v.flows.length, 'one edge per flow');
+  assert(svg.text.includes('Customer browser') && svg.text.includes('Internet · untrusted'), `labels drawn as text: ${svg.text.slice(0, 300)}`);
+  assert(svg.text.includes('🔒 encrypted') && svg.text.includes('⚠ no auth'), 'flow markers drawn');
+  assert(!/&#\d+;/.test(svg.text), 'no undecoded entity left in the SVG text');
+
+  // Node colour: the Payment API carries an open critical threat.
+  const apiClass = await page.evaluate(id => [...document.querySelectorAll('.canvas g.node')].find(g => g.id.includes(`-flowchart-${id}-`))?.getAttribute('class'), v.diagram.nodeIds.api);
+  assert(/\bcritical\b/.test(apiClass), `Payment API styled critical (class=${apiClass})`);
+
+  // Table: one row per threat, sorted by level.
+  const rows = await page.$$eval('table.threats tbody tr', trs => trs.map(tr => ({ id: tr.dataset.id, level: tr.dataset.level })));
+  eq(rows.length, v.threats.length, 'one row per threat');
+  for (let i = 1; i < rows.length; i++) assert(LEVEL_RANK[rows[i - 1].level] >= LEVEL_RANK[rows[i].level], `rows sorted by risk (${rows.map(r => r.level)})`);
+  eq(rows[0].id, 'plaintext-hop', 'the critical threat comes first');
+
+  // Heat map: cell counts match the threats.
+  const cells = await page.$$eval('table.heatmap td[data-cell]', tds => tds.map(td => [td.dataset.cell, Number(td.dataset.open), Number(td.dataset.total)]));
+  eq(cells.length, 25, '5x5 heat map');
+  const L = ['rare', 'unlikely', 'possible', 'likely', 'almost-certain'];
+  const I = ['negligible', 'minor', 'moderate', 'major', 'severe'];
+  const expectTotal = {};
+  const expectOpen = {};
+  for (const t of v.threats) {
+    if (t.status === 'not-applicable' || !t.likelihood) continue;
+    const k = `${L.indexOf(t.likelihood)},${I.indexOf(t.impact)}`;
+    expectTotal[k] = (expectTotal[k] ?? 0) + 1;
+    if (t.open) expectOpen[k] = (expectOpen[k] ?? 0) + 1;
+  }
+  for (const [k, open, total] of cells) {
+    eq([open, total], [expectOpen[k] ?? 0, expectTotal[k] ?? 0], `heat-map cell ${k}`);
+  }
+  eq(cells.find(c => c[0] === '4,4')?.slice(1), [1, 1], 'almost-certain x severe holds the plaintext hop');
+
+  // Clicking a heat-map cell filters the table; clicking again clears it.
+  await page.click('table.heatmap td[data-cell="3,3"]');
+  const filtered = await page.$$eval('table.threats tbody tr', trs => trs.map(tr => tr.dataset.id));
+  eq(filtered, ['token-replay'], 'likely x major filters to the token replay');
+  await page.click('table.heatmap td[data-cell="3,3"]');
+  eq((await page.$$('table.threats tbody tr')).length, v.threats.length, 'second click clears the filter');
+
+  // Level filter.
+  await page.selectOption('select[aria-label="Filter by level"]', 'high');
+  eq(await page.$$eval('table.threats tbody tr', trs => trs.map(tr => tr.dataset.level)), ['high', 'high', 'high'], 'level filter');
+  await page.click('text=Clear filters');
+
+  // Clicking a row posts reveal; the row is selected and its target nodes are marked.
+  await clearPosted(page);
+  await page.click('table.threats tbody tr[data-id="token-replay"] td:nth-child(2)');
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'threat', id: 'token-replay' }], 'row click reveals the threat');
+  assert(await page.$('table.threats tr.selected[data-id="token-replay"]'), 'row selected');
+  assert(await page.$('.canvas g.node.rampart-target'), 'target node highlighted');
+
+  // Changing a status posts setThreatStatus with the document version (and no reveal).
+  await clearPosted(page);
+  await page.selectOption('tr[data-id="token-replay"] select', 'mitigated');
+  eq(await posted(page), [{ type: 'setThreatStatus', id: 'token-replay', status: 'mitigated', version: 7 }], 'status change');
+  await clearPosted(page);
+  await page.selectOption('table.mitigations tr[data-id="short-lived-tokens"] select', 'implemented');
+  eq(await posted(page), [{ type: 'setMitigationStatus', id: 'short-lived-tokens', status: 'implemented', version: 7 }], 'mitigation status change');
+  for (const m of await posted(page)) assert(core.protocol.parseFromWebview(m), `posted message passes the protocol: ${JSON.stringify(m)}`);
+
+  // Clicking a node posts reveal for the element.
+  await clearPosted(page);
+  await page.click(`.canvas g.node[id*="-flowchart-${v.diagram.nodeIds.vault}-"]`);
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'element', id: 'vault' }], 'node click reveals the element');
+  // Clicking an edge label reveals the flow.
+  await clearPosted(page);
+  await page.click(`.canvas g.edgeLabel:has([data-id="${v.diagram.edgeIds.forward}"])`);
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'flow', id: 'forward' }], 'edge label click reveals the flow');
+
+  // An inbound select highlights the node and the row.
+  await post(page, { type: 'select', kind: 'element', id: 'worker' });
+  await page.waitForSelector(`.canvas g.node.rampart-selected[id*="-flowchart-${v.diagram.nodeIds.worker}-"]`, { timeout: 5000 });
+  await post(page, { type: 'select', kind: 'threat', id: 'vault-dump' });
+  await page.waitForSelector('table.threats tr.selected[data-id="vault-dump"]', { timeout: 5000 });
+
+  // Attack tree drawn, with its threat leaves styled.
+  const tree = await page.evaluate(() => {
+    const d = document.querySelector('.trees details');
+    return { open: d?.open, nodes: d?.querySelectorAll('svg g.node').length, blocked: d?.querySelectorAll('svg g.node.blocked').length, badge: d?.querySelector('summary .badge')?.textContent };
+  });
+  eq(tree, { open: true, nodes: 6, blocked: 1, badge: 'reachable' }, 'attack tree');
+  await clearPosted(page);
+  await page.click('.trees g.node.blocked');
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'threat', id: 'vault-dump' }], 'tree leaf reveals its threat');
+
+  await page.click('.diagram-pane button[title="Fit to window"]');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-payments-dark.png'), fullPage: true });
+  await assertClean(page, log, h.origin);
+  ctx.timings.payments = await page.evaluate(() => window.__rampart.timings);
+});
+
+test('light theme, theme switch re-renders, pan & zoom state is kept', async h => {
+  const { page, log } = await h.open({ theme: 'vscode-light' });
+  await update(page, updateFor(PAYMENTS_YAML));
+  const fillLight = await page.evaluate(() => getComputedStyle(document.querySelector('.canvas g.node:not(.critical):not(.high):not(.low) rect, .canvas g.node:not(.critical):not(.high):not(.low) path')).fill);
+  await page.screenshot({ path: path.join(SHOTS, 'webview-payments-light.png'), fullPage: true });
+  const renders = await page.evaluate(() => window.__rampart.renders);
+  await page.evaluate(() => { document.body.classList.remove('vscode-light'); document.body.classList.add('vscode-dark'); });
+  await page.waitForFunction(n => window.__rampart.renders > n, renders, { timeout: 30_000 });
+  const fillDark = await page.evaluate(() => getComputedStyle(document.querySelector('.canvas g.node:not(.critical):not(.high):not(.low) rect, .canvas g.node:not(.critical):not(.high):not(.low) path')).fill);
+  assert(fillLight !== fillDark, `node fill follows the theme (${fillLight} vs ${fillDark})`);
+
+  // Wheel zoom and drag pan are saved with setState.
+  const box = await page.locator('.viewport').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 5 });
+  await page.mouse.up();
+  const last = await page.evaluate(() => window.__states.at(-1));
+  assert(last?.zoom && last.zoom.k > 1, `zoom saved (${JSON.stringify(last?.zoom)})`);
+  const transform = await page.$eval('.canvas', c => c.style.transform);
+  const k = Number(/scale\(([\d.e-]+)\)/.exec(transform)?.[1]);
+  assert(Math.abs(k - last.zoom.k) < 1e-4, `transform applied (${transform} vs ${last.zoom.k})`);
+  await assertClean(page, log, h.origin);
+
+  // A reload restores the saved zoom instead of fitting.
+  const again = await h.open({ state: last });
+  await update(again.page, updateFor(PAYMENTS_YAML));
+  eq(await again.page.$eval('.canvas', c => c.style.transform), transform, 'zoom restored from getState');
+  await again.context.close();
+});
+
+test('injection model renders inert text: no dialog, no script, no request, no CSP violation', async h => {
+  const { page, log } = await h.open();
+  await page.exposeFunction('__pwnedCheck', () => undefined);
+  const msg = updateFor(INJECTION_YAML);
+  await update(page, msg);
+  const r = await page.evaluate(() => {
+    const svg = document.querySelector('.canvas svg');
+    return {
+      hasSvg: !!svg,
+      nodes: svg ? [...svg.querySelectorAll('g.node')].length : 0,
+      text: svg ? window.__svgText(svg) : '',
+      active: document.querySelectorAll('img, iframe, foreignObject, object, embed, a[href], [onerror], [onclick], [onload]').length,
+      scripts: document.querySelectorAll('script').length,
+      clickable: document.querySelectorAll('.canvas g.clickable').length,
+      title: document.querySelector('h1')?.textContent,
+      rowTitle: document.querySelector('table.threats tbody tr td:nth-child(2) div')?.textContent,
+    };
+  });
+  assert(r.hasSvg, 'the injection model is still drawn');
+  eq(r.nodes, msg.view.elements.length, 'one node per element, no injected nodes');
+  eq(r.active, 0, 'no active element in the page');
+  eq(r.scripts, 1, 'only our own script element');
+  eq(r.clickable, 0, 'no Mermaid click binding');
+  // Mermaid wraps long words anywhere, so compare without white space.
+  const seen = r.text.replace(/\s+/g, '');
+  for (const part of ['"]);clickn0callalert(1)%%{init:', '<imgsrc=xonerror=alert(1)>', '%%{init:{"theme":"forest"}}%%', '`**md**`$$\\alpha$$<br>\\nend', 'javascript:alert(3)', 'classDefxfill:#f00', '</text><foreignObject><iframe']) {
+    assert(seen.includes(part), `payload shown as text in the diagram: ${part} not in ${r.text}`);
+  }
+  assert(!/&#\d+;|&(quot|lt|gt|amp);/.test(r.text), `no undecoded entity left: ${r.text}`);
+  eq(r.title, EVIL_TEXT, 'title shown as text');
+  eq(r.rowTitle, EVIL_TEXT, 'threat title shown as text');
+  await page.evaluate(() => document.querySelector('.trees details')?.setAttribute('open', ''));
+  await page.waitForSelector('.trees details svg', { timeout: 30_000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SHOTS, 'webview-injection.png'), fullPage: true });
+  await assertClean(page, log, h.origin);
+});
+
+test('invalid YAML keeps the last good diagram and names the first error with its line', async h => {
+  const { page, log } = await h.open();
+  await update(page, updateFor(PAYMENTS_YAML, 1));
+  const parsed = core.parse.parseModel(INVALID_YAML);
+  const fatal = core.vm.fatalProblem(parsed);
+  assert(fatal, 'the broken file is fatal');
+  await post(page, { type: 'error', version: 2, message: fatal.message, line: fatal.line });
+  await page.waitForSelector('.banner.error:not([hidden])');
+  const banner = await page.$eval('.banner.error', b => b.textContent);
+  assert(banner.includes(`Line ${fatal.line}`) && banner.includes('never closed'), `banner names the error: ${banner}`);
+  assert(await page.$('.canvas svg g.node'), 'last good diagram kept');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-error.png') });
+  await update(page, updateFor(PAYMENTS_YAML, 3));
+  assert(await page.$('.banner.error[hidden]'), 'banner cleared by the next update');
+  await assertClean(page, log, h.origin);
+});
+
+test('never a blank panel: Mermaid failure shows the elements and flows as text', async h => {
+  const { page, log } = await h.open();
+  const msg = updateFor(PAYMENTS_YAML);
+  msg.view.diagram.text = 'flowchart LR\n  n0["broken\n';
+  await update(page, msg);
+  const fb = await page.$eval('.diagram-pane .fallback', f => f.textContent);
+  assert(fb.includes('could not be drawn') && fb.includes('Card vault') && fb.includes('Customer browser → API gateway'), `fallback lists elements and flows: ${fb.slice(0, 200)}`);
+  // An empty model gets a hint, not an empty box.
+  const { page: p2, context } = await h.open();
+  await post(p2, updateFor('rampart: 1\ntitle: Empty\n'));
+  await p2.waitForSelector('.diagram-pane .fallback');
+  assert((await p2.$eval('.diagram-pane .fallback', f => f.textContent)).includes('No elements yet'), 'empty model hint');
+  await context.close();
+  await assertClean(page, log, h.origin);
+});
+
+test('large model: focused view with collapsed boundaries, click a group to expand it', async (h, ctx) => {
+  const { page, log } = await h.open();
+  const msg = updateFor(generatedModel(150));
+  assert(msg.view.diagram.focused, 'the generator focuses a 150-element model');
+  await update(page, msg);
+  const note = await page.$eval('.banner.info', b => (b.hidden ? '' : b.textContent));
+  assert(note.includes('too large'), `note shown: ${note}`);
+  const groups = await page.$$eval('.canvas g.node', gs => gs.filter(g => /-flowchart-g\d+-/.test(g.id)).length);
+  eq(groups, Object.keys(msg.view.diagram.groups).length, 'collapsed groups drawn');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-large-focused.png') });
+  const renders = await page.evaluate(() => window.__rampart.renders);
+  await page.click('.canvas g.node[id*="-flowchart-g0-"]');
+  await page.waitForFunction(n => window.__rampart.renders > n, renders, { timeout: 60_000 });
+  const last = await page.evaluate(() => window.__states.at(-1));
+  assert(last?.focus?.boundary, `focus saved (${JSON.stringify(last?.focus)})`);
+  assert(await page.$('.toolbar button:not([hidden])'), 'overview button shown');
+  const svgOk = await page.evaluate(() => !!document.querySelector('.canvas svg g.node'));
+  assert(svgOk, 'refocused diagram drawn');
+  await assertClean(page, log, h.origin);
+  ctx.timings.large = await page.evaluate(() => window.__rampart.timings);
+});
+
+// -------------------------------------------------------------------------------------------------------------
+
+async function withHarness(opts, fn) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const bundle = await buildBundle(opts.dist);
+  const { server, origin } = await serve(bundle.dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    return await fn(new Harness(browser, origin), bundle);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Runs every test; returns { passed, failed, results, timings, bundle }. */
+export async function runWebviewTests(opts = {}) {
+  return withHarness(opts, async (h, bundle) => {
+    const ctx = { timings: {} };
+    const results = [];
+    for (const t of tests) {
+      if (opts.grep && !t.name.includes(opts.grep)) continue;
+      const t0 = Date.now();
+      try {
+        await t.fn(h, ctx);
+        results.push({ name: t.name, ok: true, ms: Date.now() - t0 });
+        console.log(`  ✓ ${t.name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        results.push({ name: t.name, ok: false, error: e });
+        console.log(`  ✗ ${t.name}\n      ${e.stack?.split('\n').slice(0, 3).join('\n      ') ?? e}`);
+      }
+    }
+    const size = f => fs.existsSync(path.join(bundle.dir, f)) ? fs.statSync(path.join(bundle.dir, f)).size : 0;
+    return {
+      passed: results.filter(r => r.ok).length,
+      failed: results.filter(r => !r.ok).length,
+      results,
+      timings: ctx.timings,
+      bundle: { js: size('main.js'), css: size('main.css'), buildMs: bundle.buildMs },
+    };
+  });
+}
+
+/**
+ * Time to first diagram for generated models of the given sizes: page load to `ready` (script parse and
+ * start), then posting the update to the diagram being in the page (Mermaid layout and render). Median of
+ * `runs` fresh pages each.
+ */
+export async function timeToFirstDiagram(sizes = [10, 50, 150], opts = {}) {
+  const runs = opts.runs ?? 3;
+  return withHarness(opts, async h => {
+    const out = [];
+    for (const n of sizes) {
+      const msg = updateFor(generatedModel(n));
+      const samples = [];
+      for (let i = 0; i < runs; i++) {
+        const { page, context, loadMs } = await h.open();
+        const t0 = Date.now();
+        await update(page, msg);
+        const wall = Date.now() - t0;
+        const t = await page.evaluate(() => ({ ...window.__rampart.timings, layout: window.__rampart.layout }));
+        samples.push({ loadMs, updateToDiagramMs: wall, renderMs: Math.round(t.lastRenderMs), mermaidMs: Math.round(t.lastMermaidMs), layout: t.layout });
+        await context.close();
+      }
+      const med = k => samples.map(s => s[k]).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+      out.push({ elements: n, nodes: msg.view.diagram.stats.nodes, edges: msg.view.diagram.stats.edges, focused: msg.view.diagram.focused, layout: samples[0].layout, loadMs: med('loadMs'), firstDiagramMs: med('updateToDiagramMs'), mermaidMs: med('mermaidMs') });
+    }
+    return out;
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const dist = args.includes('--dist');
+  const grepAt = args.indexOf('--grep');
+  let failed = 0;
+  if (!args.includes('--bench-only')) {
+    console.log('webview (Chromium):');
+    const r = await runWebviewTests({ dist, grep: grepAt >= 0 ? args[grepAt + 1] : undefined });
+    console.log(`bundle: main.js ${(r.bundle.js / 1024 / 1024).toFixed(2)} MB, main.css ${(r.bundle.css / 1024).toFixed(1)} KB`);
+    if (r.timings.payments) console.log(`payments model: first diagram ${Math.round(r.timings.payments.firstDiagramMs)} ms after script start, render ${Math.round(r.timings.payments.lastRenderMs)} ms`);
+    console.log(`${r.passed} passed, ${r.failed} failed`);
+    failed = r.failed;
+  }
+  if (args.includes('--bench') || args.includes('--bench-only')) {
+    console.log('time to first diagram (median of 3):');
+    for (const b of await timeToFirstDiagram([10, 50, 150], { dist })) {
+      console.log(`  ${String(b.elements).padStart(4)} elements (${b.nodes} nodes, ${b.edges} edges${b.focused ? ', focused view' : ''}, ${b.layout}): load ${b.loadMs} ms, update -> diagram ${b.firstDiagramMs} ms (mermaid ${b.mermaidMs} ms)`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
