@@ -8,11 +8,11 @@ import { analyze, type Analysis } from '../core/analyze';
 import { ALL_RULE_META } from '../core/rules/index';
 import { LEVELS, type Level } from '../core/model/schema';
 import { severityRank, type AnalysisSettings, type Finding, type Severity } from '../core/types';
-import { lineCol } from '../core/lines';
+import { LineIndex, lineCol } from '../core/lines';
 import { rankThreats } from '../core/risk/ranking';
 import { lossSummary } from '../core/risk/ale';
 import { toSarif } from '../core/render/sarif';
-import { renderReport } from '../core/render/report';
+import { portableMermaid, renderReport } from '../core/render/report';
 import { modelDiagram } from '../core/render/mermaid';
 import { attackTreeDiagram } from '../core/render/attackTree';
 import { diffModels } from '../core/diff';
@@ -108,9 +108,9 @@ export function analyzeFile(file: string, settings: AnalysisSettings): FileResul
   return { file, display: file, text, analysis: analyze(text, { ...settings, fileExists }) };
 }
 
-function findingJson(f: Finding, text: string) {
-  const s = lineCol(text, f.range.start);
-  const e = lineCol(text, f.range.end);
+function findingJson(f: Finding, lines: LineIndex) {
+  const s = lines.lineCol(f.range.start);
+  const e = lines.lineCol(f.range.end);
   return {
     ruleId: f.ruleId, severity: f.severity, message: f.message,
     line: s.line, column: s.column, endLine: e.line, endColumn: e.column,
@@ -179,9 +179,10 @@ NO_COLOR turns colours off.
       const shown: Severity = values.quiet ? 'error' : values.all || failOn === 'info' ? 'info' : 'warning';
       let hidden = 0;
       for (const r of results) {
+        const index = new LineIndex(r.text);
         for (const f of r.analysis.findings) {
           if (severityRank(f.severity) < severityRank(shown)) { hidden++; continue; }
-          const { line, column } = lineCol(r.text, f.range.start);
+          const { line, column } = index.lineCol(f.range.start);
           lines.push(`${r.display}:${line}:${column} ${paint(io, f.severity, COLORS[f.severity])} ${f.ruleId} ${f.message}`);
           if (f.why) lines.push(`    why: ${f.why}`);
         }
@@ -222,7 +223,7 @@ function checkJson(r: FileResult) {
   return {
     path: r.display,
     tolerance: r.analysis.tolerance,
-    findings: r.analysis.findings.map(f => findingJson(f, r.text)),
+    findings: (lines => r.analysis.findings.map(f => findingJson(f, lines)))(new LineIndex(r.text)),
     threats,
     annualLoss: { currency: loss.currency ?? null, residual: loss.total, inherent: loss.totalInherent, accepted: loss.totalAccepted, perAsset: loss.perAsset },
   };
@@ -333,7 +334,8 @@ Options:
     }
     const d = modelDiagram(model, analysis.assessments, { focus });
     if (d.note) io.err(`rampart diagram: ${d.note}\n`);
-    writeOrPrint(io, values.output, d.text + '\n', 'the diagram');
+    // edge ids (`e0@-->`) need Mermaid 11.5+; the printed text is for any renderer (GitHub, wikis)
+    writeOrPrint(io, values.output, portableMermaid(d.text) + '\n', 'the diagram');
     return 0;
   },
 };
@@ -346,9 +348,10 @@ Prints a Markdown risk delta for a pull request: threats added/removed, status a
 mitigations changed, residual risk and annual loss before/after, findings introduced/fixed.
 Options:
   --git REV           Compare FILE in the working tree with FILE at git revision REV
+  --tolerance LEVEL   Override the models' policy.tolerance on both sides
   -o, --output FILE   Write to FILE instead of standard output
 `,
-  options: { git: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  options: { git: { type: 'string' }, output: { type: 'string', short: 'o' }, tolerance: { type: 'string' } },
   run(values, positionals, io) {
     let baseText: string | null, headText: string | null, fileName: string, baseLabel: string, headLabel: string;
     if (values.git) {
@@ -384,7 +387,7 @@ Options:
       baseLabel = display(base.file, io.cwd);
       headLabel = fileName;
     }
-    const { markdown } = diffModels(baseText, headText, {}, { fileName, baseLabel, headLabel });
+    const { markdown } = diffModels(baseText, headText, { tolerance: level(values.tolerance, '--tolerance') }, { fileName, baseLabel, headLabel });
     writeOrPrint(io, values.output, markdown, 'the risk diff');
     return 0;
   },
