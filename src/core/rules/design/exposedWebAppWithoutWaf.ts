@@ -9,6 +9,7 @@ export const exposedWebAppWithoutWaf: DesignRuleDef = {
     category: 'design',
     severity: 'info',
     stride: ['tampering'],
+    cwe: ['CWE-693'],
     capec: ['CAPEC-63', 'CAPEC-66'],
     description: 'A web application or gateway reachable from the internet has no web application firewall recorded: common attacks (injection, XSS probes, known exploits, bots) hit the application itself, with no virtual patching while a fix ships.',
     advice: 'Put a WAF (managed rules, bot protection) in front of it, or on the gateway that fronts it, and record the `waf` control. A WAF complements input validation, it does not replace it.',

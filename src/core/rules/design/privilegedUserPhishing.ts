@@ -34,6 +34,7 @@ export const privilegedUserPhishing: DesignRuleDef = {
     category: 'design',
     severity: 'warning',
     stride: ['spoofing'],
+    cwe: ['CWE-1390'],
     capec: ['CAPEC-98', 'CAPEC-163', 'CAPEC-416'],
     description: 'People with privileged access are the first target of phishing and social engineering; a model that does not consider it misses the most common way in.',
     advice: 'Add a threat for phishing of this person (the suggested threat), and mitigate it with phishing-resistant MFA (FIDO2/WebAuthn), least privilege, just-in-time access and awareness training.',

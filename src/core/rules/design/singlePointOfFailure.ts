@@ -9,6 +9,7 @@ export const singlePointOfFailure: DesignRuleDef = {
     category: 'design',
     severity: 'warning',
     stride: ['denial-of-service'],
+    cwe: ['CWE-410'],
     capec: ['CAPEC-607'],
     description: 'A process or data store that a critical asset depends on runs without redundancy: one failure, or one successful denial-of-service attack, stops the service.',
     advice: 'Run it redundantly (several instances, zones or replicas, with failover tested) and record `redundant: true`; otherwise document the recovery time the business accepts.',

@@ -9,6 +9,7 @@ export const storeWithoutBackup: DesignRuleDef = {
     category: 'design',
     severity: 'warning',
     stride: ['denial-of-service', 'tampering'],
+    cwe: ['CWE-693'],
     description: 'A data store that holds high- or critical-criticality data records no backup: ransomware, a destructive bug, a bad migration or a deleted account loses the data for good. Replication (`redundant: true`) does not help, it replicates the deletion.',
     advice: 'Back the store up (point-in-time recovery, copies in another account or region, immutable or offline copies against ransomware), test restores, and record the `backup` control.',
     detection: 'A store (not of kind cache or queue) that holds an asset with `criticality: high` or `critical` (declared `stores` or on flows into or out of it) without the `backup` control.',
