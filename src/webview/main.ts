@@ -197,8 +197,9 @@ function renderProblems(v: ViewModel): void {
 // ---------------------------------------------------------------------------------------------------------
 // Diagram
 
+/** Dagre is fastest for small diagrams; ELK lays out nested boundaries far better once there are more. */
 function layoutFor(d: DataFlowDiagram): Layout {
-  return d.stats.nodes + d.stats.subgraphs > 40 ? 'elk' : 'dagre';
+  return d.stats.nodes > 20 || d.stats.subgraphs > 6 ? 'elk' : 'dagre';
 }
 
 function currentDiagram(v: ViewModel): DataFlowDiagram {
@@ -418,7 +419,7 @@ function renderHeatMap(v: ViewModel): void {
   const cell = state.filters?.cell;
   const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = hm;
   const rows = [...LIKELIHOODS.keys()].reverse();
-  heatTable.appendChild(h('tr', {}, h('th', { class: 'axis-y' }, 'Likelihood ↓')));
+  heatTable.appendChild(h('tr', {}, h('th', { class: 'axis-y' }, 'Likelihood ↑')));
   for (const r of rows) {
     const tr = h('tr', {}, h('th', { class: 'row', scope: 'row' }, cap(LIKELIHOODS[r])));
     IMPACTS.forEach((imp, c) => {

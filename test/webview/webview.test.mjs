@@ -206,7 +206,7 @@ test('payments model: nodes, clusters, edges, table, heat map, clicks and status
   eq(svg.clusters, v.boundaries.length, 'one cluster per boundary');
   eq(svg.edges, v.flows.length, 'one edge per flow');
   assert(svg.text.includes('Customer browser') && svg.text.includes('Internet · untrusted'), `labels drawn as text: ${svg.text.slice(0, 300)}`);
-  assert(svg.text.includes('🔒 encrypted') && svg.text.includes('⚠ no auth'), 'flow markers drawn');
+  assert(svg.text.includes('🔒 https') && svg.text.includes('⚠ unencrypted · no auth'), `flow markers drawn: ${svg.text}`);
   assert(!/&#\d+;/.test(svg.text), 'no undecoded entity left in the SVG text');
 
   // Node colour: the Payment API carries an open critical threat.

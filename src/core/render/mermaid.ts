@@ -207,8 +207,9 @@ function flowLabel(input: DiagramInput, f: DiagramInput['flows'][string]): strin
   const head = [f.name, f.protocol].filter(Boolean).join(' · ');
   const names = (f.data ?? []).map(d => own(input.assets, d) ?? d);
   const data = names.length > 3 ? `${names.slice(0, 3).join(', ')} +${names.length - 3}` : names.join(', ');
-  const marks = [f.encrypted === true ? '🔒 encrypted' : f.encrypted === false ? '⚠ unencrypted' : '', f.authenticated === false ? '⚠ no auth' : ''].filter(Boolean).join(' ');
-  return mermaidLines([head, data, marks], 48);
+  const first = f.encrypted === true ? `🔒 ${head || 'encrypted'}` : head;
+  const warnings = [f.encrypted === false ? 'unencrypted' : '', f.authenticated === false ? 'no auth' : ''].filter(Boolean);
+  return mermaidLines([first, data, warnings.length ? `⚠ ${warnings.join(' · ')}` : ''], 48);
 }
 
 function arrow(f: { encrypted?: boolean; bidirectional?: boolean }): string {
@@ -229,9 +230,18 @@ interface Plan {
 
 interface Built extends DataFlowDiagram {
   fits: boolean;
+  /** Flows left out because Mermaid's edge limit was reached. */
+  dropped: number;
 }
 
-function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOptions, limits: DiagramLimits): Built {
+interface BuildOptions {
+  /** Draw only the flows that start or end at this element. */
+  touching?: string;
+  /** Label the edges (default true). */
+  labels?: boolean;
+}
+
+function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOptions, limits: DiagramLimits, bo: BuildOptions = {}): Built {
   const lines: string[] = [`flowchart ${opts.direction ?? 'LR'}`];
   const nodeIds: Record<string, string> = {};
   const boundaryIds: Record<string, string> = {};
@@ -317,16 +327,23 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
 
   // Edges: real flows between individual nodes, merged edges when one end is a group.
   let e = 0;
+  let dropped = 0;
   const linkStyles = new Map<string, number[]>();
   const merged = new Map<string, { from: string; to: string; flows: string[]; dashed: boolean; risk?: Level }>();
+  const label = (f: DiagramInput['flows'][string]) => (bo.labels === false ? '' : `|${flowLabel(input, f)}|`);
   for (const [fid, f] of Object.entries(input.flows)) {
+    if (bo.touching !== undefined && f.from !== bo.touching && f.to !== bo.touching) continue;
     const from = plan.individual.has(f.from) ? nodeIds[f.from] : plan.grouped.has(f.from) ? nodeIds[f.from] : undefined;
     const to = plan.individual.has(f.to) ? nodeIds[f.to] : plan.grouped.has(f.to) ? nodeIds[f.to] : undefined;
     if (!from || !to) continue;
     if (plan.individual.has(f.from) && plan.individual.has(f.to)) {
+      if (e >= limits.maxEdges) {
+        dropped++;
+        continue;
+      }
       const eid = `e${e}`;
       edgeIds[fid] = eid;
-      lines.push(`  ${from} ${eid}@${arrow(f)}|${flowLabel(input, f)}| ${to}`);
+      lines.push(`  ${from} ${eid}@${arrow(f)}${label(f)} ${to}`);
       const r = own(input.risk, fid);
       if (r) linkStyles.set(r, [...(linkStyles.get(r) ?? []), e]);
       e++;
@@ -346,10 +363,14 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
     } else merged.set(key, { from, to, flows: [fid], dashed: f.encrypted !== true, risk: r });
   }
   for (const m of merged.values()) {
+    if (e >= limits.maxEdges) {
+      dropped += m.flows.length;
+      continue;
+    }
     const eid = `e${e}`;
     for (const fid of m.flows) edgeIds[fid] = eid;
-    const label = m.flows.length === 1 ? flowLabel(input, input.flows[m.flows[0]]) : mermaidString(`${m.flows.length} flows`);
-    lines.push(`  ${m.from} ${eid}@${m.dashed ? '-.->' : '-->'}|${label}| ${m.to}`);
+    const text = bo.labels === false ? '' : `|${m.flows.length === 1 ? flowLabel(input, input.flows[m.flows[0]]) : mermaidString(`${m.flows.length} flows`)}|`;
+    lines.push(`  ${m.from} ${eid}@${m.dashed ? '-.->' : '-->'}${text} ${m.to}`);
     if (m.risk) linkStyles.set(m.risk, [...(linkStyles.get(m.risk) ?? []), e]);
     e++;
   }
@@ -380,8 +401,8 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
   for (const [level, idx] of linkStyles) lines.push(`  linkStyle ${idx.join(',')} ${LINK_STYLES[level as Exclude<RiskClass, 'none'>]}`);
 
   const text = lines.join('\n') + '\n';
-  const fits = nodes <= limits.maxNodes && edges <= limits.maxEdges && text.length <= limits.maxTextSize;
-  return { text, nodeIds, edgeIds, boundaryIds, groups, focused: false, stats: { nodes, edges, subgraphs, chars: text.length }, fits };
+  const fits = dropped === 0 && nodes <= limits.maxNodes && edges <= limits.maxEdges && text.length <= limits.maxTextSize;
+  return { text, nodeIds, edgeIds, boundaryIds, groups, focused: false, stats: { nodes, edges, subgraphs, chars: text.length }, fits, dropped };
 }
 
 function riskOf(input: DiagramInput, elementIds: Iterable<string>): Level | undefined {
@@ -482,14 +503,17 @@ export function dataFlowDiagram(input: DiagramInput, opts: DataFlowOptions = {})
   const tree = boundaryTree(input);
   const total = Object.keys(input.elements).length;
   const done = (x: Built, focus: DiagramFocus | undefined, note: string | undefined): DataFlowDiagram => {
-    const { fits: _fits, ...rest } = x;
-    return { ...rest, focused: focus !== undefined, focus, note };
+    const { fits: _fits, dropped, ...rest } = x;
+    const more = dropped ? ` ${count(dropped, 'flow')} not drawn (Mermaid draws at most ${limits.maxEdges} edges).` : '';
+    return { ...rest, focused: focus !== undefined, focus, note: note || more ? `${note ?? ''}${more}`.trim() : undefined };
   };
 
+  // Neighbourhood of one element; when even that is too big: fewer neighbours, only its own flows, no labels.
   const byElement = (id: string, why: string): DataFlowDiagram => {
-    const plan = elementPlan(input, tree, id, limits.maxNodes);
-    let x = build(input, tree, plan, opts, limits);
-    if (!x.fits) x = build(input, tree, elementPlan(input, tree, id, Math.max(1, Math.floor(limits.maxNodes / 4))), opts, limits);
+    const small = Math.max(1, Math.floor(limits.maxNodes / 4));
+    let x = build(input, tree, elementPlan(input, tree, id, limits.maxNodes), opts, limits);
+    if (!x.fits) x = build(input, tree, elementPlan(input, tree, id, small), opts, limits, { touching: id });
+    if (!x.fits) x = build(input, tree, elementPlan(input, tree, id, small), opts, limits, { touching: id, labels: false });
     const name = input.elements[id]?.name ?? id;
     return done(x, { element: id }, `${why}Showing ${name} and ${count(x.stats.nodes - 1, 'neighbour')}; ${count(total - x.stats.nodes, 'other element')} hidden.`);
   };
