@@ -253,6 +253,13 @@ export class PanZoom {
     this.zoomAt(factor, (this.viewport.clientWidth || 800) / 2, (this.viewport.clientHeight || 500) / 2);
   }
 
+  panBy(dx: number, dy: number): void {
+    this.x += dx;
+    this.y += dy;
+    this.apply();
+    this.changed();
+  }
+
   /** Pans so that a point of the content (in content pixels) is in the middle, if it is not visible. */
   reveal(cx: number, cy: number): void {
     const vw = this.viewport.clientWidth;

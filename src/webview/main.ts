@@ -88,7 +88,7 @@ const legend = h('div', { class: 'legend', 'aria-label': 'Legend' },
 );
 
 const canvas = h('div', { class: 'canvas' });
-const viewport = h('div', { class: 'viewport', tabindex: 0, 'aria-label': 'Data-flow diagram: drag to pan, wheel to zoom' }, canvas);
+const viewport = h('div', { class: 'viewport', tabindex: 0, 'aria-label': 'Data-flow diagram: drag or arrow keys to pan, wheel or + and − to zoom, 0 to fit' }, canvas);
 const fitBtn = h('button', { type: 'button', title: 'Fit to window' }, 'Fit');
 const zoomInBtn = h('button', { type: 'button', title: 'Zoom in' }, '+');
 const zoomOutBtn = h('button', { type: 'button', title: 'Zoom out' }, '−');
@@ -125,6 +125,18 @@ append(app, [toolbar, errorBanner, problemBanner, noteBanner, legend, diagramPan
 
 const panZoom = new PanZoom(viewport, canvas, z => saveState({ zoom: z }));
 fitBtn.addEventListener('click', () => panZoom.fit());
+viewport.addEventListener('keydown', e => {
+  const step = 60;
+  const keys: Record<string, () => void> = {
+    '+': () => panZoom.zoomCenter(1.25), '=': () => panZoom.zoomCenter(1.25), '-': () => panZoom.zoomCenter(0.8), '0': () => panZoom.fit(),
+    ArrowLeft: () => panZoom.panBy(step, 0), ArrowRight: () => panZoom.panBy(-step, 0), ArrowUp: () => panZoom.panBy(0, step), ArrowDown: () => panZoom.panBy(0, -step),
+  };
+  const act = keys[e.key];
+  if (act && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    act();
+  }
+});
 zoomInBtn.addEventListener('click', () => panZoom.zoomCenter(1.25));
 zoomOutBtn.addEventListener('click', () => panZoom.zoomCenter(0.8));
 overviewBtn.addEventListener('click', () => {
@@ -204,7 +216,8 @@ function layoutFor(d: DataFlowDiagram): Layout {
 
 function currentDiagram(v: ViewModel): DataFlowDiagram {
   const f = state.focus;
-  const valid = f && (('boundary' in f && typeof f.boundary === 'string' && f.boundary in v.graph.boundaries) || ('element' in f && typeof f.element === 'string' && f.element in v.graph.elements));
+  const has = (o: object, k: unknown) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k);
+  const valid = f && (('boundary' in f && has(v.graph.boundaries, f.boundary)) || ('element' in f && has(v.graph.elements, f.element)));
   if (valid) return dataFlowDiagram(v.graph, { focus: f as DiagramFocus, legend: false });
   if (f) saveState({ focus: undefined });
   return v.diagram;
@@ -433,7 +446,7 @@ function renderHeatMap(v: ViewModel): void {
         'data-cell': `${r},${c}`,
         'data-open': open,
         'data-total': total,
-      }, h('span', { class: 'n' }, String(open)), total > open ? h('span', { class: 'of' }, `of ${total}`) : null);
+      }, total ? h('span', { class: 'n' }, String(open)) : null, total > open ? h('span', { class: 'of' }, `of ${total}`) : null);
       const toggle = () => {
         const now = state.filters?.cell;
         saveState({ filters: { ...state.filters, cell: now && now[0] === r && now[1] === c ? undefined : [r, c] } });
