@@ -1,12 +1,14 @@
 /**
  * Findings -> the Problems panel, through ONE `DiagnosticCollection`.
  *
- * Open models are analysed as they change (debounced by `rampart.debounceMs`); models that are not open are
- * analysed from disk when `rampart.diagnostics.scope` is `workspace` (at start, when they change on disk, and on
- * "Rampart: Check Workspace"). Each result carries the document version (or a per-file generation for files
- * read from disk) it was computed from, and a result older than the one already shown is dropped, so a slow
- * read from disk never overwrites the diagnostics of a newer edit. Closing a model clears its diagnostics
- * (with the `workspace` scope the file's saved content is analysed again instead).
+ * A model shown in an editor tab (or an untitled one) is "live": its text is analysed as it changes (debounced
+ * by `rampart.debounceMs`). Models that are not live are analysed from disk when `rampart.diagnostics.scope` is
+ * `workspace` (at start, when they change on disk, and on "Rampart: Check Workspace"). Each result carries the
+ * document version (or a per-file generation for files read from disk) it was computed from, and a result older
+ * than the one already shown is dropped, so a slow read from disk never overwrites the diagnostics of a newer
+ * edit. Closing a model's last tab clears its diagnostics; with the `workspace` scope, the saved file is then
+ * analysed again instead (unsaved edits that were discarded no longer count). Tabs decide rather than
+ * `onDidCloseTextDocument`, because VS Code keeps a closed document in memory for minutes.
  */
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/types';
@@ -18,6 +20,8 @@ export const DIAGNOSTIC_SOURCE = 'rampart';
 export const MODEL_GLOB = '**/*.threatmodel.{yaml,yml}';
 export const EXCLUDE_GLOB = '**/{node_modules,.git,dist,out}/**';
 const MAX_WORKSPACE_FILES = 5000;
+/** Schemes without a saved file to fall back to. */
+const IGNORED_FOR_DISK = new Set(['untitled']);
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -61,11 +65,12 @@ export class DiagnosticsController implements vscode.Disposable {
       this.collection, this.emitter, watcher,
       vscode.workspace.onDidOpenTextDocument(doc => this.schedule(doc, 0)),
       vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length) this.schedule(e.document); }),
-      vscode.workspace.onDidCloseTextDocument(doc => this.closed(doc)),
+      vscode.workspace.onDidCloseTextDocument(doc => { if (isThreatModel(doc)) this.notLive(doc.uri); }),
+      vscode.window.tabGroups.onDidChangeTabs(e => this.tabsChanged(e)),
       vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration(SECTION)) void this.refreshAll(); }),
       watcher.onDidChange(uri => this.diskChanged(uri)),
       watcher.onDidCreate(uri => this.diskChanged(uri)),
-      watcher.onDidDelete(uri => { if (!this.openDocument(uri)) this.clear(uri); }),
+      watcher.onDidDelete(uri => { if (!this.liveDocument(uri)) this.clear(uri); }),
     );
     void this.refreshAll();
   }
@@ -77,12 +82,43 @@ export class DiagnosticsController implements vscode.Disposable {
     return g;
   }
 
-  private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
-    const key = uri.toString();
-    return vscode.workspace.textDocuments.find(d => d.uri.toString() === key && !d.isClosed);
+  /** The URIs a tab shows (both sides of a diff; the visual editor's model). */
+  private static tabUris(tab: vscode.Tab): vscode.Uri[] {
+    const input = tab.input;
+    if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return [input.uri];
+    if (input instanceof vscode.TabInputTextDiff) return [input.original, input.modified];
+    return [];
   }
 
-  /** Analyses an open document after the debounce delay (0 on open). */
+  private inTab(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return vscode.window.tabGroups.all.some(g => g.tabs.some(t => DiagnosticsController.tabUris(t).some(u => u.toString() === key)));
+  }
+
+  /** A model whose text (rather than the saved file) counts: open, and in a tab or untitled. */
+  private isLive(doc: vscode.TextDocument): boolean {
+    return !doc.isClosed && isThreatModel(doc) && (doc.isUntitled || this.inTab(doc.uri));
+  }
+
+  private liveDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+    const key = uri.toString();
+    const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === key);
+    return doc && this.isLive(doc) ? doc : undefined;
+  }
+
+  private tabsChanged(e: vscode.TabChangeEvent): void {
+    for (const tab of e.opened) {
+      for (const uri of DiagnosticsController.tabUris(tab)) {
+        const doc = this.liveDocument(uri);
+        if (doc) this.schedule(doc, 0);
+      }
+    }
+    for (const tab of e.closed) {
+      for (const uri of DiagnosticsController.tabUris(tab)) if (!this.inTab(uri)) this.notLive(uri);
+    }
+  }
+
+  /** Analyses a live document after the debounce delay (0 on open). */
   schedule(doc: vscode.TextDocument, delay?: number): void {
     if (!isThreatModel(doc)) return;
     const key = doc.uri.toString();
@@ -95,9 +131,9 @@ export class DiagnosticsController implements vscode.Disposable {
     }, ms));
   }
 
-  /** Analyses an open document now. */
+  /** Analyses a live document now. */
   analyzeOpen(doc: vscode.TextDocument): void {
-    if (doc.isClosed || !isThreatModel(doc)) return;
+    if (!this.isLive(doc)) return;
     const key = doc.uri.toString();
     const version = doc.version;
     try {
@@ -113,14 +149,15 @@ export class DiagnosticsController implements vscode.Disposable {
     }
   }
 
-  private closed(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
+  /** A model is no longer live: its diagnostics go, or come from the saved file with the `workspace` scope. */
+  private notLive(uri: vscode.Uri): void {
+    const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    if (!isThreatModel(doc)) return;
-    this.clear(doc.uri);
-    if (readSettings(doc.uri).diagnosticsScope === 'workspace' && doc.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(doc.uri)) {
-      void this.checkFile(doc.uri); // what is saved on disk still counts
+    if (!this.shown.has(key) && !this.collection.has(uri)) return;
+    this.clear(uri);
+    if (readSettings(uri).diagnosticsScope === 'workspace' && !IGNORED_FOR_DISK.has(uri.scheme) && vscode.workspace.getWorkspaceFolder(uri)) {
+      void this.checkFile(uri); // what is saved on disk still counts
     }
   }
 
@@ -132,7 +169,7 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private diskChanged(uri: vscode.Uri): void {
-    if (this.openDocument(uri)) return; // the open document is the source of truth
+    if (this.liveDocument(uri)) return; // the text in the editor is the source of truth
     if (readSettings(uri).diagnosticsScope !== 'workspace') return;
     void this.checkFile(uri);
   }
@@ -156,13 +193,13 @@ export class DiagnosticsController implements vscode.Disposable {
         const positions = textPositions(text);
         diagnostics = analysis.findings.map(f => toDiagnostic(f, positions, uri));
       }
-      if (this.generation.get(key) !== g || this.openDocument(uri)) return undefined; // stale: something newer happened
+      if (this.generation.get(key) !== g || this.liveDocument(uri)) return undefined; // stale: something newer happened
       this.shown.set(key, -g);
       this.collection.set(uri, diagnostics);
       this.emitter.fire(uri);
       return diagnostics;
     } catch (e) {
-      if (this.generation.get(key) === g && !this.openDocument(uri)) this.collection.delete(uri);
+      if (this.generation.get(key) === g && !this.liveDocument(uri)) this.collection.delete(uri);
       this.log.warn(`could not check ${vscode.workspace.asRelativePath(uri)}: ${(e as Error).message}`);
       return undefined;
     }
@@ -173,7 +210,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const uris = await vscode.workspace.findFiles(MODEL_GLOB, EXCLUDE_GLOB, MAX_WORKSPACE_FILES);
     let diagnostics = 0;
     for (const uri of uris) {
-      const open = this.openDocument(uri);
+      const open = this.liveDocument(uri);
       if (open) {
         this.analyzeOpen(open);
         diagnostics += this.collection.get(uri)?.length ?? 0;
@@ -182,25 +219,25 @@ export class DiagnosticsController implements vscode.Disposable {
       }
     }
     for (const doc of vscode.workspace.textDocuments) {
-      if (isThreatModel(doc) && !uris.some(u => u.toString() === doc.uri.toString())) this.analyzeOpen(doc);
+      if (!uris.some(u => u.toString() === doc.uri.toString())) this.analyzeOpen(doc);
     }
     return { files: uris.length, diagnostics };
   }
 
   /** Re-analyses open models, and the workspace's other models when the scope is `workspace`. */
   async refreshAll(): Promise<void> {
-    for (const doc of vscode.workspace.textDocuments) if (isThreatModel(doc)) this.analyzeOpen(doc);
+    for (const doc of vscode.workspace.textDocuments) this.analyzeOpen(doc);
     // Drop results of closed files when the scope no longer covers them.
     const shownUris: vscode.Uri[] = [];
     this.collection.forEach(uri => { shownUris.push(uri); });
     for (const uri of shownUris) {
-      if (!this.openDocument(uri) && readSettings(uri).diagnosticsScope !== 'workspace') this.clear(uri);
+      if (!this.liveDocument(uri) && readSettings(uri).diagnosticsScope !== 'workspace') this.clear(uri);
     }
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.some(f => readSettings(f.uri).diagnosticsScope === 'workspace')) {
       const uris = await vscode.workspace.findFiles(MODEL_GLOB, EXCLUDE_GLOB, MAX_WORKSPACE_FILES);
       for (const uri of uris) {
-        if (!this.openDocument(uri) && readSettings(uri).diagnosticsScope === 'workspace') await this.checkFile(uri);
+        if (!this.liveDocument(uri) && readSettings(uri).diagnosticsScope === 'workspace') await this.checkFile(uri);
       }
     }
   }

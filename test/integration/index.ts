@@ -4,3 +4,6 @@
  * Tests run against a throw-away copy of test/fixtures/workspace, so they may edit and save files there.
  */
 import './activation.itest';
+import './diagnostics.itest';
+import './codeActions.itest';
+import './language.itest';
