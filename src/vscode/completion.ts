@@ -42,6 +42,8 @@ export class ModelCompletionProvider implements vscode.CompletionItemProvider {
     // A space typed inside prose (a title, a description) is no reason to parse anything.
     if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter === ' ' && !/[:,[{-]\s$/.test(text.slice(Math.max(0, offset - 2), offset))) return undefined;
     const analysis = this.analyses.get(doc);
+    // A file over rampart.maxFileSize is not parsed for analysis; completion does not parse it either.
+    if (!analysis.parsed.doc && analysis.findings.some(f => f.ruleId === 'schema/file-too-large')) return undefined;
     const indent = analysis.parsed.doc ? indentUnit(analysis.parsed.doc, text) : 2;
     const result = completionsAt(text, offset, analysis, { indent });
     if (!result) return undefined;

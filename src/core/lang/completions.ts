@@ -174,6 +174,8 @@ export function completionsAt(text: string, offset: number, analysis: Analysis, 
   // map (an empty entry, an empty section), the word is the map's first key.
   const valueType = ctx.role === 'value' ? typeOf(schemaAt(ctx.path) as AnySchema | undefined) : undefined;
   if (ctx.ownLine && (valueType === 'object' || valueType === 'record')) ctx = { ...ctx, role: 'key', ownLine: false, siblings: [] };
+  // A word alone in an empty file is the document's first key.
+  if (ctx.role === 'value' && ctx.path.length === 0) ctx = { ...ctx, role: 'key', siblings: [] };
   const indent = opts.indent ?? 2;
   const items: CompletionCandidate[] = [];
   const lineEnd = (() => { const i = text.slice(ctx.replace.end).search(/[\r\n]/); return i < 0 ? text.length : ctx.replace.end + i; })();

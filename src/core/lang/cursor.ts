@@ -154,6 +154,7 @@ interface Found {
 const hasSentinel = (n: unknown) => isScalar(n) && typeof n.value === 'string' && n.value.includes(CURSOR_SENTINEL);
 
 function findSentinel(probe: string, node: unknown, path: Path): Found | undefined {
+  if (path.length === 0 && hasSentinel(node)) return { role: 'value', path, siblings: [], ownLine: false }; // a lone word
   if (isMap(node)) {
     const keys = node.items.map(p => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined)).filter((k): k is string => k !== undefined);
     for (const item of node.items) {

@@ -101,6 +101,12 @@ describe('lang: completion', () => {
     assert.match(s.insertText, /\n {2}title: /, 'nested lines indented by the file\'s unit');
   });
 
+  it('offers the top-level keys in an empty file, `rampart` and `title` first', () => {
+    const c = completionsAt('', 0, analyze(''))!;
+    assert.deepEqual(c.items.slice(0, 2).map(i => [i.label, i.insertText]), [['rampart', 'rampart: 1'], ['title', 'title: $0']]);
+    assert.ok(c.items.some(i => i.label === 'threats' && i.insertText === 'threats:\n  $0'));
+  });
+
   it('adds the space a value needs after `key:`, and `- ` for a first list item on its own line', () => {
     const text = 'rampart: 1\ntitle: x\nthreats:\n  t:\n    title: y\n    status:';
     assert.equal(completionsAt(text, text.length, analyze(text))!.items[0].insertText, ' open');
