@@ -240,6 +240,22 @@ export class PanZoom {
     this.changed();
   }
 
+  /** The first view: fitted, unless that makes labels too small; then at `minScale`, from the top left. */
+  initial(minScale: number): void {
+    const vw = this.viewport.clientWidth || 800;
+    const vh = this.viewport.clientHeight || 500;
+    const fit = Math.min(1.25, (vw - 24) / this.size.w, (vh - 24) / this.size.h);
+    if (fit >= minScale) {
+      this.fit();
+      return;
+    }
+    this.k = minScale;
+    this.x = this.size.w * minScale <= vw - 24 ? (vw - this.size.w * minScale) / 2 : 12;
+    this.y = this.size.h * minScale <= vh - 24 ? (vh - this.size.h * minScale) / 2 : 12;
+    this.apply();
+    this.changed();
+  }
+
   zoomAt(factor: number, cx: number, cy: number): void {
     const k = Math.min(8, Math.max(0.05, this.k * factor));
     this.x = cx - ((cx - this.x) * k) / this.k;

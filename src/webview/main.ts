@@ -269,7 +269,7 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
       if (!refit && !hadSvg && state.zoom) panZoom.set(state.zoom);
       else {
         sizePane(size);
-        panZoom.fit();
+        panZoom.initial(MIN_INITIAL_SCALE);
       }
     }
     applySelection();
@@ -278,9 +278,12 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
   markFirst();
 }
 
-/** Fits the pane's height to the diagram at its fit-to-width scale (between 240px and 70% of the window). */
+/** Below this scale labels get hard to read: the first view stays at least this large and is panned instead. */
+const MIN_INITIAL_SCALE = 0.7;
+
+/** Fits the pane's height to the diagram at its first-view scale (between 240px and 70% of the window). */
 function sizePane(size: { w: number; h: number }): void {
-  const k = Math.min(1.25, (viewport.clientWidth - 24) / size.w);
+  const k = Math.max(MIN_INITIAL_SCALE, Math.min(1.25, (viewport.clientWidth - 24) / size.w));
   const want = Math.round(size.h * k + 40);
   diagramPane.style.height = `${Math.max(240, Math.min(want, Math.round(window.innerHeight * 0.7)))}px`;
 }
@@ -558,7 +561,7 @@ function renderThreats(): void {
       h('td', { class: 'title' }, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
       h('td', { class: 'targets' }, h('div', { class: 'chips' }, ...t.targets.map(x => h('span', { class: `chip${x.kind === 'unknown' ? ' missing' : ''}` }, x.name)))),
       h('td', { class: 'status' }, statusSelect(v.vocabulary.threatStatuses, t.status, `Status of ${t.title}`, (s: ThreatStatus) => post({ type: 'setThreatStatus', id: t.id, status: s, version }))),
-      h('td', { class: t.aboveTolerance ? 'above' : '' }, RESIDUAL_WORDS[t.residual] ?? t.residual, t.aboveTolerance ? h('div', { class: 'muted' }, 'above tolerance') : null),
+      h('td', { class: `residual${t.aboveTolerance ? ' above' : ''}` }, RESIDUAL_WORDS[t.residual] ?? t.residual, t.aboveTolerance ? h('div', { class: 'muted' }, 'above tolerance') : null),
       h('td', { class: 'mitigations' }, h('div', { class: 'chips' }, ...t.mitigations.map(m => h('span', {
         class: `chip${m.status === 'implemented' || m.status === 'verified' ? ' done' : ''}${m.title === undefined ? ' missing' : ''}`,
         title: m.title ?? `${m.id} is not defined`,

@@ -421,6 +421,44 @@ test('large model: focused view with collapsed boundaries, click a group to expa
   ctx.timings.large = await page.evaluate(() => window.__rampart.timings);
 });
 
+test('every example model renders cleanly: one node per element, one cluster per boundary, a row per threat', async h => {
+  const dir = path.join(ROOT, 'examples');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => /\.threatmodel\.ya?ml$/.test(f)).sort() : [];
+  if (files.length === 0) return;
+  for (const file of files) {
+    const { page, context, log } = await h.open();
+    const msg = updateFor(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const v = msg.view;
+    await update(page, msg);
+    const r = await page.evaluate(() => {
+      const s = document.querySelector('.canvas svg');
+      const ids = s ? [...s.querySelectorAll('g.node')].map(g => /-flowchart-([a-z]+\d+)-\d+$/.exec(g.id)?.[1] ?? '') : [];
+      return {
+        svg: !!s,
+        nodes: ids.filter(i => /^n\d+$/.test(i)).length,
+        groups: ids.filter(i => /^g\d+$/.test(i)).length,
+        clusters: s ? s.querySelectorAll('g.cluster').length : 0,
+        rows: document.querySelectorAll('table.threats tbody tr').length,
+        trees: document.querySelectorAll('.trees details').length,
+      };
+    });
+    assert(r.svg, `${file}: diagram drawn`);
+    const d = v.diagram;
+    eq(r.nodes, Object.values(d.nodeIds).filter(x => x.startsWith('n')).length, `${file}: element nodes`);
+    if (!d.focused) {
+      eq(r.nodes, v.elements.length, `${file}: one node per element`);
+      eq(r.clusters, v.boundaries.length, `${file}: one cluster per boundary`);
+    }
+    eq(r.groups, Object.keys(d.groups).length, `${file}: collapsed groups`);
+    eq(r.rows, v.threats.length, `${file}: one row per threat`);
+    eq(r.trees, v.attackTrees.length, `${file}: one section per attack tree`);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(SHOTS, `webview-example-${file.replace(/\.threatmodel\.ya?ml$/, '')}.png`), fullPage: true });
+    await assertClean(page, log, h.origin);
+    await context.close();
+  }
+});
+
 // -------------------------------------------------------------------------------------------------------------
 
 async function withHarness(opts, fn) {
