@@ -89,14 +89,15 @@ const GENERIC_IDS = new Set(['CWE-200', 'CWE-284', 'CWE-668', 'CWE-693', 'CAPEC-
  * targeting the subject (or one of `alsoMatches`) that names the rule (`rule:`), shares a specific CWE or
  * CAPEC id with it, or whose text matches the rule's `covers` words.
  */
-export function isTracked(model: Model, def: Pick<DesignRuleDef, 'meta' | 'covers'>, s: Pick<Suggestion, 'subject' | 'alsoMatches'>, threat?: SuggestedThreat): boolean {
-  const threats = model.threats ?? {};
+export function isTracked(ctx: Pick<RuleContext, 'model' | 'graph'>, def: Pick<DesignRuleDef, 'meta' | 'covers'>, s: Pick<Suggestion, 'subject' | 'alsoMatches'>, threat?: SuggestedThreat): boolean {
+  const threats = ctx.model.threats ?? {};
   const { meta } = def;
   if (threats[suggestedThreatId(meta.id, s.subject)]) return true;
   const ids = new Set([...(meta.cwe ?? []), ...(meta.capec ?? []), ...(threat?.cwe ?? []), ...(threat?.capec ?? [])].filter(x => !GENERIC_IDS.has(x)));
-  const subjects = [s.subject, ...(s.alsoMatches ?? [])];
-  for (const t of Object.values(threats) as Threat[]) {
-    if (!t.targets?.some(x => subjects.includes(x))) continue;
+  const candidates = new Set([s.subject, ...(s.alsoMatches ?? [])].flatMap(x => ctx.graph.threatsByTarget.get(x) ?? []));
+  for (const tid of candidates) {
+    const t = threats[tid] as Threat | undefined;
+    if (!t) continue;
     if (t.rule === meta.id) return true;
     if ([...(t.cwe ?? []), ...(t.capec ?? [])].some(x => ids.has(x))) return true;
     if (def.covers && def.covers.test([t.title, t.description ?? '', t.statement?.source ?? '', t.statement?.action ?? '', t.statement?.impact ?? ''].join('\n'))) return true;
@@ -128,7 +129,7 @@ function compute(ctx: RuleContext, defs: readonly DesignRuleDef[], cache: Cache)
     const seen = new Set<string>();
     const list = def.detect(ctx).filter(s => !seen.has(s.subject) && !!seen.add(s.subject));
     raw.set(def.meta.id, list);
-    const untracked = list.filter(s => !isTracked(ctx.model, def, s, toSuggestedThreat(def.meta, s)));
+    const untracked = list.filter(s => !isTracked(ctx, def, s, toSuggestedThreat(def.meta, s)));
     open.set(def.meta.id, untracked);
     for (const s of untracked) {
       const arr = bySubject.get(s.subject) ?? [];

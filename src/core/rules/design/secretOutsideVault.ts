@@ -13,14 +13,14 @@ export const secretOutsideVault: DesignRuleDef = {
     capec: ['CAPEC-555', 'CAPEC-55'],
     description: 'A data store that is not a vault holds credentials, secrets or keys. Whoever reads the store (a backup, an injection flaw, an over-privileged service) gets the secrets and, with them, the systems they open.',
     advice: 'Keep secrets and keys in a vault or secret manager (kind vault, or the `secrets-management` control) with access policies, rotation and audit. User passwords belong in the user store only as salted, slow hashes (Argon2id, scrypt, bcrypt).',
-    detection: 'A store not of kind vault or cache (secrets in caches are design/sensitive-data-in-cache) and without the `secrets-management` control whose declared `stores` or data on its flows include an asset of kind credentials, secret or key.',
+    detection: 'A store not of kind vault, cache or log-store (secrets in caches and logs have their own rules, design/sensitive-data-in-cache and design/personal-data-in-logs) and without the `secrets-management` control whose declared `stores` or data on its flows include an asset of kind credentials, secret or key.',
     falsePositives: 'A user database holding properly hashed passwords: add the suggested threat and mark it mitigated with the hashing code as evidence (or not applicable with a justification).',
   },
   covers: /secret|credential|password|api[- ]key|private key|signing key|hash(ed|ing)?\b/i,
   detect(ctx) {
     const out: Suggestion[] = [];
     for (const [id, e] of elements(ctx)) {
-      if (e.type !== 'store' || e.kind === 'vault' || e.kind === 'cache' || hasControl(e, 'secrets-management')) continue;
+      if (e.type !== 'store' || e.kind === 'vault' || e.kind === 'cache' || e.kind === 'log-store' || hasControl(e, 'secrets-management')) continue;
       const data = heldAssets(ctx, id).filter(([, a]) => a.kind === 'credentials' || a.kind === 'secret' || a.kind === 'key');
       if (!data.length) continue;
       const onlyCredentials = data.every(([, a]) => a.kind === 'credentials');

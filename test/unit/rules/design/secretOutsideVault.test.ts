@@ -16,12 +16,13 @@ describe(R, () => {
     assert.match(f.message, /salted slow hashes/);
   });
 
-  it('does not fire on vaults, stores with secrets management, caches, or stores without secrets', () => {
+  it('does not fire on vaults, stores with secrets management, caches, log stores, or stores without secrets', () => {
     const elements = {
       v: store('core', { kind: 'vault', stores: ['signing-key'] }),
       m: store('core', { stores: ['signing-key'], controls: ['secrets-management'] }),
       c: store('core', { kind: 'cache', stores: ['passwords'] }),
       d: store('core', { stores: ['pii'] }),
+      l: store('core', { kind: 'log-store', stores: ['api-key'] }),
     };
     assert.deepEqual(run(R, { elements }), []);
   });

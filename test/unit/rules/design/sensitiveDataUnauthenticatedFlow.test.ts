@@ -7,7 +7,7 @@ describe(R, () => {
   it('fires when our API sends confidential data to a browser without authentication', () => {
     const [f] = run(R, { elements: { browser, api: api() }, flows: { profile: { from: 'api', to: 'browser', data: ['pii'], encrypted: true } } });
     assert.equal(f.stableId, 'design/sensitive-data-unauthenticated-flow@profile');
-    assert.match(f.why!, /external entity/);
+    assert.match(f.why!, /external client/);
   });
 
   it('fires on the outbound direction of a bidirectional flow', () => {
@@ -27,6 +27,11 @@ describe(R, () => {
       d: { from: 'api', to: 'browser', data: ['orders'] },
     };
     assert.deepEqual(run(R, { elements, flows }), []);
+  });
+
+  it('leaves pushes to another organisation\'s service to the third-party rules', () => {
+    const psp = { type: 'external', name: 'PSP', kind: 'third-party' };
+    assert.deepEqual(run(R, { elements: { api: api(), psp }, flows: { charge: { from: 'api', to: 'psp', protocol: 'https', data: ['card'] } } }), []);
   });
 
   it('false positive (authentication on the request flow) is silenced by `authentication` on the response flow', () => {

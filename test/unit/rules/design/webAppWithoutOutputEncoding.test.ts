@@ -11,6 +11,12 @@ describe(R, () => {
     assert.ok(suggestion(f).threat.cwe?.includes('CWE-79'));
   });
 
+  it('counts a request flow from a browser, or from a user-like external without kind, as serving a browser', () => {
+    const customer = { type: 'external', name: 'Customer' };
+    assert.deepEqual(subjects(run(R, { elements: { browser, web: web() }, flows: { use: { from: 'browser', to: 'web' } } })), ['web']);
+    assert.deepEqual(subjects(run(R, { elements: { customer, web: web() }, flows: { use: { from: 'customer', to: 'web' } } })), ['web']);
+  });
+
   it('counts a bidirectional browser flow', () => {
     assert.deepEqual(subjects(run(R, { elements: { browser, web: web() }, flows: { use: { from: 'browser', to: 'web', bidirectional: true } } })), ['web']);
   });
