@@ -41,7 +41,7 @@ export const apiMissingAuthorization: DesignRuleDef = {
           threat: {
             title: `A caller of ${target.name} accesses objects or functions that are not theirs`,
             description: `${target.name} does not record an authorization check on ${f.name ?? id}: a caller can change an object id or call a privileged operation and read or modify other users' data (broken object- or function-level authorization). Typical mitigation: deny-by-default, per-object authorization checks on every request.`,
-            likelihood: likelihoodFor(tFrom, isForeign(ctx, from)),
+            likelihood: likelihoodFor(tFrom, isForeign(ctx, from), -1),
             impact: impactFor([...data, ...handledAssets(ctx, to)], 'moderate'),
             statement: { source: `A caller of ${target.name}`, prerequisites: 'a valid session or token', action: `call ${target.name} on objects or operations beyond their rights`, impact: "disclosure or modification of other users' data" },
           },

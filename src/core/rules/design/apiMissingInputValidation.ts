@@ -38,7 +38,7 @@ export const apiMissingInputValidation: DesignRuleDef = {
           threat: {
             title: `Crafted input to ${target.name} injects commands or corrupts data${db ? ` in ${ctx.model.elements[db.peer].name}` : ''}`,
             description: `${target.name} takes input from ${ctx.model.elements[from].name} over ${f.name ?? id} without recorded validation, so malformed or malicious input can trigger injection (SQL, command, template), unsafe deserialisation or mass assignment. Typical mitigation: schema validation at the boundary, parameterised queries, safe parsers.`,
-            likelihood: likelihoodFor(tFrom, isForeign(ctx, from)),
+            likelihood: likelihoodFor(tFrom, isForeign(ctx, from), -1),
             impact: impactFor([...flowAssets(ctx, f), ...handledAssets(ctx, to)], 'moderate'),
             ...(db ? { capec: ['CAPEC-153', 'CAPEC-152', 'CAPEC-66'], cwe: ['CWE-20', 'CWE-89'] } : {}),
             statement: { source: `A caller of ${target.name}`, action: `send crafted input to ${target.name}`, impact: 'injection, data corruption or code execution' },

@@ -32,7 +32,7 @@ export const apiMissingRateLimiting: DesignRuleDef = {
           subject: id,
           alsoMatches: [to],
           section: 'flows',
-          message: `API flow ${describe(ctx, id)} from ${describe(ctx, from)} (untrusted) into ${describe(ctx, to)} records no rate limiting: limit requests per client${login ? ' and per account' : ''} and record the \`rate-limiting\` control, or track the risk with the suggested threat.`,
+          message: `API flow ${describe(ctx, id)} from untrusted ${describe(ctx, from)} into ${describe(ctx, to)} records no rate limiting: limit requests per client${login ? ' and per account' : ''} and record the \`rate-limiting\` control, or track the risk with the suggested threat.`,
           why: `${quote(from)} is untrusted, ${quote(id)} is an API flow, and neither it nor ${quote(to)} has the \`rate-limiting\` control.`,
           related: [at.element(to, `${to} receives the API calls`)],
           threat: {

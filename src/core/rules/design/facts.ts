@@ -214,11 +214,16 @@ export function impactFor(list: readonly AssetRef[], fallback: Impact = 'moderat
   return fallback;
 }
 
-/** A pre-filled likelihood from the trust of the least-trusted party involved. */
-export function likelihoodFor(trust: Trust | undefined, foreign = false): Likelihood {
-  if (trust === 'untrusted') return 'likely';
-  if (trust === 'partial' || foreign) return 'possible';
-  return trust === 'trusted' ? 'unlikely' : 'possible';
+const LIKELIHOOD_SCALE: Likelihood[] = ['rare', 'unlikely', 'possible', 'likely', 'almost-certain'];
+
+/**
+ * A pre-filled likelihood from the trust of the least-trusted party involved: likely from untrusted places,
+ * possible from partially trusted or foreign ones, unlikely from trusted ones. `shift` moves it along the
+ * scale for weaknesses that need more than reachability (-1: an authorization flaw must still exist).
+ */
+export function likelihoodFor(trust: Trust | undefined, foreign = false, shift = 0): Likelihood {
+  const base = trust === 'untrusted' ? 3 : trust === 'partial' || foreign || trust === undefined ? 2 : 1;
+  return LIKELIHOOD_SCALE[Math.max(0, Math.min(4, base + shift))];
 }
 
 // ---- people ------------------------------------------------------------------------------------------------

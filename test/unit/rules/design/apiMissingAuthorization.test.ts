@@ -10,6 +10,7 @@ describe(R, () => {
     assert.equal(f.stableId, 'design/api-missing-authorization@call');
     assert.equal(f.severity, 'warning');
     assert.ok(suggestion(f).threat.cwe?.includes('CWE-862'));
+    assert.equal(suggestion(f).threat.likelihood, 'possible');
   });
 
   it('is an error with explicit `authorized: false` from an untrusted caller', () => {
