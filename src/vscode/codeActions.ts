@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { computeFix } from '../core/edit/fixes';
-import { refactoringsAt } from '../core/lang/outline';
+import { fixIsNoop, refactoringsAt } from '../core/lang/outline';
 import type { Finding, FixSpec } from '../core/types';
 import type { AnalysisStore } from './analyses';
 import { toRange, toWorkspaceEdit } from './convert';
@@ -52,7 +52,7 @@ export class FindingQuickFixProvider implements vscode.CodeActionProvider<vscode
       const f: Finding | undefined = analysis.findings.find(x => x.ruleId === ruleIdOf(d) && sameRange(toRange(doc, x.range), d.range));
       for (const fix of f?.fixes ?? []) {
         const key = JSON.stringify(fix);
-        if (seen.has(key)) continue;
+        if (seen.has(key) || fixIsNoop(analysis, fix)) continue;
         seen.add(key);
         const a = new FixAction(doc, fix, vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];

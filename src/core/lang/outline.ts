@@ -148,6 +148,19 @@ export function missingStride(analysis: Analysis, id: string): Stride[] {
   return STRIDE_PER_ELEMENT[type].filter(s => !covered.has(s));
 }
 
+/**
+ * Whether a fix would change nothing on the analysed text, judged from the model without computing edits (so
+ * it is cheap enough for every code-action request). Only what a finding can still carry after its fix was
+ * applied is checked: a threat whose "add mitigation" stub is already linked.
+ */
+export function fixIsNoop(analysis: Analysis, fix: FixSpec): boolean {
+  if (fix.kind === 'add-mitigation') {
+    const t = analysis.parsed.model.threats?.[fix.threat];
+    return !!t && (t.mitigations ?? []).includes(mitigationIdFor(fix.threat));
+  }
+  return false;
+}
+
 const sameFix = (a: FixSpec, b: FixSpec) => {
   const key = (f: FixSpec) => JSON.stringify({ ...f, title: undefined, preferred: undefined });
   return key(a) === key(b);
@@ -177,8 +190,8 @@ export function refactoringsAt(analysis: Analysis, offset: number): FixSpec[] {
 
   if (threat) {
     const t = model.threats![threat];
-    const mid = mitigationIdFor(threat);
-    if (!(t.mitigations ?? []).includes(mid)) out.push({ kind: 'add-mitigation', title: `Add a mitigation for ${threat}`, threat });
+    const add: FixSpec = { kind: 'add-mitigation', title: `Add a mitigation for ${threat}`, threat };
+    if (!fixIsNoop(analysis, add)) out.push(add);
     if (t.status !== 'accepted' && t.status !== 'transferred' && t.status !== 'not-applicable') {
       out.push({ kind: 'accept-risk', title: `Accept the risk of ${threat}… (justification, owner, expiry)`, threat });
     }
