@@ -1,5 +1,5 @@
 import type { DesignRuleDef, Suggestion } from './engine';
-import { describe, elements, hasControl, isExposed, quote, untrustedCallers } from './facts';
+import { at, describe, elements, hasControl, isExposed, quote, untrustedCallers } from './facts';
 
 /** An internet-facing process with no security monitoring recorded. */
 export const exposedProcessWithoutMonitoring: DesignRuleDef = {
@@ -26,6 +26,7 @@ export const exposedProcessWithoutMonitoring: DesignRuleDef = {
         section: 'elements',
         message: `Internet-facing process ${describe(ctx, id)} records no security monitoring: alert on its security events and record the \`monitoring\` control, or track the risk with the suggested threat.`,
         why: `${quote(id)} is ${e.internet_facing ? '`internet_facing: true`' : `reached by untrusted ${callers.map(h => quote(h.peer)).join(', ')}`} and has no \`monitoring\` control.`,
+        related: callers.map(h => at.flow(h.flowId, `untrusted traffic from ${h.peer}`)),
         threat: {
           title: `Attacks on ${e.name} go undetected`,
           description: `${e.name} is exposed to untrusted callers without security monitoring, so scanning, credential stuffing or exploitation is not noticed and cannot be stopped or investigated in time. Typical mitigation: security event logging with alerting and an on-call response.`,

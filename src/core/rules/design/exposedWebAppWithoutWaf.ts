@@ -1,5 +1,5 @@
 import type { DesignRuleDef, Suggestion } from './engine';
-import { describe, elements, hasControl, isExposed, quote } from './facts';
+import { at, describe, elements, hasControl, isExposed, quote, untrustedCallers } from './facts';
 
 /** An internet-facing web application or gateway with no WAF recorded. */
 export const exposedWebAppWithoutWaf: DesignRuleDef = {
@@ -25,7 +25,8 @@ export const exposedWebAppWithoutWaf: DesignRuleDef = {
         subject: id,
         section: 'elements',
         message: `Internet-facing ${e.kind === 'gateway' ? 'gateway' : 'web application'} ${describe(ctx, id)} has no WAF recorded: put one in front of it and record the \`waf\` control, or track the risk with the suggested threat.`,
-        why: `${quote(id)} is of kind ${e.kind}, reachable from untrusted callers, and has no \`waf\` control.`,
+        why: `${quote(id)} is of kind ${e.kind}, ${e.internet_facing ? '`internet_facing: true`' : 'reachable from untrusted callers'}, and has no \`waf\` control.`,
+        related: untrustedCallers(ctx, id).map(h => at.flow(h.flowId, `untrusted traffic from ${h.peer}`)),
         threat: {
           title: `Automated web attacks and known exploits reach ${e.name} unfiltered`,
           description: `${e.name} is exposed to the internet with no web application firewall, so automated attacks, bots and exploits for newly disclosed vulnerabilities reach it directly, with no way to block them while a fix ships. Typical mitigation: a WAF with managed rule sets and bot protection.`,
