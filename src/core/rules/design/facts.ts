@@ -108,7 +108,9 @@ export function directions(flow: Flow): [string, string][] {
   return flow.bidirectional ? [[flow.from, flow.to], [flow.to, flow.from]] : [[flow.from, flow.to]];
 }
 
-export const flows = (ctx: RuleContext) => Object.entries(ctx.model.flows ?? {});
+/** Flows whose two ends exist (a dangling end is schema/dangling-reference's finding, not a design weakness). */
+export const flows = (ctx: RuleContext) =>
+  Object.entries(ctx.model.flows ?? {}).filter(([, f]) => !!ctx.model.elements?.[f.from] && !!ctx.model.elements?.[f.to]);
 export const elements = (ctx: RuleContext) => Object.entries(ctx.model.elements ?? {});
 
 const ENCRYPTED_PROTOCOLS = new Set(['https', 'tls', 'mtls', 'ssl', 'grpcs', 'wss', 'sftp', 'ssh', 'scp', 'ftps', 'ldaps', 'smtps', 'imaps', 'pop3s', 'amqps', 'mqtts', 'ipsec', 'vpn', 'wireguard', 'rediss', 'kafka+ssl', 'sasl_ssl']);
