@@ -40,9 +40,14 @@ export class AnalysisStore implements vscode.Disposable {
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions.push(
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration(SECTION)) this.generation++; }),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration(SECTION)) this.invalidate(); }),
       vscode.workspace.onDidCloseTextDocument(doc => this.cache.delete(doc.uri.toString())),
     );
+  }
+
+  /** Forgets every cached analysis (settings changed). */
+  invalidate(): void {
+    this.generation++;
   }
 
   settingsFor(uri: vscode.Uri): RampartSettings {

@@ -67,7 +67,11 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length) this.schedule(e.document); }),
       vscode.workspace.onDidCloseTextDocument(doc => { if (isThreatModel(doc)) this.notLive(doc.uri); }),
       vscode.window.tabGroups.onDidChangeTabs(e => this.tabsChanged(e)),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration(SECTION)) void this.refreshAll(); }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (!e.affectsConfiguration(SECTION)) return;
+        this.analyses.invalidate(); // whichever listener runs first, analyses use the new settings
+        void this.refreshAll();
+      }),
       watcher.onDidChange(uri => this.diskChanged(uri)),
       watcher.onDidCreate(uri => this.diskChanged(uri)),
       watcher.onDidDelete(uri => { if (!this.liveDocument(uri)) this.clear(uri); }),
