@@ -33,6 +33,7 @@ export type FixSpec =
   | { kind: 'set-threat-status'; title: string; threat: string; status: ThreatStatus; preferred?: boolean }
   | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
   | { kind: 'add-suggested-threat'; title: string; id: string; threat: SuggestedThreat; preferred?: boolean }
+  | { kind: 'add-suggested-threats'; title: string; threats: { id: string; threat: SuggestedThreat }[]; preferred?: boolean }
   | { kind: 'replace'; title: string; range: Range; text: string; /** The text the range held when the fix was made. */ expect: string; preferred?: boolean };
 
 /** The pre-filled threat a design rule suggests; the fix writes it under `threats:` with its stable id. */
@@ -46,6 +47,8 @@ export interface SuggestedThreat {
   cwe?: string[];
   capec?: string[];
   rule: string;
+  /** "A [source] with [prerequisites] can [action], which leads to [impact] on [assets]". */
+  statement?: { source?: string; prerequisites?: string; action?: string; impact?: string; assets?: string[] };
 }
 
 export interface RelatedInfo {

@@ -3,7 +3,7 @@
  * The CLI, the extension's code actions and the visual editor all call `computeFix`.
  */
 import { STRIDE, type Stride } from '../model/schema';
-import type { FixSpec, TextEdit } from '../types';
+import type { FixSpec, SuggestedThreat, TextEdit } from '../types';
 import { YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
@@ -56,7 +56,7 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
         const id = strideStubId(fix.target, c);
         if (ed.has(['threats', id])) continue;
         const name = ed.get(['elements', fix.target, 'name']) ?? ed.get(['flows', fix.target, 'name']) ?? fix.target;
-        ed.insertEntry(['threats'], id, catalogStub(ed.get(['elements', fix.target, 'type']) as string | undefined, c, fix.target, String(name)));
+        ed.insertEntry(['threats'], id, catalogStub(ed.get(['elements', fix.target, 'type']) as string | undefined, c, fix.target, String(name), ed.get(['elements', fix.target, 'kind']) as string | undefined));
       }
       return ed.edits();
     }
@@ -81,21 +81,29 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
       if (!ed.has(['mitigations', fix.mitigation])) return [];
       ed.setScalar(['mitigations', fix.mitigation, 'status'], fix.status);
       return ed.edits();
-    case 'add-suggested-threat': {
-      if (ed.has(['threats', fix.id])) return [];
-      const t = fix.threat;
-      const entry: Record<string, unknown> = { title: t.title };
-      if (t.description) entry.description = t.description;
-      entry.stride = t.stride;
-      entry.targets = t.targets;
-      if (t.likelihood) entry.likelihood = t.likelihood;
-      if (t.impact) entry.impact = t.impact;
-      if (t.cwe?.length) entry.cwe = t.cwe;
-      if (t.capec?.length) entry.capec = t.capec;
-      entry.status = 'open';
-      entry.rule = t.rule;
-      ed.insertEntry(['threats'], fix.id, entry);
+    case 'add-suggested-threat':
+      addSuggested(ed, fix.id, fix.threat);
       return ed.edits();
-    }
+    case 'add-suggested-threats':
+      for (const t of fix.threats) addSuggested(ed, t.id, t.threat);
+      return ed.edits();
   }
+}
+
+function addSuggested(ed: YamlEditor, id: string, t: SuggestedThreat) {
+  if (ed.has(['threats', id])) return;
+  const entry: Record<string, unknown> = { title: t.title };
+  if (t.description) entry.description = t.description;
+  if (t.statement && Object.values(t.statement).some(v => v !== undefined)) {
+    entry.statement = Object.fromEntries(Object.entries(t.statement).filter(([, v]) => v !== undefined));
+  }
+  entry.stride = t.stride;
+  entry.targets = t.targets;
+  if (t.likelihood) entry.likelihood = t.likelihood;
+  if (t.impact) entry.impact = t.impact;
+  if (t.cwe?.length) entry.cwe = t.cwe;
+  if (t.capec?.length) entry.capec = t.capec;
+  entry.status = 'open';
+  entry.rule = t.rule;
+  ed.insertEntry(['threats'], id, entry);
 }

@@ -51,7 +51,7 @@ export function flowText(value: unknown): string {
     }
   };
   setFlow(c);
-  return d.toString({ lineWidth: 0, flowCollectionPadding: true }).trimEnd();
+  return d.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd();
 }
 
 /** Renders `key: value` as block YAML lines indented by `indent` spaces (without a trailing newline). */
@@ -64,7 +64,7 @@ export function blockEntry(key: string, value: unknown, indent: number, unit: nu
     else if (isMap(n)) n.items.forEach(p => flowScalars(p.value));
   };
   flowScalars(d.contents);
-  const s = d.toString({ lineWidth: 0, indent: unit }).replace(/\n$/, '');
+  const s = d.toString({ lineWidth: 0, indent: unit, flowCollectionPadding: false }).replace(/\n$/, '');
   const pad = ' '.repeat(indent);
   return s.split('\n').map(l => (l ? pad + l : l)).join(eol);
 }

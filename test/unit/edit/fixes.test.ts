@@ -41,9 +41,9 @@ describe('fixes: comment-preserving, idempotent edits', () => {
   it('add-mitigation adds a stub under mitigations and links it from the threat', () => {
     const after = apply(MODEL, { kind: 'add-mitigation', title: '', threat: 'sql-injection' });
     assert.match(after, /  mitigate-sql-injection:\n    title: 'TODO: mitigate "SQL injection in the search endpoint"'\n    status: proposed\n# end of file comment/);
-    assert.match(after, /status: open   # nobody fixed it yet\n    mitigations: \[ mitigate-sql-injection \]\n/);
+    assert.match(after, /status: open   # nobody fixed it yet\n    mitigations: \[mitigate-sql-injection\]\n/);
     // everything else is byte for byte the same
-    assert.equal(after.replace(/\n    mitigations: \[ mitigate-sql-injection \]/, '').replace(/\n  mitigate-sql-injection:\n.*\n.*status: proposed/, ''), MODEL);
+    assert.equal(after.replace(/\n    mitigations: \[mitigate-sql-injection\]/, '').replace(/\n  mitigate-sql-injection:\n.*\n.*status: proposed/, ''), MODEL);
     // the headline finding is gone once the stub is implemented; while proposed it stays
     const a = analyze(after, { now: NOW });
     assert.ok(a.findings.some(f => f.ruleId === 'risk/unmitigated-above-tolerance'));
@@ -75,7 +75,7 @@ describe('fixes: comment-preserving, idempotent edits', () => {
   it('add-stride-stubs adds catalog-based threats for the missing categories only', () => {
     const after = apply(MODEL, { kind: 'add-stride-stubs', title: '', target: 'db', categories: ['tampering', 'information-disclosure'] });
     assert.match(after, /  db-tampering:\n    title: Data in Orders DB is modified without authorisation\n/);
-    assert.match(after, /  db-disclosure:\n    title: Data in Orders DB is read by unauthorised parties\n[\s\S]*?    stride: \[ information-disclosure \]\n    targets: \[ db \]\n/);
+    assert.match(after, /  db-disclosure:\n    title: Data in Orders DB is read by unauthorised parties\n[\s\S]*?    stride: \[information-disclosure\]\n    targets: \[db\]\n/);
     const a = analyze(after, { now: NOW });
     const cov = a.findings.find(f => f.ruleId === 'stride/coverage' && f.path?.[1] === 'db');
     assert.ok(cov && !/tampering|information-disclosure/.test(cov.message.split('for ')[1]));
@@ -106,7 +106,7 @@ describe('fixes: comment-preserving, idempotent edits', () => {
   it('works on flow-map threats', () => {
     const text = 'rampart: 1\ntitle: t\nelements:\n  api: { type: process, name: API }\nthreats:\n  t1: { title: Bad, targets: [api], likelihood: likely, impact: major, status: open }  # inline\n';
     const after = apply(text, { kind: 'add-mitigation', title: '', threat: 't1' });
-    assert.match(after, /  t1: \{ title: Bad, targets: \[api\], likelihood: likely, impact: major, status: open, mitigations: \[ mitigate-t1 \] \}  # inline\n/);
+    assert.match(after, /  t1: \{ title: Bad, targets: \[api\], likelihood: likely, impact: major, status: open, mitigations: \[mitigate-t1\] \}  # inline\n/);
   });
 
   it('a "did you mean" fix renames a misspelt key', () => {

@@ -156,7 +156,7 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
     ...(cwe.length ? { cwe } : {}),
     ...(capec.length ? { capec } : {}),
     rule: meta.id,
-    // statement: t.statement — once SuggestedThreat carries it (requested from the lead).
+    ...(t.statement ? { statement: t.statement } : {}),
   };
 }
 
@@ -166,9 +166,8 @@ function toFinding(ctx: RuleContext, meta: RuleMeta, s: Suggestion, c: Computed)
   const fixes: FixSpec[] = [{ kind: 'add-suggested-threat', title: `Add suggested threat ${id}`, id, threat, preferred: true }];
   const group = c.bySubject.get(s.subject) ?? [];
   if (group.length > 1) {
-    // One fix that adds every open suggestion for this element or flow at once needs a FixSpec kind that
-    // carries several threats (`add-suggested-threats`, requested from the lead); until then the finding
-    // names the others so the reviewer knows there are more.
+    const subject = s.subject;
+    fixes.push({ kind: 'add-suggested-threats', title: `Add all ${group.length} suggested threats for ${subject}`, threats: group });
   }
   const others = group.filter(g => g.id !== id).map(g => quote(g.id));
   return {
