@@ -21,3 +21,24 @@ export function renderRuleDocs(rules: readonly RuleMeta[]): string {
   }
   return out.join('\n');
 }
+
+interface SettingSchema {
+  type: string;
+  default?: unknown;
+  enum?: string[];
+  markdownDescription?: string;
+  markdownEnumDescriptions?: string[];
+}
+
+/** One heading per setting, from package.json's `contributes.configuration`. */
+export function renderSettingsDocs(props: Record<string, SettingSchema>): string {
+  const out: string[] = [];
+  for (const [key, s] of Object.entries(props)) {
+    out.push(`#### \`${key}\``, '', `${s.markdownDescription ?? ''} Default: \`${JSON.stringify(s.default)}\`.`, '');
+    if (s.enum && s.markdownEnumDescriptions) {
+      s.enum.forEach((v, i) => out.push(`- \`${v}\`: ${s.markdownEnumDescriptions![i] ?? ''}`));
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ALL_RULE_META } from '../../src/core/rules/index';
 import { jsonSchemaText } from '../../src/core/model/jsonSchema';
-import { renderRuleDocs } from '../../scripts/ruleDocs';
+import { renderRuleDocs, renderSettingsDocs } from '../../scripts/ruleDocs';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -16,6 +16,12 @@ describe('generated files are current', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(renderRuleDocs(ALL_RULE_META)), 'rule reference is stale');
     for (const r of ALL_RULE_META) assert.ok(readme.includes(`\`${r.id}\``), r.id);
+  });
+
+  it('the README documents every setting (run `npm run docs`)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.ok(readme.includes(renderSettingsDocs(pkg.contributes.configuration.properties)), 'settings reference is stale');
   });
 
   it('every rule has complete metadata', () => {
