@@ -5,6 +5,7 @@
  * Beside the view (plain JSON, posted to the webview) it returns the YAML ranges of every entry, which the
  * extension keeps to reveal an id the webview names and to find the entry under the cursor.
  */
+import { lineCol } from '../lines';
 import { IMPACTS, LEVELS, LIKELIHOODS, MITIGATION_STATUSES, THREAT_STATUSES, type Impact, type Level, type Likelihood, type MitigationStatus, type Stride, type ThreatStatus } from '../model/schema';
 import type { ParsedModel } from '../model/parse';
 import { assessAll, type Residual, type ThreatAssessment } from '../risk/assess';
@@ -129,18 +130,6 @@ export interface ViewModelOptions {
 
 const levelRank = (l: Level | undefined) => (l === undefined ? -1 : LEVELS.indexOf(l));
 
-/** 1-based line and column of an offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  const end = Math.min(offset, text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return { line, column: end - last };
-}
-
 /** Findings that make the file unusable for drawing: the webview keeps its last good view and shows this. */
 const FATAL = new Set(['schema/yaml-syntax', 'schema/empty-file', 'schema/file-too-large', 'schema/nesting-too-deep', 'schema/not-a-threat-model', 'schema/too-large', 'schema/multiple-documents']);
 
@@ -150,7 +139,7 @@ export function fatalProblem(parsed: Pick<ParsedModel, 'text' | 'findings' | 'do
   if (!f && parsed.doc) return undefined;
   const finding = f ?? parsed.findings[0];
   if (!finding) return { message: 'The file could not be read as a threat model.', line: 1, column: 1 };
-  return { message: finding.message, ...lineColumn(parsed.text, finding.range.start) };
+  return { message: finding.message, ...lineCol(parsed.text, finding.range.start) };
 }
 
 export function summarizeProblems(text: string, findings: readonly Finding[]): ProblemSummary {
@@ -160,7 +149,7 @@ export function summarizeProblems(text: string, findings: readonly Finding[]): P
   return {
     errors: errors.length,
     warnings,
-    first: first ? { message: first.message, ruleId: first.ruleId, ...lineColumn(text, first.range.start) } : undefined,
+    first: first ? { message: first.message, ruleId: first.ruleId, ...lineCol(text, first.range.start) } : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseModel } from '../../../src/core/model/parse';
-import { buildViewModel, fatalProblem, lineColumn, revealRange, selectionAt } from '../../../src/core/render/viewModel';
+import { buildViewModel, fatalProblem, revealRange, selectionAt } from '../../../src/core/render/viewModel';
+import { lineCol } from '../../../src/core/lines';
 import { parseFromWebview, parseToWebview } from '../../../src/shared/protocol';
 
 const YAML = `rampart: 1
@@ -99,7 +100,7 @@ describe('render/viewModel', () => {
     const vm = buildViewModel(invalidEntry).view;
     assert.equal(vm.problems.errors, 1);
     assert.equal(vm.problems.first?.line, 18);
-    assert.deepEqual(lineColumn('ab\ncd\n', 4), { line: 2, column: 2 });
+    assert.deepEqual(lineCol('ab\ncd\n', 4), { line: 2, column: 2 });
   });
 
   it('is plain JSON that passes the protocol and survives structured cloning', () => {
