@@ -28,7 +28,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   [ -f dist/test/suite.js ] || { echo "dist/test/suite.js was not built (test/integration/suite.ts)" >&2; exit 1; }
   step "package $VSIX"
   mkdir -p "$RUN"
-  npx vsce package --no-dependencies --allow-missing-repository -o "$VSIX" >/dev/null
+  # --no-rewrite-relative-links: the README's relative images stay relative (no public repository URL to prefix)
+  npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links -o "$VSIX" >/dev/null
 fi
 [ -f "$VSIX" ] || { echo "$VSIX is missing (run without SKIP_BUILD)" >&2; exit 1; }
 
@@ -42,7 +43,8 @@ cat > "$RUN/udd/User/settings.json" <<'JSON'
 { "security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "workbench.tips.enabled": false,
   "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
   "update.mode": "none", "workbench.enableExperiments": false, "chat.commandCenter.enabled": false,
-  "workbench.welcomePage.walkthroughs.openOnInstall": false }
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "git.openRepositoryInParentFolders": "never" }
 JSON
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data"   # keep code-server out of ~/.config
 "$CS" --user-data-dir "$RUN/udd" --extensions-dir "$RUN/exts" --install-extension "$VSIX" --force >/dev/null
