@@ -7,3 +7,4 @@ import './activation.itest';
 import './diagnostics.itest';
 import './codeActions.itest';
 import './language.itest';
+import './visualEditor.itest';

@@ -1,0 +1,332 @@
+/**
+ * The visual editor: a `CustomTextEditorProvider` that hosts the webview of src/webview (data-flow diagram,
+ * threats and mitigations tables, heat map, attack trees) over a threat-model `TextDocument`.
+ *
+ * The TextDocument stays the source of truth. The webview only ever receives views built from the document's
+ * current text (`update`), or the reason the text cannot be drawn (`error`); its status edits come back as
+ * messages naming an id and the document version they were made on, and become `WorkspaceEdit`s computed by the
+ * core's comment-preserving `computeFix`, so undo, redo, dirty state and save work as for typing. A message
+ * made on an older version is not applied: the webview gets the current view instead.
+ *
+ * Every inbound message is parsed with the protocol's zod schema and acted on by id only (ranges are looked up
+ * in the extension's own parse). A TextDocument can be shown in several editors at once (text and visual,
+ * split editors): each visual editor has its own `VisualEditorSession`.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { AnalysisStore, isThreatModel } from './analyses';
+import { toRange, toWorkspaceEdit } from './convert';
+import { SECTION } from './settings';
+import { computeFix } from '../core/edit/fixes';
+import { buildViewModel, fatalProblem, revealRange, selectionAt, type RangeIndex } from '../core/render/viewModel';
+import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
+import { webviewHtml } from '../webview/html';
+
+const VIEW_TYPE = 'rampart.visualEditor';
+export const VISUAL_EDITOR_COMMANDS = {
+  open: 'rampart.openVisualEditor',
+  openToSide: 'rampart.openVisualEditorToSide',
+  /** Registered only when the extension runs under a test runner (see `register`). */
+  testHook: 'rampart.visualEditor.testHook',
+} as const;
+
+/** Delay after the last keystroke (or settings change) before the webview gets a new view. */
+const UPDATE_DEBOUNCE_MS = 200;
+/** Delay after the last cursor move before the webview highlights the entry under the cursor. */
+const SELECT_DEBOUNCE_MS = 150;
+
+/** What the test hook can ask (in-host integration tests only). */
+export type TestHookRequest =
+  | { op: 'posted'; uri: string }
+  | { op: 'received'; uri: string }
+  | { op: 'clear'; uri: string }
+  | { op: 'inject'; uri: string; message: unknown };
+
+/** One open visual editor: its webview, its document and the subscriptions that keep them in step. */
+class VisualEditorSession implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ranges of the entries of the last view posted, with the document version they belong to. */
+  private ranges: { version: number; ranges: RangeIndex } | undefined;
+  private lastSelect = '';
+  private disposed = false;
+  /** Recent messages, for the test hook only (kept short). */
+  readonly posted: ToWebviewMessage[] = [];
+  readonly received: FromWebviewMessage[] = [];
+
+  constructor(
+    readonly document: vscode.TextDocument,
+    readonly panel: vscode.WebviewPanel,
+    private readonly analyses: AnalysisStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly record: boolean,
+  ) {
+    const uri = document.uri.toString();
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage(raw => this.onMessage(raw)),
+      vscode.workspace.onDidChangeTextDocument(e => {
+        if (e.document.uri.toString() === uri && e.contentChanges.length) this.scheduleUpdate();
+      }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration(SECTION, document.uri)) this.scheduleUpdate();
+      }),
+      vscode.window.onDidChangeTextEditorSelection(e => {
+        if (e.textEditor.document.uri.toString() === uri) this.scheduleSelect(e.textEditor);
+      }),
+      // With retainContextWhenHidden off, a webview shown again reloads and sends `ready`; nothing to do here
+      // but catch up if an update was skipped while it was hidden.
+      panel.onDidChangeViewState(() => { if (panel.visible && this.ranges?.version !== document.version) this.scheduleUpdate(); }),
+    );
+  }
+
+  private scheduleUpdate(): void {
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      this.postView();
+    }, UPDATE_DEBOUNCE_MS);
+  }
+
+  private scheduleSelect(editor: vscode.TextEditor): void {
+    if (this.selectTimer) clearTimeout(this.selectTimer);
+    this.selectTimer = setTimeout(() => {
+      this.selectTimer = undefined;
+      this.postSelect(editor);
+    }, SELECT_DEBOUNCE_MS);
+  }
+
+  private post(message: ToWebviewMessage): void {
+    if (this.disposed) return;
+    if (this.record) {
+      this.posted.push(message);
+      if (this.posted.length > 50) this.posted.shift();
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Posts the view of the document's current version, or why it cannot be drawn. */
+  postView(force = false): void {
+    if (this.disposed) return;
+    // A hidden webview has no context (retainContextWhenHidden is off): it asks again with `ready` when shown.
+    if (!this.panel.visible && !force) return;
+    const version = this.document.version;
+    try {
+      const analysis = this.analyses.get(this.document);
+      const fatal = fatalProblem(analysis.parsed);
+      if (fatal) {
+        this.post({ type: 'error', version, message: fatal.message, line: fatal.line, column: fatal.column });
+        return;
+      }
+      const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
+      this.ranges = { version, ranges };
+      this.post({ type: 'update', version, view });
+    } catch (e) {
+      // Never leave the panel blank: the core failed on this text, say so where the diagram would be.
+      this.log.error(`visual editor: could not build the view of ${vscode.workspace.asRelativePath(this.document.uri)}: ${(e as Error).stack ?? e}`);
+      this.post({ type: 'error', version, message: `Rampart could not draw this model (${(e as Error).message}); see the Rampart output.`, line: 1 });
+    }
+  }
+
+  /** Highlights in the webview the entry under the text editor's cursor (when it changed). */
+  private postSelect(editor: vscode.TextEditor): void {
+    if (this.disposed || !this.panel.visible || editor.document.uri.toString() !== this.document.uri.toString()) return;
+    if (this.ranges?.version !== this.document.version) this.postView();
+    if (this.ranges?.version !== this.document.version) return;
+    const entry = selectionAt(this.ranges.ranges, this.document.offsetAt(editor.selection.active));
+    if (!entry) return;
+    const key = `${entry.kind}:${entry.id}`;
+    if (key === this.lastSelect) return;
+    this.lastSelect = key;
+    this.post({ type: 'select', kind: entry.kind, id: entry.id });
+  }
+
+  /** Handles one message from the webview; resolves when its effect (edit, reveal) is done. */
+  async onMessage(raw: unknown): Promise<boolean> {
+    const msg = parseFromWebview(raw);
+    if (!msg) {
+      const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? String((raw as { type: string }).type).slice(0, 40) : typeof raw;
+      this.log.warn(`visual editor: dropped an invalid message from the webview (type ${JSON.stringify(type)})`);
+      return false;
+    }
+    if (this.record) {
+      this.received.push(msg);
+      if (this.received.length > 50) this.received.shift();
+    }
+    switch (msg.type) {
+      case 'ready':
+        this.lastSelect = '';
+        this.postView(true);
+        {
+          const editor = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === this.document.uri.toString());
+          if (editor) this.postSelect(editor);
+        }
+        return true;
+      case 'setThreatStatus':
+      case 'setMitigationStatus':
+        return this.setStatus(msg);
+      case 'reveal':
+        return this.reveal(msg);
+    }
+  }
+
+  private async setStatus(msg: Extract<FromWebviewMessage, { type: 'setThreatStatus' | 'setMitigationStatus' }>): Promise<boolean> {
+    if (msg.version !== this.document.version) {
+      // Made on a view of an older text: never apply it blindly; show the current view instead.
+      this.postView();
+      return false;
+    }
+    const model = this.analyses.get(this.document).parsed.model;
+    const section = msg.type === 'setThreatStatus' ? model.threats : model.mitigations;
+    if (!section || !Object.prototype.hasOwnProperty.call(section, msg.id)) return false;
+    const text = this.document.getText();
+    const edits = msg.type === 'setThreatStatus'
+      ? computeFix(text, { kind: 'set-threat-status', title: '', threat: msg.id, status: msg.status })
+      : computeFix(text, { kind: 'set-mitigation-status', title: '', mitigation: msg.id, status: msg.status });
+    if (!edits.length) return false;
+    // No await between reading the text and building the edit: the edit is made for exactly this version.
+    const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(this.document, edits));
+    if (!applied) {
+      this.log.warn(`visual editor: the status edit of ${msg.id} was not applied (the document changed meanwhile?)`);
+      this.postView();
+    }
+    return applied;
+  }
+
+  private async reveal(msg: Extract<FromWebviewMessage, { type: 'reveal' }>): Promise<boolean> {
+    const parsed = this.analyses.get(this.document).parsed;
+    const range = revealRange(parsed, { kind: msg.kind, id: msg.id, node: msg.node });
+    if (!range) return false;
+    const selection = toRange(this.document, range);
+    const uri = this.document.uri.toString();
+    // Prefer a text editor already showing the document (visible, else a tab in some group); else open one beside.
+    const visible = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === uri);
+    let viewColumn = visible?.viewColumn;
+    if (!viewColumn) {
+      for (const group of vscode.window.tabGroups.all) {
+        if (group.tabs.some(t => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri)) {
+          viewColumn = group.viewColumn;
+          break;
+        }
+      }
+    }
+    const editor = await vscode.window.showTextDocument(this.document, {
+      viewColumn: viewColumn ?? vscode.ViewColumn.Beside,
+      selection,
+      // Keep the focus in the visual editor, so a user can click through rows and nodes.
+      preserveFocus: true,
+      preview: false,
+    });
+    editor.selection = new vscode.Selection(selection.start, selection.end);
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+    if (this.selectTimer) clearTimeout(this.selectTimer);
+    this.subscriptions.forEach(s => s.dispose());
+    this.subscriptions.length = 0;
+  }
+}
+
+/**
+ * Registers the visual editor (viewType `rampart.visualEditor`) and the commands that open it, like Markdown's
+ * preview: "Open Visual Editor" in the active group and "Open Visual Editor to the Side".
+ */
+export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
+  static readonly viewType = VIEW_TYPE;
+  private readonly sessions = new Set<VisualEditorSession>();
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly analyses: AnalysisStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly testMode: boolean,
+  ) {}
+
+  /**
+   * `analyses` and `log` are the extension's shared analysis cache and output channel; without them (a test
+   * or an embedder) the provider makes its own.
+   */
+  static register(context: vscode.ExtensionContext, analyses?: AnalysisStore, log?: vscode.LogOutputChannel): vscode.Disposable[] {
+    const disposables: vscode.Disposable[] = [];
+    const channel = log ?? vscode.window.createOutputChannel('Rampart Visual Editor', { log: true });
+    if (!log) disposables.push(channel);
+    const store = analyses ?? new AnalysisStore(channel);
+    if (!analyses) disposables.push(store);
+    const testMode = context.extensionMode === vscode.ExtensionMode.Test || !!process.env.RAMPART_TEST;
+    const provider = new VisualEditorProvider(context, store, channel, testMode);
+    disposables.push(
+      vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
+        // The webview reloads when shown again (it asks for the view with `ready`): no hidden memory cost.
+        webviewOptions: { retainContextWhenHidden: false, enableFindWidget: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+      vscode.commands.registerCommand(VISUAL_EDITOR_COMMANDS.open, (uri?: unknown) => openVisualEditor(uri, vscode.ViewColumn.Active)),
+      vscode.commands.registerCommand(VISUAL_EDITOR_COMMANDS.openToSide, (uri?: unknown) => openVisualEditor(uri, vscode.ViewColumn.Beside)),
+    );
+    if (testMode) disposables.push(vscode.commands.registerCommand(VISUAL_EDITOR_COMMANDS.testHook, (req: TestHookRequest) => provider.testHook(req)));
+    return disposables;
+  }
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64url'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
+      title: 'Rampart Visual Editor',
+    });
+    const session = new VisualEditorSession(document, panel, this.analyses, this.log, this.testMode);
+    this.sessions.add(session);
+    panel.onDidDispose(() => {
+      session.dispose();
+      this.sessions.delete(session);
+    });
+  }
+
+  /** In-host tests: what the webview of a document was sent / sent back, and injecting a webview message. */
+  private async testHook(req: TestHookRequest): Promise<unknown> {
+    const sessions = [...this.sessions].filter(s => s.document.uri.toString() === req?.uri);
+    switch (req?.op) {
+      case 'posted':
+        return JSON.parse(JSON.stringify(sessions.flatMap(s => s.posted)));
+      case 'received':
+        return JSON.parse(JSON.stringify(sessions.flatMap(s => s.received)));
+      case 'clear':
+        for (const s of sessions) {
+          s.posted.length = 0;
+          s.received.length = 0;
+        }
+        return sessions.length;
+      case 'inject':
+        if (!sessions.length) throw new Error(`no visual editor is open for ${req.uri}`);
+        return sessions[0].onMessage(req.message);
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Opens the visual editor for `target` (a URI from a menu), else for the active text editor's model. */
+async function openVisualEditor(target: unknown, viewColumn: vscode.ViewColumn): Promise<void> {
+  let uri = target instanceof vscode.Uri ? target : undefined;
+  if (!uri) {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc && isThreatModel(doc)) uri = doc.uri;
+  }
+  if (!uri) {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (input instanceof vscode.TabInputText && /\.threatmodel\.ya?ml$/i.test(input.uri.path)) uri = input.uri;
+  }
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a threat model (*.threatmodel.yaml) first, then run this command again.');
+    return;
+  }
+  await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, { viewColumn, preserveFocus: false });
+}

@@ -1,0 +1,188 @@
+// End-to-end test of the visual editor in the real workbench (code-server + Debian Chromium), against the
+// INSTALLED .vsix: open the webshop example, run "Rampart: Open Visual Editor to the Side" from the Command
+// Palette, wait for the webview's diagram, change a threat's status in the webview and see the YAML change in
+// the text editor (dirty), undo it with Ctrl+Z in the text editor, and take the README screenshots.
+// Run by scripts/host/run.sh (every test/e2e/*.mjs). Env: CS_URL, WS, EXT, OUT (screenshot folder).
+// Webviews are nested iframes: the workbench's `iframe.webview` holds our page in `iframe#active-frame`.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const { CS_URL, WS } = process.env;
+const OUT = process.env.OUT || 'test-results/screenshots';
+if (!CS_URL || !WS) { console.error('visualEditor.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
+fs.mkdirSync(OUT, { recursive: true });
+const MODEL = 'webshop-payments.threatmodel.yaml';
+const THREAT = 'refund-abuse';
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; log('PASS', name); }
+  catch (e) { failed++; log('FAIL', name, '-', String(e.message).split('\n')[0]); await shot(`visual-fail-${passed + failed}`); }
+}
+async function shot(name) {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file }).then(() => log('screenshot', file)).catch(() => {});
+}
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pw-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || await context.newPage();
+page.on('pageerror', e => log('pageerror:', e.message.slice(0, 200)));
+
+const quickInput = page.locator('.quick-input-widget input');
+const textEditor = page.locator('.editor-instance .monaco-editor').first();
+const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+const tab = name => page.locator('.tabs-container .tab').filter({ hasText: name });
+
+/** Runs a command from the Command Palette: the row whose label is exactly `label` (not the first fuzzy match). */
+async function runCommand(label) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await quickInput.waitFor({ timeout: 15000 });
+  await quickInput.fill(`>${label}`);
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.click({ timeout: 15000 });
+  await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
+}
+
+/** Switches the color theme with the theme picker (Ctrl+K Ctrl+T). */
+async function colorTheme(name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  await quickInput.waitFor({ timeout: 15000 });
+  await quickInput.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first().click({ timeout: 15000 });
+  await page.waitForTimeout(500);
+}
+
+/** How many visible lines of the text editor read `text` (Monaco renders spaces as no-break spaces). */
+const countLines = text => page.evaluate(t => {
+  const ed = document.querySelector('.editor-instance .monaco-editor');
+  return [...(ed?.querySelectorAll('.view-line') ?? [])].filter(l => l.textContent.replace(/\s+/g, ' ').trim() === t).length;
+}, text);
+async function waitLines(text, n) {
+  await page.waitForFunction(([t, k]) => {
+    const ed = document.querySelector('.editor-instance .monaco-editor');
+    return [...(ed?.querySelectorAll('.view-line') ?? [])].filter(l => l.textContent.replace(/\s+/g, ' ').trim() === t).length === k;
+  }, [text, n], { timeout: 15000 });
+}
+const statusInWebview = () => webview.locator(`table.threats tr[data-id="${THREAT}"] td.status select`).evaluate(s => s.value);
+
+
+try {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  log('workbench visible');
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await runCommand('View: Close All Editors').catch(() => {});
+
+  await check(`Quick Open opens ${MODEL}`, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await quickInput.waitFor({ timeout: 15000 });
+    await quickInput.fill(MODEL);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await tab(MODEL).first().waitFor({ timeout: 15000 });
+    await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
+  });
+
+  let openMs = 0;
+  await check('"Rampart: Open Visual Editor to the Side" shows the diagram, the threats and the heat map', async () => {
+    const t = Date.now();
+    await runCommand('Rampart: Open Visual Editor to the Side');
+    await page.locator('.editor-group-container').nth(1).waitFor({ timeout: 15000 });
+    await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 60000 });
+    openMs = Date.now() - t;
+    log(`diagram drawn ${openMs} ms after the command`);
+    const nodes = await webview.locator('.canvas svg g.node').count();
+    if (nodes < 12) throw new Error(`expected the 12 elements as nodes, got ${nodes}`);
+    const rows = await webview.locator('table.threats tbody tr[data-id]').count();
+    if (rows !== 14) throw new Error(`expected 14 threat rows, got ${rows}`);
+    const firstRow = await webview.locator('table.threats tbody tr[data-id]').first().getAttribute('data-id');
+    if (firstRow !== THREAT) throw new Error(`the critical ${THREAT} should come first, got ${firstRow}`);
+    await webview.locator('table.heatmap').waitFor({ timeout: 5000 });
+    // Both groups are there: the text on the left, the visual editor on the right.
+    if (await tab(MODEL).count() < 2) throw new Error('expected a text tab and a visual-editor tab');
+  });
+  await shot('visual-side-by-side');
+
+  await check('clicking a threat row reveals its YAML in the text editor', async () => {
+    await webview.locator(`table.threats tr[data-id="${THREAT}"] td`).nth(1).click();
+    // The selection of the text editor is on the line of the threat's key (the active line number's row).
+    await page.waitForFunction(() => {
+      const ed = document.querySelector('.editor-instance .monaco-editor');
+      const active = ed?.querySelector('.margin-view-overlays .active-line-number');
+      if (!active) return false;
+      const top = active.getBoundingClientRect().top;
+      return [...ed.querySelectorAll('.view-line')].some(l => l.textContent.trim() === 'refund-abuse:' && Math.abs(l.getBoundingClientRect().top - top) < 3);
+    }, null, { timeout: 15000 });
+  });
+
+  await check('changing a status in the webview edits the YAML (dirty) and Ctrl+Z in the text undoes it', async () => {
+    const before = await countLines('status: mitigated');
+    await webview.locator(`table.threats tr[data-id="${THREAT}"] td.status select`).selectOption('mitigated');
+    await page.locator('.tabs-container .tab.dirty').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
+    await waitLines('status: mitigated', before + 1);
+    if (await statusInWebview() !== 'mitigated') throw new Error('the webview does not show the new status');
+    await shot('visual-status-changed');
+    // Undo in the text editor: the text, the dirty marker and the webview all come back.
+    await textEditor.locator('.view-line').filter({ hasText: 'refund-abuse:' }).first().click();
+    await page.keyboard.press('Control+Z');
+    await waitLines('status: mitigated', before);
+    await page.locator('.tabs-container .tab.dirty').filter({ hasText: MODEL }).first().waitFor({ state: 'detached', timeout: 15000 });
+    let v = await statusInWebview();
+    for (let i = 0; i < 50 && v !== 'open'; i++) { await page.waitForTimeout(100); v = await statusInWebview(); }
+    if (v !== 'open') throw new Error(`the webview still shows ${v} after undo`);
+  });
+
+  // README screenshots: the visual editor alone (text editor closed, side bar hidden), light then dark.
+  await check('README screenshots of the visual editor (light and dark)', async () => {
+    await runCommand('View: Close All Editors');
+    await runCommand('View: Close Primary Side Bar').catch(() => {});
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await quickInput.fill(MODEL);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await tab(MODEL).first().waitFor({ timeout: 15000 });
+    await runCommand('Rampart: Open Visual Editor');
+    await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 60000 });
+    // Like a user making room for the tables: drag the diagram pane's resize handle up a little, then Fit.
+    const pane = await webview.locator('.diagram-pane').boundingBox();
+    if (!pane) throw new Error('no diagram pane');
+    await page.mouse.move(pane.x + pane.width - 3, pane.y + pane.height - 3);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + pane.width - 3, pane.y + pane.height - 140, { steps: 8 });
+    await page.mouse.up();
+    for (const [theme, file] of [['Light Modern', 'visual-editor'], ['Dark Modern', 'visual-editor-dark']]) {
+      await colorTheme(theme);
+      await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 30000 });
+      await page.waitForTimeout(1000); // the webview re-renders Mermaid for the new theme
+      await webview.locator('.zoom-controls button', { hasText: 'Fit' }).click();
+      await page.mouse.move(1300, 105); // an empty spot of the webview's toolbar: no hover, no tooltip
+      await page.waitForTimeout(600);
+      await shot(file);
+    }
+  });
+} catch (e) {
+  failed++; log('FAIL (fatal)', String(e.message).split('\n')[0]);
+  await shot('visual-failure');
+} finally {
+  await context.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,274 @@
+/**
+ * The visual editor (src/vscode/visualEditor.ts) in a real extension host, with its real webview: what the
+ * extension posts to the webview after opening, typing, settings changes and cursor moves, and what it does with
+ * the webview's messages (status edits as undoable WorkspaceEdits, stale or invalid messages ignored, reveal).
+ *
+ * The provider registers `rampart.visualEditor.testHook` under a test runner only: it returns the messages
+ * posted to / received from a document's webview, and injects a message as if the webview had sent it (through
+ * the same zod parsing as real ones).
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { FromWebviewMessage, ToWebviewMessage, UpdateMessage, ErrorMessage, SelectMessage } from '../../src/shared/protocol';
+import { closeAllEditors, fixtureUri, waitFor } from './helpers';
+
+const VIEW_TYPE = 'rampart.visualEditor';
+const HOOK = 'rampart.visualEditor.testHook';
+const EXAMPLE = 'visual/webshop-payments.threatmodel.yaml';
+
+type HookRequest = { op: 'posted' | 'received' | 'clear'; uri: string } | { op: 'inject'; uri: string; message: unknown };
+const hook = <T>(req: HookRequest) => vscode.commands.executeCommand<T>(HOOK, req);
+const posted = (doc: vscode.TextDocument) => hook<ToWebviewMessage[]>({ op: 'posted', uri: doc.uri.toString() });
+const received = async (doc: vscode.TextDocument): Promise<FromWebviewMessage[]> => (await hook<FromWebviewMessage[]>({ op: 'received', uri: doc.uri.toString() })) ?? [];
+const clear = (doc: vscode.TextDocument) => hook<number>({ op: 'clear', uri: doc.uri.toString() });
+const inject = (doc: vscode.TextDocument, message: unknown) => hook<boolean>({ op: 'inject', uri: doc.uri.toString(), message });
+
+/** Waits for a message posted to the webview of `doc` that satisfies `pred`. */
+function waitPosted<T extends ToWebviewMessage>(doc: vscode.TextDocument, what: string, pred: (m: ToWebviewMessage) => m is T): Promise<T>;
+function waitPosted(doc: vscode.TextDocument, what: string, pred: (m: ToWebviewMessage) => boolean): Promise<ToWebviewMessage>;
+function waitPosted(doc: vscode.TextDocument, what: string, pred: (m: ToWebviewMessage) => boolean): Promise<ToWebviewMessage> {
+  return waitFor(what, async () => [...(await posted(doc))].reverse().find(pred));
+}
+const isUpdate = (m: ToWebviewMessage): m is UpdateMessage => m.type === 'update';
+const isError = (m: ToWebviewMessage): m is ErrorMessage => m.type === 'error';
+const isSelect = (m: ToWebviewMessage): m is SelectMessage => m.type === 'select';
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+let exampleText = '';
+let copies = 0;
+
+/** A fresh copy of the webshop example under visual/ (tests edit it), opened as text in the first group. */
+async function openCopy(): Promise<vscode.TextDocument> {
+  const uri = fixtureUri(`visual/ve-${++copies}.threatmodel.yaml`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(exampleText));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  return doc;
+}
+
+/** Opens the visual editor beside the text (the command of the editor title) and waits for its first view. */
+async function openVisual(doc: vscode.TextDocument): Promise<UpdateMessage> {
+  await vscode.commands.executeCommand('rampart.openVisualEditorToSide', doc.uri);
+  // `ready` comes from the real webview script: the bundle loaded under the CSP and ran.
+  await waitFor('the webview to send ready', async () => (await received(doc)).some(m => m.type === 'ready'), 30000);
+  return waitPosted(doc, 'the first update', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
+}
+
+/** The text editor showing `doc` (the visual editor's reveal reuses it). */
+const textEditorOf = (doc: vscode.TextDocument) => vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === doc.uri.toString());
+
+/** The block of `threats.<id>` in the text (up to the next blank line). */
+function threatBlock(text: string, id: string): string {
+  const start = text.indexOf(`\n  ${id}:\n`);
+  assert.ok(start >= 0, `threat ${id} is in the text`);
+  return text.slice(start, text.indexOf('\n\n', start + 1));
+}
+
+describe('visual editor', function () {
+  this.timeout(60000);
+
+  before(async () => {
+    exampleText = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixtureUri(EXAMPLE)));
+  });
+  afterEach(closeAllEditors);
+
+  it('opens beside the text with the webshop view: threats ranked by risk, counts, heat map', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputCustom && t.input.viewType === VIEW_TYPE);
+    assert.ok(tab, 'a tab of the custom editor is open');
+    assert.strictEqual((tab.input as vscode.TabInputCustom).uri.toString(), doc.uri.toString());
+    assert.strictEqual(tab.group.viewColumn, vscode.ViewColumn.Two, 'opened to the side of the text editor');
+
+    const v = first.view;
+    assert.strictEqual(v.title, 'Larkspur Outdoor web shop - checkout and payments');
+    assert.strictEqual(v.threats.length, 14, 'one row per threat');
+    assert.strictEqual(v.threats[0].id, 'refund-abuse', 'the critical threat comes first');
+    assert.strictEqual(v.threats[0].level, 'critical');
+    const skimming = v.threats.find(t => t.id === 'checkout-skimming');
+    assert.ok(skimming && skimming.status === 'open' && skimming.level === 'high' && skimming.aboveTolerance, 'checkout-skimming: open, high, above tolerance');
+    assert.deepStrictEqual(skimming.mitigations.map(m => [m.id, m.status]), [['checkout-csp-sri', 'planned']]);
+    assert.strictEqual(v.counts.elements, 12);
+    assert.strictEqual(v.counts.flows, 14);
+    assert.ok(v.diagram.text.startsWith('flowchart'), 'a Mermaid flowchart');
+    const rated = v.heatMap.total.flat().reduce((a, b) => a + b, 0);
+    assert.strictEqual(rated + v.heatMap.unrated, 12, 'every threat but the two not-applicable ones is in the heat map or unrated');
+  });
+
+  it('posts a new view with the new version after a text edit (debounced)', async () => {
+    const doc = await openCopy();
+    await openVisual(doc);
+    await clear(doc);
+    const we = new vscode.WorkspaceEdit();
+    const at = doc.getText().indexOf('title: Larkspur');
+    we.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'title: Larkspur'.length)), 'title: Bluebell');
+    assert.ok(await vscode.workspace.applyEdit(we));
+    const u = await waitPosted(doc, 'an update of the edited version', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
+    assert.strictEqual(u.view.title, 'Bluebell Outdoor web shop - checkout and payments');
+    // A burst of keystrokes gives one view, not one per keystroke.
+    await clear(doc);
+    for (const ch of ' burst') {
+      const e = new vscode.WorkspaceEdit();
+      e.insert(doc.uri, doc.positionAt(doc.getText().indexOf('\ndescription:')), ch);
+      assert.ok(await vscode.workspace.applyEdit(e));
+    }
+    await waitPosted(doc, 'the update after the burst', m => isUpdate(m) && m.version === doc.version);
+    await sleep(400);
+    const updates = (await posted(doc)).filter(isUpdate);
+    assert.ok(updates.length <= 2, `one or two updates for six quick edits, got ${updates.length}`);
+    assert.ok(updates[updates.length - 1].view.title.endsWith('payments burst'));
+  });
+
+  it('applies a threat status from the webview as an undoable edit that keeps the comments', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const before = doc.getText();
+    assert.ok(await inject(doc, { type: 'setThreatStatus', id: 'checkout-skimming', status: 'mitigated', version: first.version }), 'the edit is applied');
+    const after = doc.getText();
+    assert.ok(doc.isDirty, 'the document is dirty');
+    assert.match(threatBlock(after, 'checkout-skimming'), /\n {4}status: mitigated\n/);
+    assert.match(threatBlock(after, 'checkout-skimming'), /exposure: 0\.3 {12}# a skimmer typically runs for days/, 'the comment on the line above is kept');
+    // Only the status line changed.
+    const a = before.split('\n');
+    const b = after.split('\n');
+    assert.strictEqual(b.length, a.length);
+    const changed = a.map((l, i) => (l === b[i] ? -1 : i)).filter(i => i >= 0);
+    assert.deepStrictEqual(changed.map(i => b[i]), ['    status: mitigated']);
+    // The webview gets the new view.
+    const u = await waitPosted(doc, 'the update after the edit', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
+    assert.strictEqual(u.view.threats.find(t => t.id === 'checkout-skimming')?.status, 'mitigated');
+
+    // Undo in the text editor restores the text.
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo to restore the text', () => doc.getText() === before);
+    const back = await waitPosted(doc, 'the update after undo', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
+    assert.strictEqual(back.view.threats.find(t => t.id === 'checkout-skimming')?.status, 'open');
+    await vscode.commands.executeCommand('redo');
+    await waitFor('redo to apply it again', () => doc.getText() === after);
+  });
+
+  it('applies a mitigation status; an unchanged status or an unknown id edits nothing', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    assert.ok(await inject(doc, { type: 'setMitigationStatus', id: 'refund-four-eyes', status: 'implemented', version: first.version }));
+    assert.match(doc.getText(), /\n {2}refund-four-eyes:\n(?: {4}.*\n)*? {4}status: implemented\n/);
+    const text = doc.getText();
+    assert.strictEqual(await inject(doc, { type: 'setThreatStatus', id: 'no-such-threat', status: 'mitigated', version: doc.version }), false);
+    assert.strictEqual(await inject(doc, { type: 'setMitigationStatus', id: 'no-such-mitigation', status: 'verified', version: doc.version }), false);
+    assert.strictEqual(await inject(doc, { type: 'setThreatStatus', id: 'refund-four-eyes', status: 'mitigated', version: doc.version }), false, 'a mitigation id is not a threat');
+    assert.strictEqual(doc.getText(), text);
+  });
+
+  it('does not apply an edit made on an older version, and re-sends the current view', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const we = new vscode.WorkspaceEdit();
+    we.insert(doc.uri, new vscode.Position(0, 0), '# edited meanwhile\n');
+    assert.ok(await vscode.workspace.applyEdit(we));
+    const text = doc.getText();
+    await clear(doc);
+    assert.strictEqual(await inject(doc, { type: 'setThreatStatus', id: 'refund-abuse', status: 'accepted', version: first.version }), false);
+    assert.strictEqual(doc.getText(), text, 'the stale edit was not applied');
+    await waitPosted(doc, 'the current view', m => isUpdate(m) && m.version === doc.version);
+  });
+
+  it('drops invalid messages (extra key, bad id, bad status, wrong types)', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const text = doc.getText();
+    const version = first.version;
+    const invalid: unknown[] = [
+      { type: 'setThreatStatus', id: 'refund-abuse', status: 'mitigated', version, extra: 1 },
+      { type: 'setThreatStatus', id: '../refund-abuse', status: 'mitigated', version },
+      { type: 'setThreatStatus', id: 'Refund Abuse', status: 'mitigated', version },
+      { type: 'setThreatStatus', id: 'refund-abuse', status: 'fixed', version },
+      { type: 'setThreatStatus', id: 'refund-abuse', status: 'mitigated', version: String(version) },
+      { type: 'setMitigationStatus', id: 'refund-four-eyes', status: 'mitigated', version },
+      { type: 'reveal', kind: 'threat', id: 'refund-abuse', range: { start: 0, end: 10 } },
+      { type: 'reveal', kind: 'file', id: 'refund-abuse' },
+      { type: 'runCommand', command: 'workbench.action.files.save' },
+      'setThreatStatus', null, 42,
+    ];
+    for (const m of invalid) assert.strictEqual(await inject(doc, m), false, `dropped: ${JSON.stringify(m)}`);
+    assert.strictEqual(doc.getText(), text, 'no edit');
+    assert.ok(!(await received(doc)).some(m => m.type !== 'ready'), 'none of them was accepted');
+  });
+
+  it('reveals an entry the webview names: selects its key in the text editor beside', async () => {
+    const doc = await openCopy();
+    await openVisual(doc);
+    assert.ok(await inject(doc, { type: 'reveal', kind: 'threat', id: 'refund-abuse' }));
+    let editor = await waitFor('a text editor with the threat selected', () => {
+      const e = textEditorOf(doc);
+      return e && doc.getText(e.selection) === 'refund-abuse' ? e : undefined;
+    });
+    assert.strictEqual(editor.viewColumn, vscode.ViewColumn.One, 'the existing text editor is reused');
+    assert.strictEqual(doc.lineAt(editor.selection.start.line).text, '  refund-abuse:');
+    assert.ok(await inject(doc, { type: 'reveal', kind: 'element', id: 'card-vault' }));
+    editor = await waitFor('the element selected', () => {
+      const e = textEditorOf(doc);
+      return e && doc.getText(e.selection) === 'card-vault' ? e : undefined;
+    });
+    assert.match(doc.lineAt(editor.selection.start.line + 1).text, /^ {4}/, 'the key of the element entry (its fields follow)');
+    assert.strictEqual(await inject(doc, { type: 'reveal', kind: 'element', id: 'no-such-element' }), false);
+
+    // With only the visual editor open, reveal opens the text beside it.
+    await closeAllEditors();
+    await vscode.commands.executeCommand('vscode.openWith', doc.uri, VIEW_TYPE, vscode.ViewColumn.One);
+    await waitFor('the reopened webview', async () => (await received(doc)).some(m => m.type === 'ready'), 30000);
+    assert.ok(!textEditorOf(doc), 'no text editor is open');
+    assert.ok(await inject(doc, { type: 'reveal', kind: 'flow', id: 'charge' }));
+    editor = await waitFor('a text editor beside with the flow selected', () => {
+      const e = textEditorOf(doc);
+      return e && doc.getText(e.selection) === 'charge' ? e : undefined;
+    });
+    assert.notStrictEqual(editor.viewColumn, vscode.ViewColumn.One, 'opened beside the visual editor');
+  });
+
+  it('highlights the entry under the text cursor', async () => {
+    const doc = await openCopy();
+    await openVisual(doc);
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await clear(doc);
+    const inVault = doc.positionAt(doc.getText().indexOf('\n  card-vault:\n') + 8);
+    editor.selection = new vscode.Selection(inVault, inVault);
+    const s = await waitPosted(doc, 'a select message', isSelect);
+    assert.deepStrictEqual({ kind: s.kind, id: s.id }, { kind: 'element', id: 'card-vault' });
+    const inThreat = doc.positionAt(doc.getText().indexOf('Refunds go straight'));
+    editor.selection = new vscode.Selection(inThreat, inThreat);
+    await waitPosted(doc, 'the threat selected', m => isSelect(m) && m.kind === 'threat' && m.id === 'refund-abuse');
+  });
+
+  it('reports invalid YAML with its line and keeps working once fixed', async () => {
+    const doc = await openCopy();
+    await openVisual(doc);
+    const line = doc.getText().split('\n').indexOf('  refund-abuse:') + 2;
+    const we = new vscode.WorkspaceEdit();
+    we.insert(doc.uri, new vscode.Position(line - 1, 0), '    title: [unclosed\n');
+    assert.ok(await vscode.workspace.applyEdit(we));
+    const err = await waitPosted(doc, 'an error message', (m): m is ErrorMessage => isError(m) && m.version === doc.version);
+    assert.strictEqual(err.line, line, 'the error names the line of the unclosed bracket');
+    assert.match(err.message, /never closed/);
+    // A status edit from the (last good) view is stale now: nothing happens.
+    assert.strictEqual(await inject(doc, { type: 'setThreatStatus', id: 'refund-abuse', status: 'accepted', version: doc.version - 1 }), false);
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('undo');
+    await waitPosted(doc, 'an update once the text is valid again', m => isUpdate(m) && m.version === doc.version);
+  });
+
+  it('re-sends the view when rampart.tolerance changes', async function () {
+    const config = vscode.workspace.getConfiguration('rampart');
+    if (config.inspect('tolerance')?.defaultValue === undefined) this.skip(); // needs the contributed settings (package.json)
+    const doc = await openCopy();
+    await openVisual(doc);
+    await clear(doc);
+    try {
+      await config.update('tolerance', 'high', vscode.ConfigurationTarget.Workspace);
+      const u = await waitPosted(doc, 'a view under the new tolerance', (m): m is UpdateMessage => isUpdate(m) && m.view.tolerance === 'high');
+      assert.ok(!u.view.threats.find(t => t.id === 'checkout-skimming')?.aboveTolerance, 'a high threat is within a high tolerance');
+    } finally {
+      await config.update('tolerance', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
