@@ -74,7 +74,9 @@ E2E_RC=0
 for t in test/e2e/*.mjs; do
   [ -e "$t" ] || continue
   step "e2e $t"
-  set +e; WS="$WS_E2E" node "$t"; rc=$?; set -e
+  # each UI test gets its own copy of the workspace, so edits one test makes never leak into the next
+  WS_T="$WS_E2E-$(basename "$t" .mjs)"; rm -rf "$WS_T"; cp -R "$ROOT/test/fixtures/workspace" "$WS_T"
+  set +e; WS="$WS_T" node "$t"; rc=$?; set -e
   [ "$rc" = 0 ] || E2E_RC=$rc
 done
 step "done: integration rc=$IT_RC, e2e rc=$E2E_RC; screenshots in ${OUT#$ROOT/}/"
