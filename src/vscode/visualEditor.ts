@@ -322,7 +322,8 @@ async function openVisualEditor(target: unknown, viewColumn: vscode.ViewColumn):
   }
   if (!uri) {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    if (input instanceof vscode.TabInputText && /\.threatmodel\.ya?ml$/i.test(input.uri.path)) uri = input.uri;
+    // A text tab whose editor is not focused, or the visual editor itself (then the command reveals it).
+    if ((input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) && /\.threatmodel\.ya?ml$/i.test(input.uri.path)) uri = input.uri;
   }
   if (!uri) {
     void vscode.window.showInformationMessage('Open a threat model (*.threatmodel.yaml) first, then run this command again.');
