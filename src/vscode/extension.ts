@@ -15,6 +15,7 @@ import { ModelDefinitionProvider, ModelReferenceProvider, ModelRenameProvider } 
 import { RiskStatusBar } from './statusBar';
 import { ModelSymbolProvider } from './symbols';
 import { SECTION } from './settings';
+import { VisualEditorProvider } from './visualEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Rampart', { log: true });
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerDocumentSymbolProvider(selector, new ModelSymbolProvider(analyses), { label: 'Rampart' }),
     vscode.languages.registerCodeLensProvider(selector, codeLens),
     ...registerCommands(diagnostics, log),
+    ...VisualEditorProvider.register(context, analyses, log),
     diagnostics.onDidUpdate(uri => {
       codeLens.refresh();
       if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) status.update();
