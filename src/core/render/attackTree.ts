@@ -6,7 +6,7 @@
  * child is, OR when one is). As in the data-flow diagram, ids are generated and every label is encoded.
  */
 import type { AttackNode, AttackTree } from '../model/schema';
-import { mermaidLines } from './encode';
+import { mermaidLines, WIDE_LABEL_WRAP } from './encode';
 
 export interface AttackTreeOptions {
   /** Whether the threat with this id no longer opens the attack path (e.g. it is mitigated). */
@@ -82,7 +82,7 @@ export function attackTreeDiagram(tree: AttackTree, opts: AttackTreeOptions): At
   const rootReachable = nodeReachable({ [op]: children } as AttackNode, opts);
   const goal = `t${next++}`;
   nodes[goal] = { kind: 'goal', path: [], reachable: rootReachable };
-  lines.push(`  ${goal}([${mermaidLines([`Goal · ${tree.goal}`, GATE_WORD[op], rootReachable ? 'reachable' : 'blocked'], 70)}])`);
+  lines.push(`  ${goal}([${mermaidLines([`Goal · ${tree.goal}`, GATE_WORD[op], rootReachable ? 'reachable' : 'blocked'], 70, WIDE_LABEL_WRAP)}])`);
   classes.goal.push(goal);
   classes[rootReachable ? 'reachable' : 'blocked'].push(goal);
 
@@ -97,21 +97,21 @@ export function attackTreeDiagram(tree: AttackTree, opts: AttackTreeOptions): At
     if (node.threat !== undefined) {
       nodes[id] = { kind: 'threat', ref: node.threat, path, reachable };
       const title = opts.threatTitle?.(node.threat) ?? node.threat;
-      lines.push(`  ${id}[[${mermaidLines([title, `threat ${node.threat} · ${state}`, details(node)], 60)}]]`);
+      lines.push(`  ${id}[[${mermaidLines([title, `threat ${node.threat} · ${state}`, details(node)], 60, WIDE_LABEL_WRAP)}]]`);
       classes[state].push(id);
     } else if (node.tree !== undefined) {
       nodes[id] = { kind: 'tree', ref: node.tree, path, reachable };
-      lines.push(`  ${id}[/${mermaidLines([`See tree: ${opts.treeGoal?.(node.tree) ?? node.tree}`, state], 60)}/]`);
+      lines.push(`  ${id}[/${mermaidLines([`See tree: ${opts.treeGoal?.(node.tree) ?? node.tree}`, state], 60, WIDE_LABEL_WRAP)}/]`);
       classes[state].push(id);
     } else if (node.and || node.or) {
       const gate = node.and ? 'and' : 'or';
       nodes[id] = { kind: gate, path, reachable };
-      lines.push(`  ${id}{{${mermaidLines([node.label, GATE_WORD[gate], details(node)], 60)}}}`);
+      lines.push(`  ${id}{{${mermaidLines([node.label, GATE_WORD[gate], details(node)], 60, WIDE_LABEL_WRAP)}}}`);
       classes.gate.push(id);
       classes[state].push(id);
     } else {
       nodes[id] = { kind: 'leaf', path, reachable };
-      lines.push(`  ${id}[${mermaidLines([node.leaf ?? node.label ?? 'step', details(node)], 60)}]`);
+      lines.push(`  ${id}[${mermaidLines([node.leaf ?? node.label ?? 'step', details(node)], 60, WIDE_LABEL_WRAP)}]`);
     }
     edges.push(`  ${parent} --> ${id}`);
     const kids = node.and ?? node.or;
@@ -122,7 +122,7 @@ export function attackTreeDiagram(tree: AttackTree, opts: AttackTreeOptions): At
   if (truncated > 0) {
     const id = `t${next++}`;
     nodes[id] = { kind: 'more', path: [], reachable: rootReachable };
-    lines.push(`  ${id}[${mermaidLines([`${truncated} more steps not drawn`])}]`);
+    lines.push(`  ${id}[${mermaidLines([`${truncated} more steps not drawn`], undefined, WIDE_LABEL_WRAP)}]`);
     edges.push(`  ${goal} -.- ${id}`);
   }
   lines.push(...edges);

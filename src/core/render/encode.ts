@@ -11,6 +11,10 @@
  * character. With `htmlLabels: false` (our webview) Mermaid writes it into SVG text as it is, so the webview
  * decodes `&#NNN;` in the SVG's text nodes after rendering (`decodeSvgEntities` there). Only the characters
  * listed are encoded, so ordinary labels are measured and laid out exactly.
+ *
+ * Long labels are wrapped here, at spaces (`wrap`, in characters per line), and the lines joined with `<br>`:
+ * Mermaid's own wrapping of SVG text cuts a word that does not fit its width anywhere ("Customer-servic / e
+ * agent"). Wrapping happens on the plain text, before encoding, so a line break can never split an entity.
  */
 
 /** Characters that are syntax somewhere in Mermaid (or its preprocessing, markdown, KaTeX and HTML labels). */
@@ -32,6 +36,60 @@ export function truncate(text: string, max: number): string {
   return cps.slice(0, Math.max(1, max - 1)).join('').trimEnd() + '…';
 }
 
+/** Characters per line for wrapped node labels (about 160px at the webview's 14px font). */
+export const NODE_LABEL_WRAP = 22;
+/** Characters per line for edge labels and the wordier attack-tree nodes. */
+export const WIDE_LABEL_WRAP = 26;
+
+const codePoints = (s: string) => Array.from(s).length;
+/** Where a word that is longer than a whole line may be cut: after one of these. */
+const WORD_JOINTS = '-/._,:;@';
+
+/**
+ * Splits text into lines of at most `width` code points, breaking at spaces. A word longer than a line is cut
+ * after a hyphen, slash, dot or underscore when one falls in the second half of the line, else at the width.
+ * A lone separator such as `·` stays with the word after it.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(4, Math.floor(width));
+  const lines: string[] = [];
+  let line = '';
+  const flush = () => {
+    if (line) lines.push(line);
+    line = '';
+  };
+  // A lone separator (`·`, `–`, `→`, …) starts the next line rather than ending this one.
+  const words: string[] = [];
+  for (const token of normalizeSpace(text).split(' ')) {
+    if (words.length && /^[\p{P}\p{S}]{1,2}$/u.test(words[words.length - 1]) && !/^[\p{P}\p{S}]+$/u.test(token)) words[words.length - 1] += ` ${token}`;
+    else if (token) words.push(token);
+  }
+  for (const word of words) {
+    let rest = Array.from(word);
+    while (rest.length > w) {
+      flush();
+      let cut = w;
+      for (let i = w; i > Math.floor(w / 2); i--) {
+        if (WORD_JOINTS.includes(rest[i - 1])) {
+          cut = i;
+          break;
+        }
+      }
+      lines.push(rest.slice(0, cut).join(''));
+      rest = rest.slice(cut);
+    }
+    const piece = rest.join('');
+    if (!piece) continue;
+    if (line && codePoints(line) + 1 + rest.length <= w) line += ` ${piece}`;
+    else {
+      flush();
+      line = piece;
+    }
+  }
+  flush();
+  return lines;
+}
+
 /** Entity-encodes text for use between Mermaid's double quotes (without the quotes). */
 export function encodeMermaidText(text: string): string {
   let out = '';
@@ -43,18 +101,28 @@ export function encodeMermaidText(text: string): string {
   return out;
 }
 
+/** One label line, truncated, then wrapped at spaces when `wrap` is given, each piece encoded. */
+function encodeLine(text: string, max: number, wrap: number | undefined): string[] {
+  const cut = truncate(normalizeSpace(text), max);
+  return (wrap ? wrapWords(cut, wrap) : [cut]).map(encodeMermaidText).filter(l => l !== '');
+}
+
 /**
- * A complete Mermaid string literal: `"…"`, whitespace collapsed, truncated to `max` code points, every unsafe
- * character entity-encoded. Empty text gives a single space so that Mermaid never sees `""`.
+ * A complete Mermaid string literal: `"…"`, whitespace collapsed, truncated to `max` code points, wrapped at
+ * spaces into lines of `wrap` code points when given, every unsafe character entity-encoded. Empty text gives
+ * a single space so that Mermaid never sees `""`.
  */
-export function mermaidString(text: string | undefined, max = DEFAULT_LABEL_MAX): string {
-  const body = encodeMermaidText(truncate(normalizeSpace(text ?? ''), max));
+export function mermaidString(text: string | undefined, max = DEFAULT_LABEL_MAX, wrap?: number): string {
+  const body = encodeLine(text ?? '', max, wrap).join('<br>');
   return `"${body === '' ? ' ' : body}"`;
 }
 
-/** Joins label lines for Mermaid (non-HTML labels): Mermaid turns `<br>` into a line break. */
-export function mermaidLines(lines: readonly (string | undefined)[], max = DEFAULT_LABEL_MAX): string {
-  const parts = lines.filter((l): l is string => !!l && normalizeSpace(l) !== '').map(l => encodeMermaidText(truncate(normalizeSpace(l), max)));
+/**
+ * Joins label lines for Mermaid (non-HTML labels): Mermaid turns `<br>` into a line break. Each line is
+ * truncated to `max` and, when `wrap` is given, wrapped at spaces into lines of at most `wrap` code points.
+ */
+export function mermaidLines(lines: readonly (string | undefined)[], max = DEFAULT_LABEL_MAX, wrap?: number): string {
+  const parts = lines.filter((l): l is string => !!l && normalizeSpace(l) !== '').flatMap(l => encodeLine(l, max, wrap));
   return `"${parts.length === 0 ? ' ' : parts.join('<br>')}"`;
 }
 

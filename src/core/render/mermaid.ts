@@ -14,7 +14,7 @@
  * element. The result says so in `focused` and `note`.
  */
 import type { Element, ElementType, Level, Model, Trust } from '../model/schema';
-import { mermaidLines, mermaidString, truncate } from './encode';
+import { mermaidLines, mermaidString, NODE_LABEL_WRAP, truncate, WIDE_LABEL_WRAP } from './encode';
 
 /** Mermaid's own hard limits (mermaid 11/12 defaults). */
 export const MERMAID_MAX_EDGES = 500;
@@ -209,7 +209,7 @@ function flowLabel(input: DiagramInput, f: DiagramInput['flows'][string]): strin
   const data = names.length > 3 ? `${names.slice(0, 3).join(', ')} +${names.length - 3}` : names.join(', ');
   const first = f.encrypted === true ? `🔒 ${head || 'encrypted'}` : head;
   const warnings = [f.encrypted === false ? 'unencrypted' : '', f.authenticated === false ? 'no auth' : ''].filter(Boolean);
-  return mermaidLines([first, data, warnings.length ? `⚠ ${warnings.join(' · ')}` : ''], 48);
+  return mermaidLines([first, data, warnings.length ? `⚠ ${warnings.join(' · ')}` : ''], 48, WIDE_LABEL_WRAP);
 }
 
 function arrow(f: { encrypted?: boolean; bidirectional?: boolean }): string {
@@ -288,7 +288,7 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
       const nid = `n${n++}`;
       nodeIds[id] = nid;
       nodes++;
-      lines.push(`${indent}${nid}${shape(e.type, mermaidString(e.name, 60))}`);
+      lines.push(`${indent}${nid}${shape(e.type, mermaidString(e.name, 60, NODE_LABEL_WRAP))}`);
       addClass(own(input.risk, id) ?? 'none', nid);
     }
     for (const key of groupsIn.get(container) ?? []) {
@@ -298,7 +298,7 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
       groups[gid] = { boundary: grp.boundary, elements: grp.count };
       if (grp.boundary) boundaryIds[grp.boundary] = gid;
       nodes++;
-      lines.push(`${indent}${gid}[${mermaidLines([grp.label, `${grp.count} element${grp.count === 1 ? '' : 's'} · collapsed`], 60)}]`);
+      lines.push(`${indent}${gid}[${mermaidLines([grp.label, `${grp.count} element${grp.count === 1 ? '' : 's'} · collapsed`], 60, NODE_LABEL_WRAP)}]`);
       addClass('group', gid);
       if (grp.risk) addClass(grp.risk, gid);
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeMermaidText, encodeMermaidText, ENCODED_CHARS, mermaidLines, mermaidString, truncate } from '../../../src/core/render/encode';
+import { decodeMermaidText, encodeMermaidText, ENCODED_CHARS, mermaidLines, mermaidString, truncate, wrapWords } from '../../../src/core/render/encode';
 
 describe('render/encode', () => {
   it('encodes every Mermaid-significant character as a numeric entity', () => {
@@ -45,5 +45,42 @@ describe('render/encode', () => {
     assert.equal((s.match(/"/g) ?? []).length, 2, 'only the two delimiting quotes');
     assert.ok(!/%%|<|>|\]|\n/.test(s), s);
     assert.equal(decodeMermaidText(s.slice(1, -1)), evil.replace(/\n/g, ' '));
+  });
+
+  it('wraps long labels at spaces into lines of at most the given width, never inside a word that fits', () => {
+    assert.deepEqual(wrapWords('Customer-service agent', 22), ['Customer-service agent']);
+    assert.equal(mermaidString('Payment service provider', 60, 22), '"Payment service<br>provider"');
+    const text = 'Card vault key-encryption key held in the AWS KMS of the production account';
+    const lines = wrapWords(text, 22);
+    assert.ok(lines.length > 1);
+    for (const l of lines) assert.ok(Array.from(l).length <= 22, `line too long: ${l}`);
+    assert.equal(lines.join(' '), text, 'only spaces became line breaks');
+    // Short labels and labels without a wrap width stay on one line.
+    assert.equal(mermaidString('Card vault', 60, 22), '"Card vault"');
+    assert.equal(mermaidString(text), `"${text}"`);
+  });
+
+  it('cuts a word longer than a line after a hyphen, slash or dot when it can, and keeps a lone separator with the next word', () => {
+    assert.deepEqual(wrapWords('see https://example.com/very/long/path/to/a/resource', 22), ['see', 'https://example.com/', 'very/long/path/to/a/', 'resource']);
+    assert.deepEqual(wrapWords('x'.repeat(30), 22), ['x'.repeat(22), 'x'.repeat(8)]);
+    assert.deepEqual(wrapWords('threat plaintext-hop · reachable', 22), ['threat plaintext-hop', '· reachable']);
+    assert.deepEqual(wrapWords('🔒🔒🔒 🔒🔒', 4), ['🔒🔒🔒', '🔒🔒'], 'counts code points, not UTF-16 units');
+  });
+
+  it('wraps before encoding, so a line break never splits an entity and wrapped text decodes to the original', () => {
+    const evil = '";:;:;:;:;:;:;:;:; <br> %%{init}%% #quot; [x] {y} a&b|c`d`';
+    for (const s of [mermaidString(evil, 200, 8), mermaidLines([evil, evil], 200, 5)]) {
+      assert.equal((s.match(/"/g) ?? []).length, 2, 'only the two delimiting quotes');
+      const parts = s.slice(1, -1).split('<br>');
+      assert.ok(parts.length > 2, s);
+      for (const part of parts) {
+        const bare = part.replace(/#\d+;/g, '');
+        for (const ch of ENCODED_CHARS) assert.ok(!bare.includes(ch), `${ch} left bare in ${part}`);
+      }
+    }
+    const words = '"]); click n0 %%{init}%% #quot; [x] {y} a&b|c`d` <br> x;y:z';
+    const decoded = mermaidString(words, 200, 12).slice(1, -1).split('<br>').map(p => p.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))));
+    assert.ok(decoded.length > 2);
+    assert.equal(decoded.join(' '), words, 'the lines hold the whole text');
   });
 });

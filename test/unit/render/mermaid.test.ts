@@ -95,6 +95,32 @@ describe('render/mermaid (data-flow diagram)', () => {
     assert.ok(!without.text.includes('legend'));
   });
 
+  it('wraps node and flow labels at spaces so Mermaid never has to cut a word', async () => {
+    const input: DiagramInput = {
+      boundaries: {}, assets: { a: 'Customer profiles and addresses', b: 'Orders, payment status and refunds' }, risk: {},
+      elements: {
+        agent: { type: 'external', name: 'Customer-service agent' },
+        psp: { type: 'external', name: 'Payment service provider' },
+        kms: { type: 'store', name: 'Card vault key-encryption key (AWS KMS) in the production account' },
+      },
+      flows: { f: { from: 'agent', to: 'psp', name: 'Refund requests', protocol: 'https', data: ['a', 'b'], encrypted: true } },
+    };
+    const d = dataFlowDiagram(input);
+    const p = await parseFlowchart(d.text);
+    const lines = (raw: string) => decodeMermaidText(raw.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, '#$1;')).split('\n');
+    const label = (el: string) => lines(p.vertices.get(d.nodeIds[el])!.text);
+    assert.deepEqual(label('agent'), ['Customer-service agent']);
+    assert.deepEqual(label('psp'), ['Payment service', 'provider']);
+    const kms = label('kms');
+    assert.ok(kms.length >= 3, kms.join('|'));
+    for (const l of kms) assert.ok(Array.from(l).length <= 22, `node line too long: ${l}`);
+    assert.ok('Card vault key-encryption key (AWS KMS) in the production account'.startsWith(kms.join(' ').replace(/…$/, '')), kms.join('|'));
+    const edge = lines(p.edges.find(e => e.id === d.edgeIds.f)?.text ?? p.edges[0].text);
+    assert.ok(edge.length >= 3, edge.join('|'));
+    for (const l of edge) assert.ok(Array.from(l).length <= 26, `edge line too long: ${l}`);
+    assert.ok(edge.join(' ').includes('Customer profiles and addresses'), edge.join('|'));
+  });
+
   it('breaks boundary parent cycles instead of looping', async () => {
     const input: DiagramInput = {
       boundaries: { a: { name: 'A', parent: 'b' }, b: { name: 'B', parent: 'a' }, c: { name: 'C', parent: 'a' }, self: { name: 'S', parent: 'self' }, orphan: { name: 'O', parent: 'missing' } },
@@ -153,7 +179,7 @@ describe('render/mermaid (data-flow diagram)', () => {
     assert.equal(groups.reduce((n, [, g]) => n + g.elements, 0) + Object.values(d.nodeIds).filter(x => x.startsWith('n')).length, 150);
     const p = await parseFlowchart(d.text);
     const [gid, g] = groups[0];
-    assert.match(decodeMermaidText(p.vertices.get(gid)!.text.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, '#$1;')), new RegExp(`${g.elements} elements? · collapsed`));
+    assert.match(decodeMermaidText(p.vertices.get(gid)!.text.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, '#$1;')), new RegExp(`${g.elements} elements?\\s· collapsed`));
     // The boundary holding the critical element is the one expanded.
     assert.equal((d.focus as { boundary: string }).boundary, 'z3');
   });
