@@ -3,7 +3,7 @@
  * Check Workspace (analyses every model in the workspace into the Problems panel) and Show Output.
  */
 import * as vscode from 'vscode';
-import starter from '../../examples/starter.threatmodel.yaml';
+import { STARTER_MODEL as starter } from '../core/templates';
 import type { DiagnosticsController } from './diagnostics';
 import { LANGUAGE_ID } from './analyses';
 

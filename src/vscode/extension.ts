@@ -16,6 +16,7 @@ import { RiskStatusBar } from './statusBar';
 import { ModelSymbolProvider } from './symbols';
 import { SECTION } from './settings';
 import { VisualEditorProvider } from './visualEditor';
+import { registerInteropCommands } from './interopCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Rampart', { log: true });
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(selector, codeLens),
     ...registerCommands(diagnostics, log),
     ...VisualEditorProvider.register(context, analyses, log),
+    ...registerInteropCommands(),
     diagnostics.onDidUpdate(uri => {
       codeLens.refresh();
       if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) status.update();

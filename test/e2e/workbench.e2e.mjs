@@ -78,13 +78,15 @@ try {
     await activeEditor.locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: 30000 });
     // The squiggle is on the line of the threat key: the view line holding `card-skimming:` must be where
     // the decoration is drawn (same vertical position).
-    const lineTop = await activeEditor.locator('.view-line').filter({ hasText: 'card-skimming:' }).first()
-      .evaluate(el => el.getBoundingClientRect().top);
-    const squiggleTops = await activeEditor.locator('.squiggly-error')
-      .evaluateAll(els => els.map(el => el.getBoundingClientRect().top));
-    if (!squiggleTops.some(t => Math.abs(t - lineTop) < 4)) {
-      throw new Error(`no error squiggle at the card-skimming line (line top ${lineTop}, squiggles at ${squiggleTops.join(', ')})`);
+    // Lines move while CodeLens and decorations settle, so compare positions until they agree (or time out).
+    let lineTop = 0, squiggleTops = [];
+    for (const end = Date.now() + 15000; Date.now() < end; await page.waitForTimeout(250)) {
+      lineTop = await activeEditor.locator('.view-line').filter({ hasText: 'card-skimming:' }).first()
+        .evaluate(el => el.getBoundingClientRect().top).catch(() => 0);
+      squiggleTops = await activeEditor.locator('.squiggly-error').evaluateAll(els => els.map(el => el.getBoundingClientRect().top));
+      if (lineTop > 0 && squiggleTops.some(t => Math.abs(t - lineTop) < 4)) return;
     }
+    throw new Error(`no error squiggle at the card-skimming line (line top ${lineTop}, squiggles at ${squiggleTops.join(', ')})`);
   });
   await check('status bar counts the threat above tolerance', async () => {
     await page.locator('.statusbar-item').filter({ hasText: /\b1 above tolerance\b/ }).first().waitFor({ timeout: 15000 });

@@ -8,3 +8,4 @@ import './diagnostics.itest';
 import './codeActions.itest';
 import './language.itest';
 import './visualEditor.itest';
+import './interop.itest';
