@@ -41,7 +41,9 @@ export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?
         startOnLoad: false,
         securityLevel: 'strict',
         htmlLabels: false,
-        flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12 },
+        // Labels arrive wrapped at spaces (encode.ts, ~22 characters a line); a wrapping width above such a
+        // line keeps Mermaid from wrapping again, which for SVG text cuts words anywhere.
+        flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12, wrappingWidth: 260 },
         theme: opts.theme,
         layout: opts.layout ?? 'dagre',
         fontFamily: fontFamily(),
@@ -228,32 +230,47 @@ export class PanZoom {
     this.apply();
   }
 
-  /** Scales the content to fit the viewport (never above 1.25x) and centres it. */
-  fit(): void {
+  /** The scale at which the whole content fits the viewport (never above 1.25x). */
+  fitScale(): number {
     const vw = this.viewport.clientWidth || 800;
     const vh = this.viewport.clientHeight || 500;
-    const k = Math.min(1.25, (vw - 24) / this.size.w, (vh - 24) / this.size.h);
-    this.k = Math.max(0.05, k);
+    return Math.min(1.25, (vw - 24) / this.size.w, (vh - 24) / this.size.h);
+  }
+
+  /** Scales the content to fit the viewport and centres it; `save` false for views the user did not ask for. */
+  fit(save = true): void {
+    const vw = this.viewport.clientWidth || 800;
+    const vh = this.viewport.clientHeight || 500;
+    this.k = Math.max(0.05, this.fitScale());
     this.x = (vw - this.size.w * this.k) / 2;
     this.y = (vh - this.size.h * this.k) / 2;
     this.apply();
-    this.changed();
+    if (save) this.changed();
   }
 
-  /** The first view: fitted, unless that makes labels too small; then at `minScale`, from the top left. */
-  initial(minScale: number): void {
+  /**
+   * The first view, not saved (so a reload computes it again for the panel's size then): the whole content
+   * when it fits at `legible` scale or more; otherwise `detail` scale centred on `focus` (content pixels),
+   * without showing empty space past the content's edges. Returns true when the whole content is visible.
+   */
+  initial(legible: number, detail: number, focus?: { x: number; y: number }): boolean {
+    if (this.fitScale() >= legible) {
+      this.fit(false);
+      return true;
+    }
     const vw = this.viewport.clientWidth || 800;
     const vh = this.viewport.clientHeight || 500;
-    const fit = Math.min(1.25, (vw - 24) / this.size.w, (vh - 24) / this.size.h);
-    if (fit >= minScale) {
-      this.fit();
-      return;
-    }
-    this.k = minScale;
-    this.x = this.size.w * minScale <= vw - 24 ? (vw - this.size.w * minScale) / 2 : 12;
-    this.y = this.size.h * minScale <= vh - 24 ? (vh - this.size.h * minScale) / 2 : 12;
+    const k = detail;
+    const place = (view: number, size: number, at: number) => {
+      if (size * k <= view - 24) return (view - size * k) / 2;
+      const want = view / 2 - at * k;
+      return Math.min(12, Math.max(view - 12 - size * k, want));
+    };
+    this.k = k;
+    this.x = place(vw, this.size.w, focus?.x ?? this.size.w / 2);
+    this.y = place(vh, this.size.h, focus?.y ?? this.size.h / 2);
     this.apply();
-    this.changed();
+    return false;
   }
 
   zoomAt(factor: number, cx: number, cy: number): void {

@@ -31,6 +31,8 @@ const debug = {
   /** Updates fully handled (diagram drawn, fallback shown, or unchanged). */
   updates: 0,
   layout: '' as string,
+  /** How the diagram was first shown: the whole of it, or the riskiest part with the Fit hint. */
+  firstView: '' as '' | 'fit' | 'detail',
 };
 (window as unknown as { __rampart: typeof debug }).__rampart = debug;
 
@@ -93,7 +95,8 @@ const fitBtn = h('button', { type: 'button', title: 'Fit to window' }, 'Fit');
 const zoomInBtn = h('button', { type: 'button', title: 'Zoom in' }, '+');
 const zoomOutBtn = h('button', { type: 'button', title: 'Zoom out' }, '−');
 const zoomControls = h('div', { class: 'zoom-controls' }, zoomOutBtn, zoomInBtn, fitBtn);
-const diagramPane = h('section', { class: 'diagram-pane', 'aria-label': 'Data-flow diagram' }, viewport, zoomControls);
+const fitHint = h('button', { type: 'button', class: 'fit-hint', hidden: true, title: 'Fit the whole diagram in the window' }, 'Press Fit to see the whole diagram');
+const diagramPane = h('section', { class: 'diagram-pane', 'aria-label': 'Data-flow diagram' }, viewport, zoomControls, fitHint);
 
 const heatTable = h('table', { class: 'heatmap', 'aria-label': 'Risk heat map: likelihood by impact' });
 const heatUnrated = h('div', { class: 'unrated' });
@@ -123,8 +126,13 @@ const trees = h('section', { class: 'trees', hidden: true }, treesHeading, trees
 
 append(app, [toolbar, errorBanner, problemBanner, noteBanner, legend, diagramPane, lower, trees]);
 
-const panZoom = new PanZoom(viewport, canvas, z => saveState({ zoom: z }));
+// Only what the user does is saved (the first view is computed again for the panel's size on a reload).
+const panZoom = new PanZoom(viewport, canvas, z => {
+  fitHint.hidden = true;
+  saveState({ zoom: z });
+});
 fitBtn.addEventListener('click', () => panZoom.fit());
+fitHint.addEventListener('click', () => panZoom.fit());
 viewport.addEventListener('keydown', e => {
   const step = 60;
   const keys: Record<string, () => void> = {
@@ -266,10 +274,13 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     shownText = d.text;
     panZoom.setContentSize(size.w, size.h);
     if (refit || !hadSvg) {
-      if (!refit && !hadSvg && state.zoom) panZoom.set(state.zoom);
-      else {
+      if (!refit && !hadSvg && state.zoom) {
+        panZoom.set(state.zoom);
+        fitHint.hidden = true;
+      } else {
+        if (refit) saveState({ zoom: undefined });
         sizePane(size);
-        panZoom.initial(MIN_INITIAL_SCALE);
+        firstView();
       }
     }
     applySelection();
@@ -278,15 +289,53 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
   markFirst();
 }
 
-/** Below this scale labels get hard to read: the first view stays at least this large and is panned instead. */
-const MIN_INITIAL_SCALE = 0.7;
+/** The first view fits the whole diagram when labels stay legible at that scale (14px text at 7px)... */
+const LEGIBLE_SCALE = 0.5;
+/** ...otherwise it shows the riskiest part at this scale, with a hint to press Fit. */
+const DETAIL_SCALE = 0.7;
+
+/** The scale of the first view when the pane is as wide as now. */
+function firstViewScale(size: { w: number; h: number }): number {
+  const k = Math.min(1.25, (viewport.clientWidth - 24) / size.w);
+  return k >= LEGIBLE_SCALE ? k : DETAIL_SCALE;
+}
 
 /** Fits the pane's height to the diagram at its first-view scale (between 240px and 70% of the window). */
 function sizePane(size: { w: number; h: number }): void {
-  const k = Math.max(MIN_INITIAL_SCALE, Math.min(1.25, (viewport.clientWidth - 24) / size.w));
-  const want = Math.round(size.h * k + 40);
+  const want = Math.round(size.h * firstViewScale(size) + 40);
   diagramPane.style.height = `${Math.max(240, Math.min(want, Math.round(window.innerHeight * 0.7)))}px`;
 }
+
+const RISK_ORDER = ['critical', 'high', 'medium', 'low'] as const;
+
+/** The centre of the riskiest node in content pixels (the first one of the highest level), if any. */
+function riskiestPoint(): { x: number; y: number } | undefined {
+  const nodes = Array.from(canvas.querySelectorAll('g.node'));
+  for (const level of RISK_ORDER) {
+    const node = nodes.find(g => g.classList.contains(level));
+    if (!node) continue;
+    const box = node.getBoundingClientRect();
+    const origin = canvas.getBoundingClientRect();
+    return { x: (box.left + box.width / 2 - origin.left) / panZoom.k, y: (box.top + box.height / 2 - origin.top) / panZoom.k };
+  }
+  return undefined;
+}
+
+/** The whole diagram when it is legible so, else its riskiest part and the hint to press Fit. */
+function firstView(): void {
+  const whole = panZoom.initial(LEGIBLE_SCALE, DETAIL_SCALE, riskiestPoint());
+  fitHint.hidden = whole;
+  debug.firstView = whole ? 'fit' : 'detail';
+}
+
+// A first view follows the panel's width (opened to the side, then widened) until the user pans or zooms.
+let lastWidth = 0;
+new ResizeObserver(() => {
+  const w = viewport.clientWidth;
+  if (w === lastWidth) return;
+  lastWidth = w;
+  if (!state.zoom && canvas.querySelector('svg')) firstView();
+}).observe(viewport);
 
 function markFirst(): void {
   if (debug.timings.firstDiagramMs === undefined) debug.timings.firstDiagramMs = performance.now() - started;
@@ -442,11 +491,15 @@ function renderHeatMap(v: ViewModel): void {
       const open = hm.open[r]?.[c] ?? 0;
       const total = hm.total[r]?.[c] ?? 0;
       const level = hm.levels[r]?.[c];
+      // Painted by what is still open: the level's colour only with open threats; a cell whose threats are
+      // all closed is outlined in it, an empty one only tinted.
+      const kind = open > 0 ? `hot lvl-${level}` : total > 0 ? 'closed' : 'empty';
       const td = h('td', {
-        class: `lvl-${level}${total === 0 ? ' zero' : ''}${cell && cell[0] === r && cell[1] === c ? ' active' : ''}`,
+        class: `cell zone-${level} ${kind}${cell && cell[0] === r && cell[1] === c ? ' active' : ''}`,
         tabindex: 0,
-        title: `${cap(LIKELIHOODS[r])} × ${cap(imp)} (${level}): ${open} open of ${total}`,
+        title: `${cap(LIKELIHOODS[r])} × ${cap(imp)} (${level}): ${total === 0 ? 'no threats' : open === 0 ? `${total} threat${total === 1 ? '' : 's'}, all closed` : `${open} open of ${total}`}`,
         'data-cell': `${r},${c}`,
+        'data-level': level,
         'data-open': open,
         'data-total': total,
       }, total ? h('span', { class: 'n' }, String(open)) : null, total > open ? h('span', { class: 'of' }, `of ${total}`) : null);
@@ -548,6 +601,16 @@ const RESIDUAL_WORDS: Record<string, string> = {
   transferred: 'transferred', 'not-applicable': 'not applicable', expired: 'acceptance expired',
 };
 
+const isDone = (s: MitigationStatus | undefined) => s === 'implemented' || s === 'verified';
+
+/** "1/2 mitigations done": what a narrow panel shows instead of the mitigation chips. */
+function mitigationSummary(t: ThreatRow): HTMLElement {
+  const total = t.mitigations.length;
+  const done = t.mitigations.filter(m => isDone(m.status)).length;
+  const text = total === 0 ? 'no mitigation' : `${done}/${total} mitigation${total === 1 ? '' : 's'} done`;
+  return h('div', { class: `mit-summary${total === 0 ? ' muted' : done === total ? ' all-done' : ''}`, title: t.mitigations.map(m => `${m.title ?? m.id}${m.status ? ` (${m.status})` : ''}`).join('\n') || undefined }, text);
+}
+
 function renderThreats(): void {
   if (!view) return;
   const v = view;
@@ -563,9 +626,9 @@ function renderThreats(): void {
       h('td', { class: 'status' }, statusSelect(v.vocabulary.threatStatuses, t.status, `Status of ${t.title}`, (s: ThreatStatus) => post({ type: 'setThreatStatus', id: t.id, status: s, version }))),
       h('td', { class: `residual${t.aboveTolerance ? ' above' : ''}` }, RESIDUAL_WORDS[t.residual] ?? t.residual, t.aboveTolerance ? h('div', { class: 'muted' }, 'above tolerance') : null),
       h('td', { class: 'mitigations' }, h('div', { class: 'chips' }, ...t.mitigations.map(m => h('span', {
-        class: `chip${m.status === 'implemented' || m.status === 'verified' ? ' done' : ''}${m.title === undefined ? ' missing' : ''}`,
+        class: `chip${isDone(m.status) ? ' done' : ''}${m.title === undefined ? ' missing' : ''}`,
         title: m.title ?? `${m.id} is not defined`,
-      }, m.title ?? m.id, m.status ? ` · ${m.status}` : '')))),
+      }, m.title ?? m.id, m.status ? ` · ${m.status}` : ''))), mitigationSummary(t)),
     );
     const activate = () => {
       select('threat', t.id, true);
@@ -588,9 +651,9 @@ function renderMitigations(v: ViewModel): void {
   clear(mitigationBody);
   for (const m of v.mitigations) {
     const tr = h('tr', { 'data-id': m.id, tabindex: 0 },
-      h('td', {}, h('div', {}, m.title), h('div', { class: 'id' }, m.id)),
-      h('td', {}, statusSelect(v.vocabulary.mitigationStatuses, m.status, `Status of ${m.title}`, (s: MitigationStatus) => post({ type: 'setMitigationStatus', id: m.id, status: s, version }))),
-      h('td', {}, m.threats.length ? m.threats.join(', ') : h('span', { class: 'muted' }, 'no threat links it')),
+      h('td', { class: 'title' }, h('div', {}, m.title), h('div', { class: 'id' }, m.id)),
+      h('td', { class: 'status' }, statusSelect(v.vocabulary.mitigationStatuses, m.status, `Status of ${m.title}`, (s: MitigationStatus) => post({ type: 'setMitigationStatus', id: m.id, status: s, version }))),
+      h('td', { class: 'threat-ids' }, m.threats.length ? m.threats.join(', ') : h('span', { class: 'muted' }, 'no threat links it')),
     );
     const activate = () => {
       select('mitigation', m.id, true);

@@ -90,6 +90,13 @@ const LIGHT_VARS = {
   '--vscode-list-activeSelectionForeground': '#000000', '--vscode-panel-border': '#e5e5e5',
 };
 
+const HC_VARS = {
+  ...DARK_VARS, '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-border': '#6fc3df', '--vscode-panel-border': '#6fc3df',
+};
+const themeVars = theme => (theme.includes('high-contrast') ? HC_VARS : theme.includes('light') ? LIGHT_VARS : DARK_VARS);
+
 /** What VS Code's webview host provides before our script runs: the API, theme variables and body class. */
 function hostScript({ theme, vars, state }) {
   window.__posted = [];
@@ -106,6 +113,17 @@ function hostScript({ theme, vars, state }) {
     const leaves = [...t.querySelectorAll('tspan')].filter(x => !x.querySelector('tspan'));
     return (leaves.length ? leaves.map(x => x.textContent) : [t.textContent]).join(' ').replace(/\s+/g, ' ').trim();
   }).join(' | ');
+  // Any CSS colour (rgb(), color(srgb …), a variable's value) as [r, g, b, a] 0..255, read back from a canvas.
+  window.__rgb = css => {
+    const c = document.createElement('canvas');
+    c.width = c.height = 1;
+    const x = c.getContext('2d', { willReadFrequently: true });
+    x.clearRect(0, 0, 1, 1);
+    x.fillStyle = '#000000';
+    x.fillStyle = css;
+    x.fillRect(0, 0, 1, 1);
+    return [...x.getImageData(0, 0, 1, 1).data];
+  };
   document.addEventListener('securitypolicyviolation', e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   // Like VS Code's host: theme variables on <html>, the theme class on <body>, before our script runs.
   let varsSet = false;
@@ -138,7 +156,7 @@ class Harness {
     page.on('dialog', d => { log.dialogs.push(d.message()); void d.dismiss(); });
     page.on('pageerror', e => log.errors.push(e.message));
     page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
-    await page.addInitScript(hostScript, { theme, vars: theme.includes('light') ? LIGHT_VARS : DARK_VARS, state });
+    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state });
     const t0 = Date.now();
     await page.goto(`${this.origin}/`);
     await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready'), null, { timeout: 30_000 });
@@ -183,6 +201,20 @@ async function assertClean(page, log, origin) {
   eq(await page.evaluate(() => window.__csp), [], 'CSP violations');
   eq(log.errors, [], 'page errors');
 }
+
+/** WCAG contrast ratio of two [r, g, b] colours. */
+function contrast(a, b) {
+  const lum = c => {
+    const [r, g, bl] = c.slice(0, 3).map(v => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+const sameRgb = (a, b) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]) <= 2);
 
 const LEVEL_RANK = { critical: 3, high: 2, medium: 1, low: 0, '': -1 };
 
@@ -452,11 +484,255 @@ test('every example model renders cleanly: one node per element, one cluster per
     eq(r.groups, Object.keys(d.groups).length, `${file}: collapsed groups`);
     eq(r.rows, v.threats.length, `${file}: one row per threat`);
     eq(r.trees, v.attackTrees.length, `${file}: one section per attack tree`);
+    // Node labels break only where encode.ts put line breaks, at spaces: no word is cut.
+    const labels = await page.evaluate(() => [...document.querySelectorAll('.canvas g.node')].map(g => ({
+      id: /-flowchart-([a-z]+\d+)-\d+$/.exec(g.id)?.[1],
+      lines: [...g.querySelectorAll('text tspan.text-outer-tspan')].map(t => t.textContent.replace(/\s+/g, ' ').trim()),
+    })));
+    for (const e of v.elements) {
+      const name = e.name.replace(/\s+/g, ' ').trim();
+      const drawn = labels.find(l => l.id === d.nodeIds[e.id]);
+      if (!drawn || !d.nodeIds[e.id].startsWith('n') || [...name].length > 60) continue;
+      eq(drawn.lines.join(' '), name, `${file}: ${e.id} label lines`);
+      assert(drawn.lines.every(l => [...l].length <= 22) || drawn.lines.length === 1, `${file}: ${e.id} wrapped at 22 (${drawn.lines})`);
+    }
     await page.waitForTimeout(200);
     await page.screenshot({ path: path.join(SHOTS, `webview-example-${file.replace(/\.threatmodel\.ya?ml$/, '')}.png`), fullPage: true });
     await assertClean(page, log, h.origin);
     await context.close();
   }
+});
+
+const WEBSHOP = path.join(ROOT, 'examples/webshop-payments.threatmodel.yaml');
+
+/** Everything the page draws stays inside the window: nothing scrolls sideways. */
+async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const out = [];
+    if (document.documentElement.scrollWidth > vw) out.push(`page scrollWidth ${document.documentElement.scrollWidth} > ${vw}`);
+    for (const el of document.querySelectorAll('.toolbar, .toolbar *, .banner, .legend, .legend *, .lower, .lower *')) {
+      if (el.closest('[hidden]') || el.closest('option')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > vw + 0.5) out.push(`${el.tagName.toLowerCase()}.${el.className} right ${Math.round(r.right)} > ${vw}`);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible' && el.tagName !== 'SELECT') out.push(`${el.tagName.toLowerCase()}.${el.className} scrolls sideways`);
+    }
+    return out.slice(0, 5);
+  });
+}
+
+/** The threat rows as a reader sees them: which parts are visible and fully inside the window. */
+async function threatRows(page) {
+  return page.$$eval('table.threats tbody tr', trs => {
+    const vw = document.documentElement.clientWidth;
+    const shown = el => {
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && cs.display !== 'none' && cs.visibility !== 'hidden' && r.left >= -0.5 && r.right <= vw + 0.5;
+    };
+    return trs.map(tr => ({
+      id: tr.dataset.id,
+      height: tr.getBoundingClientRect().height,
+      title: shown(tr.querySelector('td.title')),
+      level: shown(tr.querySelector('td.level .badge')),
+      status: shown(tr.querySelector('td.status select')),
+      residual: shown(tr.querySelector('td.residual')) ? tr.querySelector('td.residual').innerText.replace(/\s+/g, ' ').trim() : '',
+      summary: shown(tr.querySelector('.mit-summary')) ? tr.querySelector('.mit-summary').textContent : '',
+      chips: shown(tr.querySelector('td.mitigations .chips')) || tr.querySelectorAll('td.mitigations .chip').length === 0,
+      targets: shown(tr.querySelector('td.targets')),
+    }));
+  });
+}
+
+/** Where the diagram is and how the first view was chosen. */
+async function diagramView(page) {
+  return page.evaluate(() => {
+    const vp = document.querySelector('.viewport').getBoundingClientRect();
+    const svg = document.querySelector('.canvas svg').getBoundingClientRect();
+    const crit = document.querySelector('.canvas g.node.critical')?.getBoundingClientRect();
+    const hint = document.querySelector('.fit-hint');
+    const k = Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector('.canvas').style.transform)?.[1]);
+    return {
+      k, firstView: window.__rampart.firstView,
+      whole: svg.left >= vp.left - 1 && svg.right <= vp.right + 1 && svg.top >= vp.top - 1 && svg.bottom <= vp.bottom + 1,
+      critical: crit ? crit.left + crit.width / 2 > vp.left && crit.left + crit.width / 2 < vp.right && crit.top + crit.height / 2 > vp.top && crit.top + crit.height / 2 < vp.bottom : undefined,
+      hint: hint.hidden ? '' : hint.textContent,
+      hintVisible: !hint.hidden && (() => { const r = hint.getBoundingClientRect(); return r.width > 0 && r.top >= vp.top && r.bottom <= vp.bottom; })(),
+      savedZoom: window.__states.some(s => s.zoom),
+    };
+  });
+}
+
+/** The heat map's colours: per cell the background, border, text and the level colour of its zone. */
+async function heatColours(page) {
+  return page.evaluate(() => {
+    const page = window.__rgb(getComputedStyle(document.body).backgroundColor);
+    const cells = [...document.querySelectorAll('table.heatmap td[data-cell]')].map(td => {
+      const cs = getComputedStyle(td);
+      return {
+        cell: td.dataset.cell, level: td.dataset.level, open: Number(td.dataset.open), total: Number(td.dataset.total),
+        bg: window.__rgb(cs.backgroundColor), zone: window.__rgb(cs.getPropertyValue('--zone').trim()), text: window.__rgb(cs.color),
+        border: window.__rgb(cs.borderTopColor), borderWidth: parseFloat(cs.borderTopWidth), borderStyle: cs.borderTopStyle, opacity: Number(cs.opacity),
+        // What the eye sees: the background composited over the page.
+        seen: cs.backgroundColor === 'rgba(0, 0, 0, 0)' ? page : window.__rgb(cs.backgroundColor),
+      };
+    });
+    const rowHeader = window.__rgb(getComputedStyle(document.querySelector('table.heatmap th.row')).color);
+    return { page, cells, rowHeader };
+  });
+}
+
+function checkHeatMap(h, label) {
+  const { page, cells, rowHeader } = h;
+  assert(contrast(rowHeader, page) >= 4.5, `${label}: likelihood labels readable (${contrast(rowHeader, page).toFixed(2)})`);
+  assert(cells.some(c => c.total > 0 && c.open === 0), `${label}: the model has a cell whose threats are all closed`);
+  assert(cells.some(c => c.open > 0), `${label}: the model has a cell with open threats`);
+  for (const c of cells) {
+    const where = `${label}: cell ${c.cell} (${c.level}, ${c.open} open of ${c.total})`;
+    eq(c.opacity, 1, `${where}: no translucent (muddy) cell`);
+    if (c.open > 0) {
+      assert(sameRgb(c.bg, c.zone), `${where}: painted in the level's colour ${c.zone} (got ${c.bg})`);
+      assert(contrast(c.text, c.bg) >= 3, `${where}: count readable on the colour (${contrast(c.text, c.bg).toFixed(2)})`);
+    } else {
+      assert(contrast(c.seen, c.zone) >= 1.6, `${where}: not painted like a cell with open threats (${c.seen} vs ${c.zone})`);
+      assert(contrast(c.seen, page) < 1.3, `${where}: muted, close to the editor background (${contrast(c.seen, page).toFixed(2)})`);
+      if (c.total > 0) {
+        assert(c.borderWidth >= 2, `${where}: outlined (border ${c.borderWidth}px)`);
+        assert(contrast(c.text, c.seen) >= 3, `${where}: "0 of ${c.total}" readable (${contrast(c.text, c.seen).toFixed(2)})`);
+      }
+    }
+  }
+  // Closed-only and empty cells look different from each other.
+  const closed = cells.find(c => c.total > 0 && c.open === 0);
+  const empty = cells.find(c => c.total === 0 && c.level === closed.level);
+  if (empty) assert(closed.borderWidth > empty.borderWidth || closed.borderStyle !== empty.borderStyle, `${label}: a closed-only cell is outlined unlike an empty one`);
+}
+
+for (const theme of ['vscode-light', 'vscode-dark']) {
+  test(`${theme.slice(7)} theme, narrow panel (520 px, opened to the side): threat cards, nothing scrolls sideways, riskiest part shown with a Fit hint`, async h => {
+    const { page, log } = await h.open({ theme, width: 520, height: 900 });
+    const msg = updateFor(fs.readFileSync(WEBSHOP, 'utf8'));
+    await update(page, msg);
+    eq(await sidewaysOverflow(page), [], 'nothing sticks out to the right');
+    assert(await page.$eval('table.threats thead', t => getComputedStyle(t).display === 'none'), 'no column headers in the card layout');
+    const rows = await threatRows(page);
+    eq(rows.length, msg.view.threats.length, 'a card per threat');
+    for (const r of rows) {
+      assert(r.title && r.level && r.status, `${r.id}: title, level and the whole status select visible (${JSON.stringify(r)})`);
+      assert(r.residual, `${r.id}: residual risk visible`);
+      assert(/^(\d+\/\d+ mitigations? done|no mitigation)$/.test(r.summary), `${r.id}: mitigations done/total shown (${r.summary})`);
+      assert(!r.targets, `${r.id}: targets left out when narrow`);
+      assert(r.height <= 130, `${r.id}: card not too tall (${Math.round(r.height)}px)`);
+    }
+    const refund = msg.view.threats.find(t => t.id === 'refund-abuse');
+    const done = refund.mitigations.filter(m => m.status === 'implemented' || m.status === 'verified').length;
+    eq(rows.find(r => r.id === 'refund-abuse').summary, `${done}/${refund.mitigations.length} mitigations done`, 'refund-abuse mitigation count');
+    assert(rows.find(r => r.id === 'refund-abuse').residual.includes('above tolerance'), 'above-tolerance residual shown');
+    // The status select still works in a card.
+    await clearPosted(page);
+    await page.selectOption('tr[data-id="refund-abuse"] td.status select', 'mitigated');
+    eq((await posted(page)).filter(m => m.type === 'setThreatStatus').map(m => m.id), ['refund-abuse'], 'status change from a card');
+
+    // First view: the diagram is far wider than the panel, so the riskiest node at 0.7 with the hint.
+    const first = await diagramView(page);
+    eq([first.firstView, first.k], ['detail', 0.7], 'detail view at 0.7');
+    assert(first.critical, 'the critical node is in view');
+    eq(first.hint, 'Press Fit to see the whole diagram', 'hint text');
+    assert(first.hintVisible, 'hint visible inside the diagram');
+    assert(!first.savedZoom, 'the first view is not saved as a user zoom');
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SHOTS, `webview-webshop-narrow-${theme.slice(7)}.png`), fullPage: true });
+    checkHeatMap(await heatColours(page), `${theme} narrow`);
+
+    // The hint (like Fit) shows the whole diagram and goes away; that view is the user's, so it is saved.
+    await page.click('.fit-hint');
+    const fitted = await diagramView(page);
+    assert(fitted.whole && fitted.k < 0.5 && !fitted.hint && fitted.savedZoom, `Fit shows the whole diagram (${JSON.stringify(fitted)})`);
+    await assertClean(page, log, h.origin);
+  });
+
+  test(`${theme.slice(7)} theme, wide panel (1400 px): full table, whole diagram fitted, heat map by open threats`, async h => {
+    const { page, log } = await h.open({ theme, width: 1400, height: 900 });
+    const msg = updateFor(fs.readFileSync(WEBSHOP, 'utf8'));
+    await update(page, msg);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SHOTS, `webview-webshop-wide-${theme.slice(7)}.png`), fullPage: true });
+    eq(await sidewaysOverflow(page), [], 'nothing sticks out to the right');
+    assert(await page.$eval('table.threats thead', t => getComputedStyle(t).display !== 'none'), 'column headers shown');
+    for (const r of await threatRows(page)) {
+      assert(r.title && r.level && r.status && r.residual && r.targets && r.chips, `${r.id}: every column visible (${JSON.stringify(r)})`);
+      eq(r.summary, '', `${r.id}: mitigation chips instead of the count`);
+    }
+    const first = await diagramView(page);
+    assert(first.firstView === 'fit' && first.whole && first.k >= 0.5, `whole diagram on first view (${JSON.stringify(first)})`);
+    assert(!first.hint, 'no hint when everything is visible');
+    checkHeatMap(await heatColours(page), `${theme} wide`);
+    // Labels wrapped at spaces only: the customer-service agent is one line, no word cut.
+    const lines = await page.evaluate(nid => {
+      const g = [...document.querySelectorAll('.canvas g.node')].find(x => x.id.includes(`-flowchart-${nid}-`));
+      return [...g.querySelectorAll('text tspan.text-outer-tspan')].map(t => t.textContent.replace(/\s+/g, ' ').trim());
+    }, msg.view.diagram.nodeIds.agent);
+    eq(lines, ['Customer-service agent'], 'customer-service agent label');
+    await assertClean(page, log, h.origin);
+  });
+}
+
+test('high-contrast theme: heat-map cells outlined with the contrast border, open cells in the level colour', async h => {
+  const { page, log } = await h.open({ theme: 'vscode-high-contrast', width: 900, height: 900 });
+  await update(page, updateFor(fs.readFileSync(WEBSHOP, 'utf8')));
+  await page.screenshot({ path: path.join(SHOTS, 'webview-webshop-high-contrast.png'), fullPage: true });
+  const { page: bg, cells } = await heatColours(page);
+  for (const c of cells) {
+    if (c.open > 0) assert(sameRgb(c.bg, c.zone), `cell ${c.cell}: open threats in the level colour`);
+    else {
+      assert(sameRgb(c.seen, bg), `cell ${c.cell}: no tint on high contrast`);
+      assert(contrast(c.border, bg) >= 3, `cell ${c.cell}: visible border (${contrast(c.border, bg).toFixed(2)})`);
+      if (c.total > 0) eq(c.borderStyle, 'dashed', `cell ${c.cell}: closed-only cells dashed`);
+    }
+  }
+  eq(await sidewaysOverflow(page), [], 'nothing sticks out to the right at 900 px');
+  await assertClean(page, log, h.origin);
+});
+
+test('no panel width from 420 to 1400 px scrolls sideways, in table or card layout', async h => {
+  const { page, log } = await h.open({ width: 420, height: 900 });
+  await update(page, updateFor(fs.readFileSync(WEBSHOP, 'utf8')));
+  const layouts = new Set();
+  for (let w = 420; w <= 1400; w += 40) {
+    await page.setViewportSize({ width: w, height: 900 });
+    await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+    eq(await sidewaysOverflow(page), [], `at ${w} px`);
+    const cards = await page.$eval('table.threats thead', t => getComputedStyle(t).display === 'none');
+    layouts.add(cards ? 'cards' : 'table');
+    for (const r of await threatRows(page)) assert(r.status && r.residual, `${r.id} at ${w} px: status and residual visible`);
+  }
+  eq([...layouts].sort(), ['cards', 'table'], 'both layouts seen');
+  await assertClean(page, log, h.origin);
+});
+
+test('the first view follows the panel width until the user zooms; a restored zoom shows no hint', async h => {
+  const { page, log } = await h.open({ width: 520, height: 900 });
+  await update(page, updateFor(fs.readFileSync(WEBSHOP, 'utf8')));
+  eq((await diagramView(page)).firstView, 'detail', 'narrow: detail');
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.waitForFunction(() => window.__rampart.firstView === 'fit', null, { timeout: 5000 });
+  const wide = await diagramView(page);
+  assert(wide.whole && !wide.hint, `widened: whole diagram, no hint (${JSON.stringify(wide)})`);
+  // A user zoom sticks: resizing no longer moves the diagram, and a reload restores it without the hint.
+  await page.click('.zoom-controls button[title="Zoom in"]');
+  const zoom = await page.evaluate(() => window.__states.at(-1).zoom);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForTimeout(200);
+  const after = (await page.$eval('.canvas', c => c.style.transform)).match(/-?[\d.]+(e-?\d+)?/g).map(Number);
+  assert([zoom.x, zoom.y, zoom.k].every((v, i) => Math.abs(v - after[i]) < 1e-3), `user zoom kept on resize (${after} vs ${JSON.stringify(zoom)})`);
+  const again = await h.open({ width: 520, height: 900, state: { zoom } });
+  await update(again.page, updateFor(fs.readFileSync(WEBSHOP, 'utf8')));
+  const restored = await diagramView(again.page);
+  assert(Math.abs(restored.k - zoom.k) < 1e-4 && restored.hint === '', `restored zoom, no hint (${JSON.stringify(restored)})`);
+  await again.context.close();
+  await assertClean(page, log, h.origin);
 });
 
 // -------------------------------------------------------------------------------------------------------------
