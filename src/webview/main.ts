@@ -704,10 +704,29 @@ async function renderTree(d: HTMLDetailsElement): Promise<void> {
   treeRendered.set(id, t.diagram.text);
   const r = await renderMermaid(t.diagram.text, { theme, layout: 'dagre' });
   if (r.svg) {
-    fixSvgSize(r.svg);
+    const size = fixSvgSize(r.svg);
+    r.svg.dataset.w = String(size.w);
     replace(body, r.svg);
+    fitTree(r.svg);
   } else replace(body, h('p', { class: 'muted' }, `The attack tree could not be drawn (${r.error ?? 'unknown error'}).`));
 }
+
+/** Below this scale a tree's labels are too small to read: it scrolls inside its box instead. */
+const MIN_TREE_SCALE = 0.6;
+
+/** Scales a tree down to the width of its box, but not below MIN_TREE_SCALE. */
+function fitTree(svg: SVGSVGElement): void {
+  const w = Number(svg.dataset.w);
+  const box = svg.parentElement?.clientWidth ?? 0;
+  if (!w || !box) return;
+  const width = Math.max(w * MIN_TREE_SCALE, Math.min(w, box - 12));
+  svg.style.width = `${Math.round(width)}px`;
+  svg.style.height = 'auto';
+}
+
+new ResizeObserver(() => {
+  for (const svg of Array.from(treesList.querySelectorAll<SVGSVGElement>('.tree-body > svg'))) fitTree(svg);
+}).observe(treesList);
 
 treesList.addEventListener('click', e => {
   const node = (e.target as Element).closest('g.node');

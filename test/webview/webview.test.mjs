@@ -511,15 +511,25 @@ async function sidewaysOverflow(page) {
     const vw = document.documentElement.clientWidth;
     const out = [];
     if (document.documentElement.scrollWidth > vw) out.push(`page scrollWidth ${document.documentElement.scrollWidth} > ${vw}`);
-    for (const el of document.querySelectorAll('.toolbar, .toolbar *, .banner, .legend, .legend *, .lower, .lower *')) {
+    for (const el of document.querySelectorAll('.toolbar, .toolbar *, .banner, .legend, .legend *, .lower, .lower *, .trees, .trees details, .trees summary, .trees .tree-body')) {
       if (el.closest('[hidden]') || el.closest('option')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.right > vw + 0.5) out.push(`${el.tagName.toLowerCase()}.${el.className} right ${Math.round(r.right)} > ${vw}`);
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible' && el.tagName !== 'SELECT') out.push(`${el.tagName.toLowerCase()}.${el.className} scrolls sideways`);
+      // An attack tree may scroll in its own box, below a legible scale only (checked by treeScales).
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible' && el.tagName !== 'SELECT' && !el.classList.contains('tree-body')) out.push(`${el.tagName.toLowerCase()}.${el.className} scrolls sideways`);
     }
     return out.slice(0, 5);
   });
+}
+
+/** Per open attack tree: its drawn scale and whether its box scrolls sideways. */
+async function treeScales(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.trees details[open]')].every(d => d.querySelector('svg')), null, { timeout: 30_000 });
+  return page.$$eval('.trees .tree-body > svg', svgs => svgs.map(svg => ({
+    scale: svg.getBoundingClientRect().width / Number(svg.dataset.w),
+    scrolls: svg.parentElement.scrollWidth > svg.parentElement.clientWidth + 1,
+  })));
 }
 
 /** The threat rows as a reader sees them: which parts are visible and fully inside the window. */
@@ -615,6 +625,9 @@ for (const theme of ['vscode-light', 'vscode-dark']) {
     const { page, log } = await h.open({ theme, width: 520, height: 900 });
     const msg = updateFor(fs.readFileSync(WEBSHOP, 'utf8'));
     await update(page, msg);
+    const trees = await treeScales(page);
+    assert(trees.length > 0, 'attack trees drawn');
+    for (const t of trees) assert(t.scale >= 0.599 && (!t.scrolls || t.scale < 0.601), `attack tree scaled to the panel, never below 0.6 (${JSON.stringify(t)})`);
     eq(await sidewaysOverflow(page), [], 'nothing sticks out to the right');
     assert(await page.$eval('table.threats thead', t => getComputedStyle(t).display === 'none'), 'no column headers in the card layout');
     const rows = await threatRows(page);
@@ -665,6 +678,7 @@ for (const theme of ['vscode-light', 'vscode-dark']) {
       assert(r.title && r.level && r.status && r.residual && r.targets && r.chips, `${r.id}: every column visible (${JSON.stringify(r)})`);
       eq(r.summary, '', `${r.id}: mitigation chips instead of the count`);
     }
+    for (const t of await treeScales(page)) assert(!t.scrolls && t.scale > 0.6, `attack tree fits a wide panel (${JSON.stringify(t)})`);
     const first = await diagramView(page);
     assert(first.firstView === 'fit' && first.whole && first.k >= 0.5, `whole diagram on first view (${JSON.stringify(first)})`);
     assert(!first.hint, 'no hint when everything is visible');
@@ -675,6 +689,13 @@ for (const theme of ['vscode-light', 'vscode-dark']) {
       return [...g.querySelectorAll('text tspan.text-outer-tspan')].map(t => t.textContent.replace(/\s+/g, ' ').trim());
     }, msg.view.diagram.nodeIds.agent);
     eq(lines, ['Customer-service agent'], 'customer-service agent label');
+    // Flow labels keep exactly the lines encode.ts made: Mermaid did not wrap them again.
+    const wanted = {};
+    for (const m of msg.view.diagram.text.matchAll(/ (e\d+)@[-.<>]+\|"([^"]*)"\|/g)) wanted[m[1]] = m[2].split('<br>').length;
+    const drawn = await page.$$eval('.canvas g.edgeLabel', gs => gs.map(g => [g.querySelector('[data-id]')?.getAttribute('data-id'), g.querySelectorAll('tspan.text-outer-tspan').length]));
+    const rewrapped = drawn.filter(([id, n]) => id in wanted && n !== wanted[id]);
+    assert(Object.keys(wanted).length > 5, 'flow labels found in the Mermaid text');
+    eq(rewrapped, [], 'flow labels Mermaid wrapped again (edge id, drawn lines)');
     await assertClean(page, log, h.origin);
   });
 }

@@ -38,8 +38,8 @@ export function truncate(text: string, max: number): string {
 
 /** Characters per line for wrapped node labels (about 160px at the webview's 14px font). */
 export const NODE_LABEL_WRAP = 22;
-/** Characters per line for edge labels and the wordier attack-tree nodes. */
-export const WIDE_LABEL_WRAP = 26;
+/** Characters per line for edge labels (Mermaid wraps those at a fixed 200px) and the wordier attack-tree nodes. */
+export const WIDE_LABEL_WRAP = 24;
 
 const codePoints = (s: string) => Array.from(s).length;
 /** Where a word that is longer than a whole line may be cut: after one of these. */

@@ -117,7 +117,7 @@ describe('render/mermaid (data-flow diagram)', () => {
     assert.ok('Card vault key-encryption key (AWS KMS) in the production account'.startsWith(kms.join(' ').replace(/…$/, '')), kms.join('|'));
     const edge = lines(p.edges.find(e => e.id === d.edgeIds.f)?.text ?? p.edges[0].text);
     assert.ok(edge.length >= 3, edge.join('|'));
-    for (const l of edge) assert.ok(Array.from(l).length <= 26, `edge line too long: ${l}`);
+    for (const l of edge) assert.ok(Array.from(l).length <= 24, `edge line too long: ${l}`);
     assert.ok(edge.join(' ').includes('Customer profiles and addresses'), edge.join('|'));
   });
 
