@@ -48,7 +48,7 @@ const WORD_JOINTS = '-/._,:;@';
 /**
  * Splits text into lines of at most `width` code points, breaking at spaces. A word longer than a line is cut
  * after a hyphen, slash, dot or underscore when one falls in the second half of the line, else at the width.
- * A lone separator such as `·` stays with the word after it.
+ * A lone separator such as `→` stays with the word after it; a middle dot `·` where the line breaks is dropped.
  */
 export function wrapWords(text: string, width: number): string[] {
   const w = Math.max(4, Math.floor(width));
@@ -83,7 +83,8 @@ export function wrapWords(text: string, width: number): string[] {
     if (line && codePoints(line) + 1 + rest.length <= w) line += ` ${piece}`;
     else {
       flush();
-      line = piece;
+      // A middle dot only separates; where the line breaks anyway it goes.
+      line = lines.length && piece.startsWith('· ') ? piece.slice(2) : piece;
     }
   }
   flush();

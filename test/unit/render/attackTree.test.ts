@@ -26,7 +26,7 @@ describe('render/attackTree', () => {
     const leaf = Object.entries(d.nodes).find(([, n]) => n.kind === 'leaf')!;
     assert.deepEqual(leaf[1].path, ['or', 2, 'and', 1]);
     assert.match(d.text, /Bypass the MFA<br>cost 5000 · p 0.1/);
-    assert.match(d.text, /Title of plaintext-hop<br>threat plaintext-hop<br>· reachable/);
+    assert.match(d.text, /Title of plaintext-hop<br>threat plaintext-hop<br>reachable/);
   });
 
   it('styles threat leaves blocked or reachable from the predicate, and combines them through the gates', async () => {

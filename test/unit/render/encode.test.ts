@@ -60,10 +60,12 @@ describe('render/encode', () => {
     assert.equal(mermaidString(text), `"${text}"`);
   });
 
-  it('cuts a word longer than a line after a hyphen, slash or dot when it can, and keeps a lone separator with the next word', () => {
+  it('cuts a word longer than a line after a hyphen, slash or dot when it can, keeps a lone arrow with the next word and drops a middle dot at the break', () => {
     assert.deepEqual(wrapWords('see https://example.com/very/long/path/to/a/resource', 22), ['see', 'https://example.com/', 'very/long/path/to/a/', 'resource']);
     assert.deepEqual(wrapWords('x'.repeat(30), 22), ['x'.repeat(22), 'x'.repeat(8)]);
-    assert.deepEqual(wrapWords('threat plaintext-hop · reachable', 22), ['threat plaintext-hop', '· reachable']);
+    assert.deepEqual(wrapWords('threat plaintext-hop · reachable', 22), ['threat plaintext-hop', 'reachable'], 'a middle dot at the break goes');
+    assert.deepEqual(wrapWords('from the customer browser → payment API', 22), ['from the customer', 'browser → payment API']);
+    assert.deepEqual(wrapWords('from the customer browser → the payment API', 25), ['from the customer browser', '→ the payment API']);
     assert.deepEqual(wrapWords('🔒🔒🔒 🔒🔒', 4), ['🔒🔒🔒', '🔒🔒'], 'counts code points, not UTF-16 units');
   });
 
