@@ -164,6 +164,9 @@ try {
     await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');
     await tab(MODEL).first().waitFor({ timeout: 15000 });
+    // focus the text editor, so the palette's `editorLangId == threatmodel` commands are offered
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ timeout: 15000 });
+    await page.waitForTimeout(300);
     await runCommand('Rampart: Open Visual Editor');
     await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 60000 });
     // Like a user making room for the tables: drag the diagram pane's resize handle up a little, then Fit.
