@@ -13,15 +13,15 @@
  * Pure: the date comes from `now`, so the same model renders the same report.
  */
 import type { Analysis } from '../analyze';
-import type { AttackNode, Level, Model, ThreatStatus } from '../model/schema';
+import type { Level, Model, ThreatStatus } from '../model/schema';
 import { LEVELS } from '../model/schema';
 import type { Residual, ThreatAssessment } from '../risk/assess';
 import { daysBetween, isoDay } from '../risk/assess';
 import { lossSummary } from '../risk/ale';
 import { rankThreats } from '../risk/ranking';
-import { evaluateTrees, type TreeEvaluation } from '../risk/attackTrees';
+import { evaluateTrees, pathSteps, type TreeEvaluation } from '../risk/attackTrees';
 import { ruleMeta } from '../rules/index';
-import type { Finding, Path, Severity } from '../types';
+import type { Finding, Severity } from '../types';
 import { LineIndex } from '../lines';
 import { modelDiagram } from './mermaid';
 import { attackTreeDiagram } from './attackTree';
@@ -70,34 +70,12 @@ function fence(text: string): string {
   return '```mermaid\n' + text.replace(/\n+$/, '') + '\n```';
 }
 
-/** The node of an attack tree at a model path (['attack_trees', id, 'or', 1, 'and', 0]). */
-function nodeAt(model: Model, path: Path): AttackNode | undefined {
-  let cur: unknown = model;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg as string];
-  }
-  return cur && typeof cur === 'object' ? (cur as AttackNode) : undefined;
-}
-
-/**
- * The steps of an attack path in words: leaves and threats in order (gates are implied), then the other
- * trees whose goals the path goes through.
- */
-function pathSteps(model: Model, paths: readonly Path[]): string[] {
-  const steps: string[] = [];
-  const via: string[] = [];
-  for (const p of paths) {
-    if (p[0] === 'attack_trees' && p.length === 2) continue; // a tree's root (its own `threat:` is the goal, not a step)
-    const n = nodeAt(model, p);
-    if (!n) continue;
-    if (n.leaf !== undefined) steps.push(mdText(n.leaf, 200));
-    else if (n.threat !== undefined) steps.push(`${mdText(model.threats?.[n.threat]?.title ?? n.threat, 200)} (${mdCode(n.threat)})`);
-    else if (n.tree !== undefined) via.push(mdCode(n.tree));
-  }
-  if (via.length) steps.push(`through the goal of ${via.join(', ')}`);
-  return steps;
-}
+/** Attack-path steps as Markdown (user text escaped). */
+const MD_STEPS = {
+  leaf: (t: string) => mdText(t, 200),
+  threat: (id: string, title: string | undefined) => `${mdText(title ?? id, 200)} (${mdCode(id)})`,
+  trees: (ids: string[]) => `through the goal of ${ids.map(i => mdCode(i)).join(', ')}`,
+};
 
 function expiryCell(expires: string | undefined, today: string, warnDays: number): string {
   if (!expires) return '⚠️ no expiry';
@@ -322,7 +300,7 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       const facts3: string[] = [];
       if (ev?.reachable) {
         facts3.push('**Reachable** ⛔: the goal can still be reached.');
-        const steps = pathSteps(model, ev.path);
+        const steps = pathSteps(model, ev.path, MD_STEPS);
         if (steps.length) facts3.push(`Cheapest path: ${steps.join(' → ').replace(/ → (through the goal of)/, ', $1')}${ev.cheapestCost !== undefined ? ` (cost ${formatNumber(ev.cheapestCost, 2)})` : ''}.`);
         if (ev.likeliestProbability !== undefined && ev.likeliestProbability < 1) facts3.push(`Likeliest path: probability ${formatNumber(ev.likeliestProbability, 4)}.`);
       } else {

@@ -278,3 +278,44 @@ export function evaluateTrees(model: Model, assessments: ReadonlyMap<string, Thr
   for (const id of Object.keys(model.attack_trees ?? {})) out.set(id, evaluateTree(model, id, assessments)!);
   return out;
 }
+
+/** The node of an attack tree at a model path (['attack_trees', id, 'or', 1, 'and', 0]). */
+export function attackNodeAt(model: Model, path: Path): AttackNode | undefined {
+  let cur: unknown = model;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg as string];
+  }
+  return cur && typeof cur === 'object' ? (cur as AttackNode) : undefined;
+}
+
+export interface StepFormat {
+  leaf(text: string): string;
+  threat(id: string, title: string | undefined): string;
+  trees(ids: string[]): string;
+}
+
+const PLAIN_STEPS: StepFormat = {
+  leaf: t => t,
+  threat: (id, title) => (title ? `${title} (${id})` : id),
+  trees: ids => `through the goal of ${ids.join(', ')}`,
+};
+
+/**
+ * The steps of an attack path in words: leaves and threats in order (gates are implied), then the other
+ * trees whose goals the path goes through. `format` renders each (plain text by default; Markdown in reports).
+ */
+export function pathSteps(model: Model, paths: readonly Path[], format: StepFormat = PLAIN_STEPS): string[] {
+  const steps: string[] = [];
+  const via: string[] = [];
+  for (const p of paths) {
+    if (p[0] === 'attack_trees' && p.length === 2) continue; // a tree's root (its own `threat:` is the goal, not a step)
+    const n = attackNodeAt(model, p);
+    if (!n) continue;
+    if (n.leaf !== undefined) steps.push(format.leaf(n.leaf));
+    else if (n.threat !== undefined) steps.push(format.threat(n.threat, model.threats?.[n.threat]?.title));
+    else if (n.tree !== undefined) via.push(n.tree);
+  }
+  if (via.length) steps.push(format.trees(via));
+  return steps;
+}

@@ -16,13 +16,14 @@ import { implementedWithoutEvidence } from './risk/implementedWithoutEvidence';
 import { evidenceNotFound } from './risk/evidenceNotFound';
 import { unratedThreat } from './risk/unratedThreat';
 import { invalidCvss } from './risk/invalidCvss';
+import { attackGoalReachable } from './risk/attackGoalReachable';
 import { strideCoverage } from './stride/coverage';
 import { DESIGN_RULES } from './design/index';
 
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
   unmitigatedAboveTolerance, expiredAcceptance, mitigatedNotImplemented, acceptanceWithoutJustification,
-  implementedWithoutEvidence, evidenceNotFound, unratedThreat, invalidCvss,
+  implementedWithoutEvidence, evidenceNotFound, unratedThreat, invalidCvss, attackGoalReachable,
   strideCoverage,
   ...DESIGN_RULES,
 ];

@@ -211,3 +211,38 @@ describe('risk/invalid-cvss', () => {
     assert.match(of(text, 'risk/unmitigated-above-tolerance')[0].message, /critical risk/);
   });
 });
+
+describe('risk/attack-goal-reachable', () => {
+  const R = 'risk/attack-goal-reachable';
+  const tree = (goalThreatStatus: string, skimStatus: string, skimMitigations = '') => `rampart: 1
+title: T
+policy: { tolerance: medium }
+elements:
+  api: { type: process, name: API }
+threats:
+  theft: { title: Card theft, targets: [api], likelihood: likely, impact: severe, status: ${goalThreatStatus} }
+  skim: { title: Skimming, targets: [api], likelihood: possible, impact: major, status: ${skimStatus}${skimMitigations} }
+mitigations:
+  csp: { title: CSP, status: implemented, evidence: [https://example.org/csp] }
+attack_trees:
+  steal:
+    goal: Steal cards
+    threat: theft
+    or:
+      - threat: skim
+      - and: [{ leaf: Phish an operator, cost: 500 }, { threat: theft }]
+`;
+  it('fires when a path to the goal of a high-risk threat is open, naming the path', () => {
+    const text = tree('open', 'open');
+    const f = of(text, R);
+    assert.equal(f.length, 1);
+    assert.equal(findingLine(text, f[0]), 12);
+    assert.match(f[0].message, /`steal` \("Steal cards"\), which realises the critical-risk threat `theft`, is still reachable: Skimming \(skim\)/);
+  });
+  it('does not fire once every path is blocked by a mitigated threat', () => {
+    assert.equal(of(tree('open', 'open', ', mitigations: [csp]').replace('status: open }\n  skim', 'status: open, mitigations: [csp] }\n  skim'), R).length, 0);
+  });
+  it('does not fire when the goal threat is within tolerance', () => {
+    assert.equal(of(tree('open', 'open').replace('likelihood: likely, impact: severe', 'likelihood: rare, impact: minor'), R).length, 0);
+  });
+});
