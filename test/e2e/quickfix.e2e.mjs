@@ -2,40 +2,13 @@
 // installed .vsix: cursor on the threat, Ctrl+. opens the quick fixes, arrow keys pick "Accept the risk",
 // Enter applies it; the error squiggle and the Problems entry go away, the YAML gains the acceptance fields
 // (comments kept), and Ctrl+Z brings the finding back. Env as in workbench.e2e.mjs (run by scripts/host/run.sh).
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { startE2E } from './lib/harness.mjs';
 
-const { CS_URL, WS } = process.env;
-const OUT = process.env.OUT || 'test-results/screenshots';
-if (!CS_URL || !WS) { console.error('quickfix.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
-fs.mkdirSync(OUT, { recursive: true });
 const FILE = 'payments.threatmodel.yaml';
 const RULE = 'risk/unmitigated-above-tolerance';
-
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-let passed = 0, failed = 0;
-async function shot(name) {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file }).then(() => log('screenshot', file)).catch(() => {});
-}
-async function check(name, fn) {
-  try { await fn(); passed++; log('PASS', name); }
-  catch (e) { failed++; log('FAIL', name, '-', String(e.message).split('\n')[0]); await shot(`fail-quickfix-${passed + failed}`); }
-}
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pw-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = context.pages()[0] || await context.newPage();
-page.on('pageerror', e => log('pageerror:', e.message.slice(0, 200)));
+const { page, check, shot, fatal, finish, openWorkbench, WS } = await startE2E('quickfix');
 const quickInput = page.locator('.quick-input-widget input');
 const editor = page.locator('.editor-group-container.active .monaco-editor').first();
 const errorSquiggleOnThreat = async () => {
@@ -54,8 +27,7 @@ async function waitUntil(fn, what, ms = 20000) {
 const editorText = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
 
 try {
-  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  await openWorkbench();
   await page.locator('.explorer-folders-view').getByText(FILE).first().waitFor({ timeout: 30000 });
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
   await page.keyboard.press('Control+P');
@@ -114,12 +86,6 @@ try {
     await waitUntil(errorSquiggleOnThreat, 'error squiggle back');
   });
 } catch (e) {
-  failed++;
-  log('FAIL (fatal)', String(e.message).split('\n')[0]);
-  await shot('fail-quickfix-fatal');
-} finally {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await fatal(e);
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed || !passed ? 1 : 0);
+await finish();

@@ -4,15 +4,10 @@
 // the text editor (dirty), undo it with Ctrl+Z in the text editor, and take the README screenshots.
 // Run by scripts/host/run.sh (every test/e2e/*.mjs). Env: CS_URL, WS, EXT, OUT (screenshot folder).
 // Webviews are nested iframes: the workbench's `iframe.webview` holds our page in `iframe#active-frame`.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { startE2E } from './lib/harness.mjs';
 
-const { CS_URL, WS } = process.env;
-const OUT = process.env.OUT || 'test-results/screenshots';
-if (!CS_URL || !WS) { console.error('visualEditor.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
-fs.mkdirSync(OUT, { recursive: true });
 const MODEL = 'webshop-payments.threatmodel.yaml';
 const pkg = JSON.parse(fs.readFileSync(path.join(process.env.EXT || process.cwd(), 'package.json'), 'utf8'));
 if (!pkg.contributes?.customEditors?.some(c => c.viewType === 'rampart.visualEditor')) {
@@ -21,29 +16,7 @@ if (!pkg.contributes?.customEditors?.some(c => c.viewType === 'rampart.visualEdi
   process.exit(0);
 }
 const THREAT = 'refund-abuse';
-
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; log('PASS', name); }
-  catch (e) { failed++; log('FAIL', name, '-', String(e.message).split('\n')[0]); await shot(`visual-fail-${passed + failed}`); }
-}
-async function shot(name) {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file }).then(() => log('screenshot', file)).catch(() => {});
-}
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pw-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = context.pages()[0] || await context.newPage();
-page.on('pageerror', e => log('pageerror:', e.message.slice(0, 200)));
+const { page, log, check, shot, fatal, finish, openWorkbench } = await startE2E('visual');
 
 const quickInput = page.locator('.quick-input-widget input');
 const textEditor = page.locator('.editor-instance .monaco-editor').first();
@@ -88,9 +61,7 @@ const statusInWebview = () => webview.locator(`table.threats tr[data-id="${THREA
 
 
 try {
-  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
-  log('workbench visible');
+  await openWorkbench();
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
   await runCommand('View: Close All Editors').catch(() => {});
 
@@ -187,11 +158,6 @@ try {
     }
   });
 } catch (e) {
-  failed++; log('FAIL (fatal)', String(e.message).split('\n')[0]);
-  await shot('visual-failure');
-} finally {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await fatal(e);
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();

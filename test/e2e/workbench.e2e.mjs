@@ -3,43 +3,16 @@
 // and a throw-away copy of test/fixtures/workspace.
 // Env: CS_URL (code-server), WS (workspace folder), EXT (repo root), OUT (screenshot folder).
 // Keep these few and about what a user sees; the detailed checks live in test/integration (in-host mocha).
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { startE2E } from './lib/harness.mjs';
 
-const { CS_URL, WS, EXT } = process.env;
-const OUT = process.env.OUT || 'test-results/screenshots';
-if (!CS_URL || !WS) { console.error('workbench.e2e.mjs: set CS_URL and WS (see scripts/host/run.sh)'); process.exit(2); }
-fs.mkdirSync(OUT, { recursive: true });
-const pkg = JSON.parse(fs.readFileSync(path.join(EXT || process.cwd(), 'package.json'), 'utf8'));
-const nlsFile = path.join(EXT || process.cwd(), 'package.nls.json');
+const { page, log, check, shot, fatal, finish, openWorkbench, EXT } = await startE2E('workbench');
+const pkg = JSON.parse(fs.readFileSync(path.join(EXT, 'package.json'), 'utf8'));
+const nlsFile = path.join(EXT, 'package.nls.json');
 const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
 const localized = s => (typeof s === 'string' && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] ?? s : s);
 const RULE = 'risk/unmitigated-above-tolerance';
-
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; log('PASS', name); }
-  catch (e) { failed++; log('FAIL', name, '-', String(e.message).split('\n')[0]); await shot(`fail-${passed + failed}`); }
-}
-async function shot(name) {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file }).then(() => log('screenshot', file)).catch(() => {});
-}
-
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-pw-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = context.pages()[0] || await context.newPage();
-page.on('pageerror', e => log('pageerror:', e.message.slice(0, 200)));
 
 const quickInput = page.locator('.quick-input-widget input');
 const activeEditor = page.locator('.editor-group-container.active .monaco-editor').first();
@@ -56,9 +29,7 @@ async function openFile(name) {
 }
 
 try {
-  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
-  log('workbench visible');
+  await openWorkbench();
 
   await check('explorer lists the fixture models', async () => {
     const explorer = page.locator('.explorer-folders-view');
@@ -163,11 +134,6 @@ try {
     });
   }
 } catch (e) {
-  failed++; log('FAIL (fatal)', String(e.message).split('\n')[0]);
-  await shot('failure');
-} finally {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await fatal(e);
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();
