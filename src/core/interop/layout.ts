@@ -3,6 +3,7 @@
  * boundary becomes a box around its elements and nested boxes, and boxes and elements are packed in rows so
  * that nothing overlaps. Rampart files keep no coordinates; this is computed on every export.
  */
+import { effectiveParents } from '../render/mermaid';
 import type { ElementType, Model } from '../model/schema';
 
 export interface Rect { x: number; y: number; width: number; height: number }
@@ -35,28 +36,10 @@ export function elementSize(type: ElementType, name: string): { width: number; h
 
 interface Block { width: number; height: number; place(x: number, y: number): void }
 
-/** Boundary parents that exist and do not form a cycle. */
-export function effectiveParents(model: Model): Map<string, string | undefined> {
-  const boundaries = model.boundaries ?? {};
-  const out = new Map<string, string | undefined>();
-  for (const id of Object.keys(boundaries)) {
-    const seen = new Set([id]);
-    let p = boundaries[id].parent;
-    let ok = true;
-    while (p !== undefined) {
-      if (!boundaries[p] || seen.has(p)) { ok = false; break; }
-      seen.add(p);
-      p = boundaries[p].parent;
-    }
-    out.set(id, ok ? boundaries[id].parent : undefined);
-  }
-  return out;
-}
-
 export function layoutModel(model: Model): Layout {
   const elements = model.elements ?? {};
   const boundaries = model.boundaries ?? {};
-  const parents = effectiveParents(model);
+  const parents = effectiveParents(model.boundaries ?? {});
   const result: Layout = { elements: new Map(), boundaries: new Map(), depth: new Map(), width: 0, height: 0 };
 
   const childBoundaries = (parent: string | undefined) => Object.keys(boundaries).filter(b => parents.get(b) === parent);
