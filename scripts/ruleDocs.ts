@@ -1,7 +1,5 @@
 import type { RuleMeta } from '../src/core/rules/types';
-
-/** GitHub's anchor for a heading `### rule/id`: lowercase, `/` dropped... we use explicit anchors instead. */
-export const ruleAnchor = (id: string) => `rule-${id.replace(/[^a-z0-9]+/g, '-')}`;
+import { ruleAnchor } from '../src/core/rules/docs';
 
 const FAMILIES: [string, string][] = [
   ['schema', 'Reading the file (`schema/*`)'],

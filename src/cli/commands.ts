@@ -21,8 +21,7 @@ import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
 
 export const VERSION = '0.1.0';
-export const HOMEPAGE = 'https://github.com/rampart-tm/rampart';
-export const ruleDocsUrl = (id: string) => `${HOMEPAGE}#rule-${id.replace(/[^a-z0-9]+/g, '-')}`;
+import { HOMEPAGE, ruleDocsUrl } from '../core/rules/docs';
 
 export interface Io {
   out(s: string): void;

@@ -3,6 +3,7 @@
  * in `toRange`, and every list of core text edits becomes a `WorkspaceEdit` in `toWorkspaceEdit`; nothing else
  * in the extension converts positions.
  */
+import { ruleDocsUrl } from '../core/rules/docs';
 import * as vscode from 'vscode';
 import { LineIndex } from '../core/lines';
 import type { Range, TextEdit } from '../core/types';
@@ -35,7 +36,7 @@ export function toWorkspaceEdit(doc: vscode.TextDocument, edits: readonly TextEd
   return we;
 }
 
-/** The README anchor that documents a rule: `risk/unmitigated-above-tolerance` -> `#rule-risk-unmitigated-above-tolerance`. */
+/** The README section that documents a rule. */
 export function ruleDocsUri(ruleId: string): vscode.Uri {
-  return vscode.Uri.parse(`https://github.com/rampart-tm/rampart#rule-${ruleId.replace(/\//g, '-')}`);
+  return vscode.Uri.parse(ruleDocsUrl(ruleId));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ALL_RULE_META } from '../../src/core/rules/index';
 import { jsonSchemaText } from '../../src/core/model/jsonSchema';
 import { renderRuleDocs, renderSettingsDocs } from '../../scripts/ruleDocs';
+import { ruleDocsUrl } from '../../src/core/rules/docs';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -16,6 +17,14 @@ describe('generated files are current', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(renderRuleDocs(ALL_RULE_META)), 'rule reference is stale');
     for (const r of ALL_RULE_META) assert.ok(readme.includes(`\`${r.id}\``), r.id);
+  });
+
+  it('every rule's documentation link (diagnostics, SARIF) lands on its README anchor', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const r of ALL_RULE_META) {
+      const anchor = ruleDocsUrl(r.id).split('#')[1];
+      assert.ok(readme.includes(`<a id="${anchor}"></a>\`${r.id}\``), `${r.id} -> #${anchor}`);
+    }
   });
 
   it('the README documents every setting (run `npm run docs`)', () => {
