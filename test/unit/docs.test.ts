@@ -19,7 +19,7 @@ describe('generated files are current', () => {
     for (const r of ALL_RULE_META) assert.ok(readme.includes(`\`${r.id}\``), r.id);
   });
 
-  it('every rule's documentation link (diagnostics, SARIF) lands on its README anchor', () => {
+  it('the documentation link of every rule (diagnostics, SARIF) lands on its README anchor', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     for (const r of ALL_RULE_META) {
       const anchor = ruleDocsUrl(r.id).split('#')[1];
