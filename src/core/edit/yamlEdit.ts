@@ -164,8 +164,7 @@ export class YamlEditor {
         const unit = indentUnit(this.doc, this.current);
         const start = node?.range ? node.range[0] : k.range![1];
         const end = node?.range ? node.range[1] : lineEnd(this.current, k.range![1]);
-        const prefix = node?.range ? '' : '';
-        this.commit({ offset: start, length: end - start, text: prefix + this.eol + blockEntry(key, value, col + unit, unit, this.eol) });
+        this.commit({ offset: start, length: end - start, text: this.eol + blockEntry(key, value, col + unit, unit, this.eol) });
         return;
       }
       this.insertEntry(mapPath.slice(0, -1), String(mapPath[mapPath.length - 1]), { [key]: value });
