@@ -158,13 +158,18 @@ export class YamlEditor {
     const node = loc?.node;
     if (mapPath.length > 0 && (!loc || !node || (!isMap(node) && isScalar(node) && (node.value === null || node.value === '')))) {
       if (loc && loc.pair?.key && (!node || isScalar(node))) {
-        // `section:` present but empty (or null): put the entry on the next line, indented under the key.
+        // `section:` present but empty: drop an explicit `null`/`~`, then put the entry on the next line,
+        // indented under the key (after any comment on the key's line).
+        if (node?.range && node.range[1] > node.range[0]) {
+          this.commit({ offset: node.range[0], length: node.range[1] - node.range[0], text: '' });
+          this.insertEntry(mapPath, key, value);
+          return;
+        }
         const k = loc.pair.key as Node;
         const col = columnOf(this.current, k.range![0]);
         const unit = indentUnit(this.doc, this.current);
-        const start = node?.range ? node.range[0] : k.range![1];
-        const end = node?.range ? node.range[1] : lineEnd(this.current, k.range![1]);
-        this.commit({ offset: start, length: end - start, text: this.eol + blockEntry(key, value, col + unit, unit, this.eol) });
+        const end = lineEnd(this.current, k.range![1]);
+        this.commit({ offset: end, length: 0, text: this.eol + blockEntry(key, value, col + unit, unit, this.eol) });
         return;
       }
       this.insertEntry(mapPath.slice(0, -1), String(mapPath[mapPath.length - 1]), { [key]: value });

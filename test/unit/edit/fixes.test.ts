@@ -64,6 +64,14 @@ describe('fixes: comment-preserving, idempotent edits', () => {
     assert.match(after, /\nmitigations:\n  mitigate-sql-injection:\n    title: .*\n    status: proposed\n$/);
   });
 
+  it('add-mitigation fills an empty section, keeping the comment on its line', () => {
+    const empty = MODEL.replace(/mitigations:\n  waf:\n    title: Web application firewall\n    status: proposed\n/, 'mitigations:   # none yet\n');
+    const after = apply(empty, { kind: 'add-mitigation', title: '', threat: 'sql-injection' });
+    assert.match(after, /\nmitigations:   # none yet\n  mitigate-sql-injection:\n    title: .*\n    status: proposed\n# end of file comment\n$/);
+    const nul = MODEL.replace(/mitigations:\n  waf:\n    title: Web application firewall\n    status: proposed\n/, 'mitigations: null\n');
+    assert.match(apply(nul, { kind: 'add-mitigation', title: '', threat: 'sql-injection' }), /\nmitigations: ?\n  mitigate-sql-injection:\n/);
+  });
+
   it('accept-risk sets the status and adds justification, owner and expiry placeholders', () => {
     const after = apply(MODEL, { kind: 'accept-risk', title: '', threat: 'sql-injection' });
     assert.match(after, /    status: accepted   # nobody fixed it yet\n    justification: "TODO: why this risk is acceptable"\n    accepted_by: TODO\n    expires: 2027-02-25\n/);
