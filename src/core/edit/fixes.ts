@@ -43,9 +43,9 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
       const status = fix.status ?? 'accepted';
       const p = ['threats', fix.threat];
       if (ed.get([...p, 'status']) !== status) ed.setScalar([...p, 'status'], status);
-      if (!ed.has([...p, 'justification'])) ed.setScalar([...p, 'justification'], `${TODO}: why this risk is acceptable`);
-      if (!ed.has([...p, 'accepted_by'])) ed.setScalar([...p, 'accepted_by'], TODO);
-      if (!ed.has([...p, 'expires'])) {
+      if (!ed.get([...p, 'justification'])) ed.setScalar([...p, 'justification'], `${TODO}: why this risk is acceptable`);
+      if (!ed.get([...p, 'accepted_by'])) ed.setScalar([...p, 'accepted_by'], TODO);
+      if (!ed.get([...p, 'expires'])) {
         const expiry = new Date(now.getTime() + (opts.acceptanceDays ?? 90) * 86_400_000);
         ed.setScalar([...p, 'expires'], isoDay(expiry));
       }

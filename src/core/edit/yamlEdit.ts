@@ -6,7 +6,7 @@
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Path, TextEdit } from '../types';
-import { SourceMap } from '../model/sourceMap';
+import { SourceMap, type Located } from '../model/sourceMap';
 
 export function eolOf(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : '\n';
@@ -130,26 +130,28 @@ export class YamlEditor {
   /** Sets a scalar value, replacing the existing scalar in place or inserting the key into its parent map. */
   setScalar(path: Path, value: string | number | boolean) {
     const loc = this.source.locate(path);
-    const text = flowText(value);
-    if (loc?.node && isScalar(loc.node) && loc.node.range) {
-      if (loc.node.value === value) return;
-      const [s, e] = loc.node.range;
-      this.commit({ offset: s, length: e - s, text });
-      return;
-    }
-    if (loc?.node && loc.node.range) {
-      const [s, e] = loc.node.range;
-      this.commit({ offset: s, length: e - s, text });
-      return;
-    }
-    if (loc && !loc.node && loc.pair?.key) {
-      // `key:` with no value
-      const k = loc.pair.key as Node;
-      const end = lineEnd(this.current, k.range![1]);
-      this.commit({ offset: end, length: 0, text: ' ' + text });
+    if (loc && isScalar(loc.node) && loc.node.value === value) return;
+    if (loc && (loc.node || loc.pair?.key)) {
+      this.replaceValue(loc, flowText(value));
       return;
     }
     this.insertEntry(path.slice(0, -1), String(path[path.length - 1]), value);
+  }
+
+  /**
+   * Writes `text` as the value of an existing entry: replaces the value's characters, or, for `key:` with no
+   * value (an implicit null, maybe followed by a comment), puts it right after the colon so the comment stays.
+   */
+  private replaceValue(loc: Located, text: string) {
+    const node = loc.node;
+    if (node?.range && node.range[1] > node.range[0]) {
+      const [s, e] = node.range;
+      this.commit({ offset: s, length: e - s, text });
+      return;
+    }
+    const k = loc.pair!.key as Node;
+    const colon = this.current.indexOf(':', k.range![1]);
+    this.commit({ offset: colon + 1, length: 0, text: ' ' + text });
   }
 
   /** Inserts `key: value` at the end of the map at `mapPath`, creating the map (and its parents) when absent. */
@@ -247,15 +249,7 @@ export class YamlEditor {
 
   /** Replaces the value at an existing path with a flow rendering of `value`. */
   private setRaw(path: Path, value: unknown) {
-    const loc = this.source.locate(path)!;
-    if (loc.node?.range) {
-      const [s, e] = loc.node.range;
-      this.commit({ offset: s, length: e - s, text: flowText(value) });
-    } else {
-      const k = loc.pair!.key as Node;
-      const end = lineEnd(this.current, k.range![1]);
-      this.commit({ offset: end, length: 0, text: ' ' + flowText(value) });
-    }
+    this.replaceValue(this.source.locate(path)!, flowText(value));
   }
 
   /**

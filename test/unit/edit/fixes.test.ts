@@ -72,6 +72,15 @@ describe('fixes: comment-preserving, idempotent edits', () => {
     assert.match(apply(nul, { kind: 'add-mitigation', title: '', threat: 'sql-injection' }), /\nmitigations: ?\n  mitigate-sql-injection:\n/);
   });
 
+  it('fills `key:` entries that have no value yet, right after the colon, keeping their comments', () => {
+    const noLinks = MODEL.replace('    status: open   # nobody fixed it yet\n', '    status: open   # nobody fixed it yet\n    mitigations:   # none yet\n');
+    const a1 = apply(noLinks, { kind: 'add-mitigation', title: '', threat: 'sql-injection' });
+    const text = MODEL.replace('    status: open   # nobody fixed it yet\n', '    status: open   # nobody fixed it yet\n    justification:   # later\n');
+    assert.match(a1, /\n    mitigations: \[mitigate-sql-injection\]   # none yet\n/);
+    const a2 = apply(text, { kind: 'accept-risk', title: '', threat: 'sql-injection' });
+    assert.match(a2, /\n    justification: "TODO: why this risk is acceptable"   # later\n/);
+  });
+
   it('accept-risk sets the status and adds justification, owner and expiry placeholders', () => {
     const after = apply(MODEL, { kind: 'accept-risk', title: '', threat: 'sql-injection' });
     assert.match(after, /    status: accepted   # nobody fixed it yet\n    justification: "TODO: why this risk is acceptable"\n    accepted_by: TODO\n    expires: 2027-02-25\n/);
