@@ -361,7 +361,7 @@ Options:
       const rev = String(values.git);
       if (!/^[\w./~^@{}-]+$/.test(rev) || rev.startsWith('-')) throw new UsageError(`'${rev}' is not a git revision`);
       try {
-        const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(file), encoding: 'utf8' }).trim();
+        const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
         const rel = path.relative(top, file).split(path.sep).join('/');
         try {
           baseText = execFileSync('git', ['show', `${rev}:${rel}`], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });

@@ -202,6 +202,10 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   if (text.trim() === '') {
     return failed([finding('schema/empty-file', 'The file is empty: start with `rampart: 1` and a `title:` (or run "Rampart: New Threat Model" / `rampart init`).', { start: 0, end: Math.min(1, text.length) })]);
   }
+  const binary = text.search(/[\u0000-\u0008\u000E-\u001A]|\uFFFD/);
+  if (binary >= 0) {
+    return failed([finding('schema/not-a-threat-model', 'This file is not text: it holds binary data (or is not UTF-8). A threat model is a YAML text file; check that the right file was named.', { start: binary, end: binary + 1 })]);
+  }
   const deep = scanFlowDepth(text, MAX_DEPTH);
   if (deep !== undefined) {
     return failed([finding('schema/nesting-too-deep', `Brackets nest deeper than ${MAX_DEPTH} levels here; a threat model never needs this. Flatten the value.`, { start: deep, end: deep + 1 })]);

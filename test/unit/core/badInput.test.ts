@@ -128,6 +128,12 @@ describe('bad input gives a clear finding on the right line', () => {
     assert.match(td.findings[0].message, /Threat Dragon/);
   });
 
+  it('a binary file is named as such, not parsed', () => {
+    const a = check('rampart: 1\n\u0000\u0001\u0002\uFFFDgarbage');
+    assert.deepEqual(ids(a.findings), ['schema/not-a-threat-model']);
+    assert.match(a.findings[0].message, /binary data/);
+  });
+
   it('a Threagile file opened by mistake says what it is', () => {
     const text = 'threagile_version: 1.0.0\ntitle: Some Example Application\ntechnical_assets: {}\ntrust_boundaries: {}\n';
     const a = check(text);
