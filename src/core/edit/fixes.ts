@@ -1,10 +1,16 @@
 /**
  * Fixes as data -> text edits. Every fix is idempotent: computing it on the text it produced returns no edits.
  * The CLI, the extension's code actions and the visual editor all call `computeFix`.
+ *
+ * The text is untrusted: `computeFix` never throws. It returns no edits when a fix cannot be made safely, and
+ * `computeFixResult` says why (`refusal`). Before returning edits, both check the result: the YAML has no
+ * new errors, every entry the fix is not about keeps its value (nothing changes through an alias or anchor),
+ * and computing the fix again on the result gives no edits.
  */
+import { parseDocument } from 'yaml';
 import { STRIDE, type Stride } from '../model/schema';
-import type { FixSpec, SuggestedThreat, TextEdit } from '../types';
-import { YamlEditor } from './yamlEdit';
+import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
+import { applyEdits, EDIT_PARSE_OPTIONS, EditRefusal, MAX_ALIAS_COUNT, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
 
@@ -24,12 +30,105 @@ export const mitigationIdFor = (threatId: string) => `mitigate-${threatId.replac
 export const strideStubId = (target: string, c: Stride) => `${target}-${STRIDE_SHORT[c]}`.slice(0, 128);
 export const TODO = 'TODO';
 
+/** The edits of a fix, or none and the reason when it cannot be made safely. */
+export interface FixResult {
+  edits: TextEdit[];
+  /** Why there are no edits although the fix had something to do (absent when the fix is simply done already). */
+  refusal?: string;
+}
+
 export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): TextEdit[] {
+  return computeFixResult(text, fix, opts).edits;
+}
+
+/** Like `computeFix`, with the reason when a fix is refused. Never throws. */
+export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = {}): FixResult {
+  try {
+    if (fix.kind === 'replace') return { edits: replaceEdits(text, fix) };
+    const edits = editsOf(text, fix, opts);
+    if (!edits.length) return { edits };
+    const refusal = verify(text, applyEdits(text, edits), fix, opts);
+    return refusal ? { edits: [], refusal } : { edits };
+  } catch (e) {
+    if (e instanceof EditRefusal) return { edits: [], refusal: e.message };
+    return { edits: [], refusal: `This fix cannot be applied to this file safely (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); edit it by hand.` };
+  }
+}
+
+function replaceEdits(text: string, fix: Extract<FixSpec, { kind: 'replace' }>): TextEdit[] {
+  const { start, end } = fix.range;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) return [];
+  return text.slice(start, end) !== fix.expect ? [] : [{ offset: start, length: end - start, text: fix.text }];
+}
+
+/** The model paths a fix may change: everything else must keep its value. */
+function touchedPaths(fix: FixSpec): Path[] {
+  switch (fix.kind) {
+    case 'add-mitigation': return [['mitigations', mitigationIdFor(fix.threat)], ['threats', fix.threat, 'mitigations']];
+    case 'accept-risk': return ['status', 'justification', 'accepted_by', 'expires'].map(k => ['threats', fix.threat, k]);
+    case 'add-stride-stubs': return fix.categories.map(c => ['threats', strideStubId(fix.target, c)]);
+    case 'create-element': return [[fix.section, fix.id]];
+    case 'set-threat-status': return [['threats', fix.threat, 'status']];
+    case 'set-mitigation-status': return [['mitigations', fix.mitigation, 'status']];
+    case 'add-suggested-threat': return [['threats', fix.id]];
+    case 'add-suggested-threats': return fix.threats.map(t => ['threats', t.id]);
+    case 'replace': return [];
+  }
+}
+
+/** Why the edited text is not acceptable, or undefined when it is. */
+function verify(before: string, after: string, fix: FixSpec, opts: FixOptions): string | undefined {
+  const b = parseDocument(before, EDIT_PARSE_OPTIONS);
+  const a = parseDocument(after, EDIT_PARSE_OPTIONS);
+  const codes = (errs: readonly { code: string }[]) => errs.reduce((m, e) => m.set(e.code, (m.get(e.code) ?? 0) + 1), new Map<string, number>());
+  const was = codes(b.errors);
+  for (const [code, n] of codes(a.errors)) {
+    if (n > (was.get(code) ?? 0)) return `This fix would break the YAML of this file (${code}); edit it by hand.`;
+  }
+  const opt = { maxAliasCount: MAX_ALIAS_COUNT };
+  if (!sameExcept(b.toJS(opt), a.toJS(opt), touchedPaths(fix), [])) {
+    return 'This fix would also change other entries (they share a value through a YAML anchor or alias, or the file has an unusual layout); edit it by hand.';
+  }
+  if (editsOf(after, fix, opts).length) return 'This fix does not settle in one step on this file; edit it by hand.';
+  return undefined;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPrefix = (p: Path, of: Path) => p.length <= of.length && p.every((s, i) => String(s) === String(of[i]));
+
+function deepEqual(x: unknown, y: unknown): boolean {
+  if (Object.is(x, y)) return true;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => deepEqual(v, y[i]));
+  }
+  if (!isPlain(x) || !isPlain(y)) return false;
+  const kx = Object.keys(x);
+  return kx.length === Object.keys(y).length && kx.every(k => Object.prototype.hasOwnProperty.call(y, k) && deepEqual(x[k], y[k]));
+}
+
+/**
+ * Whether `after` equals `before` outside the `touched` paths. Maps on the way to a touched path may be
+ * created (absent, null or empty before) or get new touched entries; nothing else may change.
+ */
+function sameExcept(before: unknown, after: unknown, touched: Path[], path: Path): boolean {
+  if (touched.some(t => isPrefix(t, path))) return true;
+  if (!touched.some(t => isPrefix(path, t))) return deepEqual(before, after);
+  const b = isPlain(before) ? before : before === undefined || before === null || before === '' ? {} : undefined;
+  if (!b || !isPlain(after)) return deepEqual(before, after);
+  const keys = new Set([...Object.keys(b), ...Object.keys(after)]);
+  for (const k of keys) {
+    if (!sameExcept(b[k], after[k], touched, [...path, k])) return false;
+  }
+  return true;
+}
+
+/** The edits of an editor-based fix, unchecked. */
+function editsOf(text: string, fix: FixSpec, opts: FixOptions): TextEdit[] {
   const ed = new YamlEditor(text);
   const now = opts.now ?? new Date();
   switch (fix.kind) {
     case 'replace':
-      return text.slice(fix.range.start, fix.range.end) !== fix.expect ? [] : [{ offset: fix.range.start, length: fix.range.end - fix.range.start, text: fix.text }];
+      return replaceEdits(text, fix);
     case 'add-mitigation': {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);
@@ -42,10 +141,17 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
     case 'accept-risk': {
       const status = fix.status ?? 'accepted';
       const p = ['threats', fix.threat];
+      const expires = ed.get([...p, 'expires']);
+      // An expired acceptance (the same test as the risk assessment: `expires` before today) is renewed: a
+      // new expiry, and the justification and accepted_by go back to TODO placeholders. Renewing is a new
+      // decision that someone has to justify and sign again; keeping the old name would claim that this
+      // person accepted the risk once more. (The old values stay in the file's history.)
+      const expired = typeof expires === 'string' && expires < isoDay(now);
       if (ed.get([...p, 'status']) !== status) ed.setScalar([...p, 'status'], status);
-      if (!ed.get([...p, 'justification'])) ed.setScalar([...p, 'justification'], `${TODO}: why this risk is acceptable`);
-      if (!ed.get([...p, 'accepted_by'])) ed.setScalar([...p, 'accepted_by'], TODO);
-      if (!ed.get([...p, 'expires'])) {
+      if (expired) ed.setScalar([...p, 'justification'], `${TODO}: why this risk is still acceptable (the previous decision expired on ${expires})`);
+      else if (!ed.get([...p, 'justification'])) ed.setScalar([...p, 'justification'], `${TODO}: why this risk is acceptable`);
+      if (expired || !ed.get([...p, 'accepted_by'])) ed.setScalar([...p, 'accepted_by'], TODO);
+      if (expired || !ed.get([...p, 'expires'])) {
         const expiry = new Date(now.getTime() + (opts.acceptanceDays ?? 90) * 86_400_000);
         ed.setScalar([...p, 'expires'], isoDay(expiry));
       }
@@ -56,13 +162,14 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
         const id = strideStubId(fix.target, c);
         if (ed.has(['threats', id])) continue;
         const name = ed.get(['elements', fix.target, 'name']) ?? ed.get(['flows', fix.target, 'name']) ?? fix.target;
-        ed.insertEntry(['threats'], id, catalogStub(ed.get(['elements', fix.target, 'type']) as string | undefined, c, fix.target, String(name), ed.get(['elements', fix.target, 'kind']) as string | undefined));
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        ed.insertEntry(['threats'], id, catalogStub(str(ed.get(['elements', fix.target, 'type'])), c, fix.target, String(name), str(ed.get(['elements', fix.target, 'kind']))));
       }
       return ed.edits();
     }
     case 'create-element': {
       if (ed.has([fix.section, fix.id])) return [];
-      const name = fix.id.split('-').map(w => w[0].toUpperCase() + w.slice(1)).join(' ');
+      const name = fix.id.split('-').map(w => (w ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
       const stub: Record<string, Record<string, unknown>> = {
         elements: { type: 'process', name },
         boundaries: { name, trust: 'partial' },

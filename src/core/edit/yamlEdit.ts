@@ -4,9 +4,29 @@
  * indentation unit, LF or CRLF). Nothing else in the file is re-serialised, so comments, key order, quoting
  * and blank lines elsewhere survive byte for byte.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Path, TextEdit } from '../types';
-import { SourceMap, type Located } from '../model/sourceMap';
+
+/**
+ * Thrown inside the editor when an edit cannot be made safely (the target is not a map, an alias is used as a
+ * key, ...). It never leaves the edit module: `computeFixResult` turns it into a `refusal` message and
+ * `computeFix` into no edits.
+ */
+export class EditRefusal extends Error {
+  override readonly name = 'EditRefusal';
+}
+
+/** How the editor reads the text: as the model parser does (YAML 1.2, core schema), duplicate keys tolerated. */
+export const EDIT_PARSE_OPTIONS = { version: '1.2', schema: 'core', uniqueKeys: false } as const;
+/** Bound on alias expansion when the editor resolves values (the model parser allows far fewer). */
+export const MAX_ALIAS_COUNT = 1000;
+
+interface Located {
+  node: Node | null;
+  pair?: Pair;
+}
+
+const pathText = (path: Path) => path.map(String).join('.') || 'the document';
 
 export function eolOf(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : '\n';
@@ -31,27 +51,36 @@ export function indentUnit(doc: Document, text: string): number {
   if (isMap(top)) {
     for (const pair of top.items) {
       const v = pair.value as Node | null;
-      if (isMap(v) && !v.flow && v.items.length) {
-        const k = v.items[0].key as Node;
-        if (k?.range) return Math.max(1, columnOf(text, k.range[0]) - columnOf(text, (pair.key as Node).range![0]));
+      const pk = pair.key as Node | null;
+      if (isMap(v) && !v.flow && v.items.length && pk?.range) {
+        const k = v.items[0].key as Node | null;
+        if (k?.range) return Math.max(1, columnOf(text, k.range[0]) - columnOf(text, pk.range[0]));
       }
     }
   }
   return 2;
 }
 
-/** Renders a value as a YAML flow expression (`{ a: 1, b: [x] }`) or a plain/quoted scalar. */
+/**
+ * Renders a value on one line as YAML that means the same in block and in flow context: a flow collection
+ * (`{a: 1, b: [x]}`) or a scalar quoted wherever a flow context needs it (`"a, b"`).
+ */
 export function flowText(value: unknown): string {
-  const d = new Document(value);
-  const c = d.contents as Node & { flow?: boolean };
+  // Rendered as the only item of a flow list, then unwrapped: scalars get the flow-context quoting, which is
+  // also valid (if sometimes more than needed) in block context.
+  const d = new Document([value], { version: '1.2' });
   const setFlow = (n: unknown) => {
     if (isMap(n) || isSeq(n)) {
       n.flow = true;
       for (const it of n.items) setFlow(isMap(n) ? (it as { value: unknown }).value : it);
     }
   };
-  setFlow(c);
-  return d.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd();
+  setFlow(d.contents);
+  const s = d.toString({ lineWidth: 0, flowCollectionPadding: false, blockQuote: false }).trimEnd();
+  const inner = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : undefined;
+  // multi-line strings come out folded over several lines: JSON is valid YAML and stays on one line
+  if (inner === undefined || /[\r\n]/.test(inner)) return JSON.stringify(value) ?? 'null';
+  return inner;
 }
 
 /** Renders `key: value` as block YAML lines indented by `indent` spaces (without a trailing newline). */
@@ -88,23 +117,35 @@ export function diffEdit(before: string, after: string): TextEdit[] {
   return [{ offset: p, length: before.length - p - s, text: after.slice(p, after.length - s) }];
 }
 
+/** The first entry of a map whose key is the scalar `key` (as the model parser reads it: the first one wins). */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item as Pair;
+  }
+  return undefined;
+}
+
 /**
  * An editing session over a text: operations apply one after another (re-reading the YAML in between), and
  * `edits()` returns one minimal edit against the original text.
+ *
+ * Aliases and anchors: an edit never reaches through them. Reads (`get`, `has`) see resolved values; before a
+ * write, an alias on the path to the target (the target itself, or a map or list it lives in) is replaced by
+ * its value written out, and every alias of an anchor on that path (an anchored entry, map or list we are
+ * about to change) is replaced by the value it has now. Every other entry keeps its value; the anchor itself
+ * stays, unreferenced.
  */
 export class YamlEditor {
   private current: string;
   /** Edits applied so far, each in the coordinates of the text it was applied to. */
   private readonly applied: TextEdit[] = [];
   private doc: Document;
-  private source: SourceMap;
   readonly eol: string;
 
   constructor(private readonly original: string) {
     this.current = original;
     this.eol = eolOf(original);
-    this.doc = parseDocument(original, { version: '1.2', schema: 'core', uniqueKeys: false });
-    this.source = new SourceMap(this.doc, original.length);
+    this.doc = parseDocument(original, EDIT_PARSE_OPTIONS);
   }
 
   get text() { return this.current; }
@@ -112,25 +153,112 @@ export class YamlEditor {
   private commit(edit: TextEdit) {
     this.applied.push(edit);
     this.current = applyEdits(this.current, [edit]);
-    this.doc = parseDocument(this.current, { version: '1.2', schema: 'core', uniqueKeys: false });
-    this.source = new SourceMap(this.doc, this.current.length);
+    this.doc = parseDocument(this.current, EDIT_PARSE_OPTIONS);
   }
 
-  /** Plain value at a path (or undefined). */
+  private deref(n: unknown): unknown {
+    for (let i = 0; isAlias(n); i++) {
+      if (i > 100) throw new EditRefusal('An alias refers to another alias too many times over.');
+      n = n.resolve(this.doc);
+    }
+    return n;
+  }
+
+  /** The node at `path`, following aliases, with the pair that holds it when its parent is a map. */
+  private locate(path: Path): Located | undefined {
+    let node: unknown = this.doc.contents ?? null;
+    let pair: Pair | undefined;
+    for (const seg of path) {
+      node = this.deref(node);
+      if (isMap(node)) {
+        pair = pairOf(node, String(seg));
+        if (!pair) return undefined;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        pair = undefined;
+        node = node.items[seg];
+        if (node === undefined) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    return { node: (this.deref(node) as Node | null | undefined) ?? null, pair };
+  }
+
+  private valueOf(node: Node | null): unknown {
+    if (!node) return null;
+    return isScalar(node) ? node.value : node.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+  }
+
+  /** Plain value at a path, aliases resolved (or undefined). */
   get(path: Path): unknown {
-    const loc = this.source.locate(path);
+    const loc = this.locate(path);
     if (!loc?.node) return undefined;
-    return isScalar(loc.node) ? loc.node.value : (loc.node as Node).toJSON();
+    return this.valueOf(loc.node);
   }
 
   has(path: Path): boolean {
-    return this.source.locate(path) !== undefined;
+    return this.locate(path) !== undefined;
   }
 
-  /** Sets a scalar value, replacing the existing scalar in place or inserting the key into its parent map. */
+  /**
+   * Makes the way to `path` free of shared nodes before a write: an alias on the path (or at its end) is
+   * written out as its value, and the aliases of any anchored node on the path are written out as the value
+   * they have now, so changing that node changes nothing else.
+   */
+  private prepare(path: Path) {
+    for (let round = 0; ; round++) {
+      if (round > 200) throw new EditRefusal('Too many aliases to write out before this edit; write the values out by hand first.');
+      const chain: Node[] = [];
+      let node: unknown = this.doc.contents;
+      let alias: Alias | undefined;
+      for (let i = 0; ; i++) {
+        if (isAlias(node)) { alias = node; break; }
+        if (!node || typeof node !== 'object') break;
+        chain.push(node as Node);
+        if (i === path.length) break;
+        const seg = path[i];
+        if (isMap(node)) node = pairOf(node, String(seg))?.value;
+        else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+        else break;
+      }
+      alias ??= this.aliasOfAny(chain.filter(n => n.anchor));
+      if (!alias) return;
+      this.materialise(alias);
+    }
+  }
+
+  /** The first alias in the document that refers to one of `targets`. */
+  private aliasOfAny(targets: Node[]): Alias | undefined {
+    if (!targets.length) return undefined;
+    let found: Alias | undefined;
+    let keyAlias = false;
+    visit(this.doc, {
+      Alias: (key, a) => {
+        if (!targets.includes(a.resolve(this.doc) as Node)) return undefined;
+        found = a;
+        keyAlias = key === 'key';
+        return visit.BREAK;
+      },
+    });
+    if (found && keyAlias) throw new EditRefusal(`The alias *${found.source} is used as a key; write it out by hand before editing the value it refers to.`);
+    return found;
+  }
+
+  /** Replaces an alias by its value, written out on one line. */
+  private materialise(a: Alias) {
+    const target = a.resolve(this.doc);
+    if (!target || !a.range) throw new EditRefusal(`The alias *${a.source} refers to no anchor.`);
+    const value = target.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    this.commit({ offset: a.range[0], length: a.range[1] - a.range[0], text: flowText(value) });
+  }
+
+  /** Sets a scalar value, replacing the existing value in place or inserting the key into its parent map. */
   setScalar(path: Path, value: string | number | boolean) {
-    const loc = this.source.locate(path);
-    if (loc && isScalar(loc.node) && loc.node.value === value) return;
+    const before = this.locate(path);
+    if (before && isScalar(before.node) && before.node.value === value) return;
+    this.prepare(path);
+    const loc = this.locate(path);
     if (loc && (loc.node || loc.pair?.key)) {
       this.replaceValue(loc, flowText(value));
       return;
@@ -145,20 +273,30 @@ export class YamlEditor {
   private replaceValue(loc: Located, text: string) {
     const node = loc.node;
     if (node?.range && node.range[1] > node.range[0]) {
-      const [s, e] = node.range;
+      const [s] = node.range;
+      // a block collection or block scalar ends after its last line break: keep the line breaks
+      let e = node.range[1];
+      while (e > s && /\s/.test(this.current[e - 1])) e--;
       this.commit({ offset: s, length: e - s, text });
       return;
     }
-    const k = loc.pair!.key as Node;
-    const colon = this.current.indexOf(':', k.range![1]);
+    const k = loc.pair?.key as Node | null | undefined;
+    if (!k?.range) throw new EditRefusal('The value to replace has no position in the text.');
+    const colon = this.current.indexOf(':', k.range[1]);
+    if (colon < 0 || this.current.slice(k.range[1], colon).trim() !== '') {
+      // a key without a colon (`{ a, b: 1 }`): give it one
+      this.commit({ offset: k.range[1], length: 0, text: ': ' + text });
+      return;
+    }
     this.commit({ offset: colon + 1, length: 0, text: ' ' + text });
   }
 
   /** Inserts `key: value` at the end of the map at `mapPath`, creating the map (and its parents) when absent. */
   insertEntry(mapPath: Path, key: string, value: unknown) {
-    const loc = this.source.locate(mapPath);
+    this.prepare(mapPath);
+    const loc = this.locate(mapPath);
     const node = loc?.node;
-    if (mapPath.length > 0 && (!loc || !node || (!isMap(node) && isScalar(node) && (node.value === null || node.value === '')))) {
+    if (mapPath.length > 0 && (!loc || !node || (isScalar(node) && (node.value === null || node.value === '')))) {
       if (loc && loc.pair?.key && (!node || isScalar(node))) {
         // `section:` present but empty: drop an explicit `null`/`~`, then put the entry on the next line,
         // indented under the key (after any comment on the key's line).
@@ -168,88 +306,122 @@ export class YamlEditor {
           return;
         }
         const k = loc.pair.key as Node;
-        const col = columnOf(this.current, k.range![0]);
+        if (!k.range) throw new EditRefusal(`${pathText(mapPath)} has no position in the text.`);
+        const col = columnOf(this.current, k.range[0]);
         const unit = indentUnit(this.doc, this.current);
-        const end = lineEnd(this.current, k.range![1]);
+        const end = lineEnd(this.current, k.range[1]);
         this.commit({ offset: end, length: 0, text: this.eol + blockEntry(key, value, col + unit, unit, this.eol) });
         return;
       }
+      if (loc) throw new EditRefusal(`${pathText(mapPath)} is an empty list item, not a map: "${key}" cannot be added to it.`);
       this.insertEntry(mapPath.slice(0, -1), String(mapPath[mapPath.length - 1]), { [key]: value });
       return;
     }
-    const map = (node ?? this.doc.contents) as YAMLMap | null;
-    if (!map || !isMap(map)) {
-      // empty document or not a map: append at the end
-      const t = this.current;
-      const sep = t.length && !t.endsWith('\n') ? this.eol : '';
-      this.commit({ offset: t.length, length: 0, text: sep + blockEntry(key, value, 0, indentUnit(this.doc, t), this.eol) + this.eol });
+    const map = mapPath.length ? node : this.doc.contents;
+    if (!map || (isScalar(map) && map.value === null && mapPath.length === 0)) {
+      // empty document (maybe just `---`): the entry is its first content
+      this.appendTopLevel(blockEntry(key, value, 0, 2, this.eol));
       return;
+    }
+    if (!isMap(map)) {
+      throw new EditRefusal(`${mapPath.length ? pathText(mapPath) : 'The document'} is ${isSeq(map) ? 'a list' : 'a single value'}, not a map: "${key}" cannot be added to it.`);
     }
     if (map.flow) {
       const entry = `${flowText(key)}: ${flowText(value)}`;
       const lastPair = map.items[map.items.length - 1];
       if (lastPair) {
-        const end = (lastPair.value as Node | null)?.range?.[1] ?? (lastPair.key as Node).range![1];
+        const end = (lastPair.value as Node | null)?.range?.[1] ?? (lastPair.key as Node | null)?.range?.[1];
+        if (end === undefined) throw new EditRefusal(`The last entry of ${pathText(mapPath)} has no position in the text.`);
         this.commit({ offset: end, length: 0, text: `, ${entry}` });
       } else {
-        const close = this.current.lastIndexOf('}', map.range![1]);
+        const close = this.current.lastIndexOf('}', map.range![1] - 1);
         this.commit({ offset: close, length: 0, text: ` ${entry} ` });
       }
       return;
     }
-    if (map.items.length === 0) return;
-    const first = map.items[0].key as Node;
-    const col = columnOf(this.current, first.range![0]);
+    if (map.items.length === 0) throw new EditRefusal(`${pathText(mapPath)} is an empty map with no position for a new entry.`);
+    const first = map.items[0].key as Node | null;
     const last = map.items[map.items.length - 1];
-    const lastEnd = (last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1];
-    const at = lineEnd(this.current, Math.max(lastEnd - 1, (last.key as Node).range![0]));
+    const lastKey = last.key as Node | null;
+    if (!first?.range || !lastKey?.range) throw new EditRefusal(`${pathText(mapPath)} has entries without a key.`);
+    const col = columnOf(this.current, first.range[0]);
     const unit = indentUnit(this.doc, this.current);
     if (mapPath.length === 0) {
-      // top level: append at the end of the file, after a blank line
-      const t = this.current;
-      const trimmed = t.replace(/\s+$/, '');
-      const insertAt = trimmed.length;
-      this.commit({ offset: insertAt, length: t.length - insertAt, text: this.eol + this.eol + blockEntry(key, value, 0, unit, this.eol) + this.eol });
+      // top level: after the last section (and the comments after it), at the column of the other sections
+      this.appendTopLevel(blockEntry(key, value, col, unit, this.eol));
       return;
     }
+    const lastEnd = (last.value as Node | null)?.range?.[1] ?? lastKey.range[1];
+    const at = lineEnd(this.current, Math.max(lastEnd - 1, lastKey.range[0]));
     this.commit({ offset: at, length: 0, text: this.eol + blockEntry(key, value, col, unit, this.eol) });
+  }
+
+  /**
+   * Adds top-level lines at the end of the document, after a blank line: at the end of the file, or before a
+   * document end marker (`...`) or a next document (`---`) so they stay in this document.
+   */
+  private appendTopLevel(lines: string) {
+    const t = this.current;
+    const contentsEnd = (this.doc.contents as Node | null)?.range?.[1] ?? 0;
+    const marker = /^(?:\.\.\.|---)(?=[ \t\r\n]|$)/m.exec(t.slice(contentsEnd));
+    const limit = marker ? contentsEnd + marker.index : t.length;
+    const insertAt = t.slice(0, limit).replace(/\s+$/, '').length;
+    const lead = insertAt === 0 ? '' : this.eol + this.eol;
+    this.commit({ offset: insertAt, length: limit - insertAt, text: lead + lines + this.eol });
   }
 
   /** Appends a scalar to the sequence at `path` (flow or block), creating it as a flow list when absent. */
   appendToSeq(path: Path, item: string) {
-    const loc = this.source.locate(path);
+    const found = this.locate(path);
+    if (found?.node && isSeq(found.node) && found.node.items.some(i => isScalar(this.deref(i)) && (this.deref(i) as { value: unknown }).value === item)) return;
+    if (found?.node && isScalar(found.node) && found.node.value === item) return;
+    this.prepare(path);
+    const loc = this.locate(path);
     const seq = loc?.node as YAMLSeq | null | undefined;
     if (!seq || !isSeq(seq)) {
-      if (loc?.node && isScalar(loc.node) && loc.node.value !== null) {
+      if (loc?.node && isScalar(loc.node) && loc.node.value !== null && loc.node.value !== '') {
         // a single value where a list belongs: turn it into a list
-        this.setRaw(path, [loc.node.value, item]);
+        this.replaceValue(loc, flowText([loc.node.value, item]));
         return;
       }
-      if (loc && loc.pair) {
-        this.setRaw(path, [item]);
+      if (loc?.node && !isScalar(loc.node)) throw new EditRefusal(`${pathText(path)} is a map, not a list: "${item}" cannot be added to it.`);
+      if (loc?.pair) {
+        this.replaceValue(loc, flowText([item]));
         return;
       }
+      if (loc) throw new EditRefusal(`${pathText(path)} is an empty list item, not a list.`);
       this.insertEntry(path.slice(0, -1), String(path[path.length - 1]), [item]);
       return;
     }
-    if (seq.items.some(i => isScalar(i) && i.value === item)) return;
     if (seq.flow) {
-      const close = this.current.lastIndexOf(']', seq.range![1]);
-      const inner = this.current.slice(seq.range![0] + 1, close).trim();
-      this.commit({ offset: close, length: 0, text: inner ? `, ${flowText(item)}` : flowText(item) });
+      const lastItem = seq.items[seq.items.length - 1] as Node | Pair | undefined;
+      if (lastItem) {
+        // right after the last item, so a trailing comma (`[a,]`) or a comment after it stays where it is
+        const end = isPair(lastItem) ? ((lastItem.value as Node | null)?.range?.[1] ?? (lastItem.key as Node | null)?.range?.[1]) : lastItem.range?.[1];
+        if (end === undefined) throw new EditRefusal(`The last item of ${pathText(path)} has no position in the text.`);
+        this.commit({ offset: end, length: 0, text: `, ${flowText(item)}` });
+        return;
+      }
+      const open = seq.range![0];
+      const close = this.current.lastIndexOf(']', seq.range![1] - 1);
+      const inner = this.current.slice(open + 1, close);
+      if (inner.trim() === '') this.commit({ offset: close, length: 0, text: flowText(item) });
+      // only a comment inside (`[ # none yet`): the item goes before it
+      else this.commit({ offset: open + 1, length: 0, text: flowText(item) + (/^\s/.test(inner) ? '' : ' ') });
       return;
     }
-    const lastItem = seq.items[seq.items.length - 1] as Node;
-    const firstItem = seq.items[0] as Node;
-    const dash = this.current.lastIndexOf('-', firstItem.range![0]);
+    const lastItem = seq.items[seq.items.length - 1] as Node | null;
+    const firstItem = seq.items[0] as Node | null;
+    if (!firstItem?.range || !lastItem?.range) throw new EditRefusal(`${pathText(path)} has items without a position in the text.`);
+    const dash = this.current.lastIndexOf('-', firstItem.range[0]);
+    if (seq.items.every(i => isScalar(i) && i.value === null && !i.source)) {
+      // only empty dashes (`- # none yet`): the list is meant to be empty, so the item fills the first dash
+      this.commit({ offset: dash + 1, length: 0, text: ` ${flowText(item)}` });
+      return;
+    }
     const col = columnOf(this.current, dash);
-    const at = lineEnd(this.current, lastItem.range![1] - 1);
+    const at = lineEnd(this.current, Math.max(lastItem.range[1] - 1, lastItem.range[0]));
     this.commit({ offset: at, length: 0, text: `${this.eol}${' '.repeat(col)}- ${flowText(item)}` });
-  }
-
-  /** Replaces the value at an existing path with a flow rendering of `value`. */
-  private setRaw(path: Path, value: unknown) {
-    this.replaceValue(this.source.locate(path)!, flowText(value));
   }
 
   /**
@@ -281,5 +453,4 @@ export class YamlEditor {
     if (applyEdits(this.original, mapped) !== this.current) return fallback();
     return mapped.filter(e => e.length || e.text);
   }
-
 }
