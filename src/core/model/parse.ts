@@ -12,12 +12,15 @@ import type { z } from 'zod';
 import { model as modelSchema, SECTION_NAMES, type Model, type Section } from './schema';
 import { SourceMap } from './sourceMap';
 import { describeIssue } from './issues';
+import { prescan } from './prescan';
 import type { AnalysisSettings, Finding, Path, Range } from '../types';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ALIAS_EXPANSIONS = 100;
 const MAX_NODES = 500_000;
+/** Nodes the pre-scan lets through for the default size cap (a 2 MiB model of real prose has far fewer). */
+const MIN_NODE_BUDGET = 200_000;
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => CORE_TAG_PREFIX + t));
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -47,31 +50,10 @@ function finding(ruleId: string, message: string, range: Range, severity: Findin
   return { ruleId, severity, message, range, path };
 }
 
-/** The deepest `[`/`{` nesting, ignoring quoted strings and comments; returns the offset where `limit` is passed. */
+/** Where nesting (flow brackets, or block lists and maps) first passes `limit` levels, if anywhere. */
 export function scanFlowDepth(text: string, limit: number): number | undefined {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const prev = text[i - 1];
-      if (prev === undefined || ' \t\n[{,:-'.includes(prev)) quote = c;
-    } else if (c === '#') {
-      const prev = text[i - 1];
-      if (prev === undefined || prev === ' ' || prev === '\t' || prev === '\n') {
-        const nl = text.indexOf('\n', i);
-        i = nl < 0 ? text.length : nl;
-      }
-    } else if (c === '[' || c === '{') {
-      if (++depth > limit) return i;
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
-  }
-  return undefined;
+  const p = prescan(text, { maxDepth: limit, maxNodes: Infinity });
+  return p?.offset;
 }
 
 /** What a file is when it is not a Rampart model, from its top-level keys. */
@@ -92,6 +74,8 @@ interface ConvertState {
   aliases: number;
   nodes: number;
   stopped: boolean;
+  /** Maps already checked for duplicate keys (a map reached again through an alias is not reported twice). */
+  checked: WeakSet<object>;
 }
 
 /** YAML AST -> plain data with null-prototype objects, bounded depth, alias count and node count. */
@@ -129,6 +113,8 @@ function toPlain(node: unknown, doc: Document, st: ConvertState, depth: number, 
   if (isScalar(n)) return n.value;
   if (isMap(n)) {
     const out: Record<string, unknown> = Object.create(null);
+    const report = !st.checked.has(n);
+    st.checked.add(n);
     for (const item of n.items) {
       if (!isPair(item)) continue;
       const k = item.key as Node | null;
@@ -143,7 +129,15 @@ function toPlain(node: unknown, doc: Document, st: ConvertState, depth: number, 
         st.findings.push(finding('schema/reserved-key', `"${key}" is a reserved word in JavaScript and cannot be used as a key; rename it.`, { start: r[0], end: r[1] }, 'error', [...path, key]));
         continue;
       }
-      if (key in out) continue; // duplicate: reported by the parser (uniqueKeys)
+      if (key in out) {
+        // Duplicate keys are found here, in one pass: yaml's own uniqueKeys check compares every key with
+        // every other (quadratic: a 40,000-key map took half a minute).
+        if (report) {
+          const r = k.range!;
+          st.findings.push(finding('schema/duplicate-key', YAML_MESSAGES.DUPLICATE_KEY, { start: r[0], end: Math.max(r[0] + 1, r[1]) }, 'error', [...path, key]));
+        }
+        continue;
+      }
       out[key] = toPlain(item.value, doc, st, depth + 1, [...path, key]);
     }
     return out;
@@ -158,25 +152,42 @@ const YAML_MESSAGES: Record<string, string> = {
   MULTIPLE_DOCS: 'Only one YAML document per file.',
 };
 
-/** The offset of the last bracket of `open` kind left unclosed before `end`, if any. */
-function unclosedBracket(text: string, end: number): number | undefined {
-  const stack: number[] = [];
-  let quote: string | undefined;
-  for (let i = 0; i < end; i++) {
-    const c = text[i];
-    if (quote) { if (c === quote) quote = undefined; else if (c === '\n') quote = undefined; continue; }
-    if (c === '"' || c === "'") { if (i === 0 || ' [{,:'.includes(text[i - 1])) quote = c; }
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { const nl = text.indexOf('\n', i); i = nl < 0 ? end : nl; }
-    else if (c === '{' || c === '[') stack.push(i);
-    else if ((c === '}' || c === ']') && stack.length) stack.pop();
-  }
-  return stack.length ? stack[stack.length - 1] : undefined;
+/** A nesting the pre-scan did not see (the parser ran out of stack): said plainly, never as a stack trace. */
+function tooDeep(text: string): Finding {
+  return finding('schema/nesting-too-deep', `Lists and maps nest deeper than the YAML reader can follow; a threat model never needs more than ${MAX_DEPTH} levels. Flatten the values.`, { start: 0, end: Math.min(1, text.length) });
 }
 
-function yamlErrorFinding(e: { code: string; message: string; pos: [number, number] }, text: string, severity: Finding['severity']): Finding {
+/**
+ * The last bracket left unclosed before an offset, for errors that say a flow collection never ends. The
+ * scanner moves forward only, so asking for every error of a file (in order) costs one pass, not one each.
+ */
+class BracketScanner {
+  private i = 0;
+  private readonly stack: number[] = [];
+  private quote: string | undefined;
+
+  constructor(private readonly text: string) {}
+
+  unclosedBefore(end: number): number | undefined {
+    if (end < this.i) { this.i = 0; this.stack.length = 0; this.quote = undefined; }
+    const text = this.text;
+    for (; this.i < end; this.i++) {
+      const i = this.i;
+      const c = text[i];
+      if (this.quote) { if (c === this.quote || c === '\n') this.quote = undefined; continue; }
+      if (c === '"' || c === "'") { if (i === 0 || ' [{,:'.includes(text[i - 1])) this.quote = c; }
+      else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { const nl = text.indexOf('\n', i); this.i = (nl < 0 || nl > end ? end : nl) - 1; }
+      else if (c === '{' || c === '[') this.stack.push(i);
+      else if ((c === '}' || c === ']') && this.stack.length) this.stack.pop();
+    }
+    return this.stack.length ? this.stack[this.stack.length - 1] : undefined;
+  }
+}
+
+function yamlErrorFinding(e: { code: string; message: string; pos: [number, number] }, text: string, severity: Finding['severity'], brackets: BracketScanner): Finding {
   const textLength = text.length;
   if (/end with a [}\]]|must be sufficiently indented and end/.test(e.message)) {
-    const open = unclosedBracket(text, Math.min(e.pos[0], textLength));
+    const open = brackets.unclosedBefore(Math.min(e.pos[0], textLength));
     if (open !== undefined) {
       const close = text[open] === '{' ? '}' : ']';
       return finding('schema/yaml-syntax', `YAML syntax error: this \`${text[open]}\` is never closed; add the matching \`${close}\`.`, { start: open, end: open + 1 }, severity);
@@ -206,18 +217,24 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   if (binary >= 0) {
     return failed([finding('schema/not-a-threat-model', 'This file is not text: it holds binary data (or is not UTF-8). A threat model is a YAML text file; check that the right file was named.', { start: binary, end: binary + 1 })]);
   }
-  const deep = scanFlowDepth(text, MAX_DEPTH);
-  if (deep !== undefined) {
-    return failed([finding('schema/nesting-too-deep', `Brackets nest deeper than ${MAX_DEPTH} levels here; a threat model never needs this. Flatten the value.`, { start: deep, end: deep + 1 })]);
+  const problem = prescan(text, { maxDepth: MAX_DEPTH, maxNodes: Math.max(MIN_NODE_BUDGET, Math.floor(maxSize / 10)) });
+  if (problem) {
+    const at = { start: problem.offset, end: Math.min(problem.offset + 1, text.length) };
+    if (problem.kind === 'too-many-nodes') {
+      return failed([finding('schema/too-large', 'This file holds too many values for a threat model (hundreds of thousands of list items or lines); split the model into several files.', at)]);
+    }
+    const what = problem.kind === 'flow-depth' ? 'Brackets nest' : 'Lists and maps nest';
+    return failed([finding('schema/nesting-too-deep', `${what} deeper than ${MAX_DEPTH} levels here; a threat model never needs this. Flatten the value.`, at)]);
   }
 
   // 2. Parse.
   const findings: Finding[] = [];
   let docs: Document[];
   try {
-    const all = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: true, customTags: [], strict: true, prettyErrors: false });
+    const all = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: false, customTags: [], strict: true, prettyErrors: false });
     docs = Array.isArray(all) ? all : [];
   } catch (e) {
+    if (e instanceof RangeError) return failed([tooDeep(text)]);
     return failed([finding('schema/yaml-syntax', `The YAML could not be read (${(e as Error).message.split('\n')[0]}); fix the syntax.`, { start: 0, end: Math.min(1, text.length) })]);
   }
   const doc = docs[0];
@@ -227,19 +244,22 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
     findings.push(finding('schema/multiple-documents', 'Only one YAML document per file: move this document into its own *.threatmodel.yaml file, or remove the `---` separator.', { start: r[0], end: Math.max(r[0] + 1, Math.min(r[1], r[0] + 3)) }));
   }
   const source = new SourceMap(doc, text.length);
-  for (const e of doc.errors) findings.push(yamlErrorFinding(e, text, 'error'));
-  for (const w of doc.warnings) findings.push(yamlErrorFinding(w, text, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'));
+  if (doc.errors.some(e => /call stack size/i.test(e.message))) return failed([tooDeep(text)]);
+  const brackets = new BracketScanner(text);
+  for (const e of doc.errors) findings.push(yamlErrorFinding(e, text, 'error', brackets));
+  for (const w of doc.warnings) findings.push(yamlErrorFinding(w, text, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning', brackets));
   const directive = /^%YAML[ \t]+(\S+)/m.exec(text);
   if (directive && directive[1] !== '1.2') {
     findings.push(finding('schema/yaml-version', `This file declares YAML ${directive[1]}; Rampart reads threat models as YAML 1.2 (where yes/no/on/off are strings). Remove the %YAML directive or make it %YAML 1.2.`, { start: directive.index, end: directive.index + directive[0].length }));
   }
 
   // 3. Plain data.
-  const st: ConvertState = { findings, aliases: 0, nodes: 0, stopped: false };
+  const st: ConvertState = { findings, aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() };
   let data: unknown;
   try {
     data = toPlain(doc.contents, doc, st, 0, []);
   } catch (e) {
+    if (e instanceof RangeError) return failed([tooDeep(text)]);
     findings.push(finding('schema/yaml-syntax', `The YAML could not be read (${(e as Error).message.split('\n')[0]}).`, { start: 0, end: Math.min(1, text.length) }));
     data = undefined;
   }
@@ -276,7 +296,7 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
       const described = describeIssue(issue as z.core.$ZodIssue, obj, source);
       for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
       // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
-      if (!damaged.some(([s, e]) => described.range.start >= s && described.range.start < e)) findings.push(described);
+      if (!damaged(described.range.start)) findings.push(described);
       const [top, entry] = issue.path as (string | number)[];
       if (typeof top === 'string' && (SECTION_NAMES as string[]).includes(top) && entry !== undefined) badEntries.add(`${top}\u0000${String(entry)}`);
       else if (typeof top === 'string') badTop.add(top);
@@ -288,16 +308,39 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   return { ...base, model, valid: result.success && findings.every(f => f.severity !== 'error'), findings };
 }
 
-/** From the line before each syntax error to the next top-level key: the text a syntax error damages. */
-function damagedRegions(text: string, errorOffsets: number[]): [number, number][] {
-  return errorOffsets.map(off => {
+/**
+ * From the line before each syntax error to the next top-level key: the text a syntax error damages. Returns
+ * a membership test. One pass over the text finds every top-level line; each error then takes a binary search
+ * (scanning from every error to the end of the file made 10,000 broken lines take seconds).
+ */
+function damagedRegions(text: string, errorOffsets: number[]): (offset: number) => boolean {
+  if (!errorOffsets.length) return () => false;
+  const topLevel: number[] = []; // offsets of lines that start with neither space nor `#`
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
+    const c = text.charCodeAt(nl + 1);
+    if (nl + 1 < text.length && c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 35 && c !== 12 && c !== 11) topLevel.push(nl + 1);
+  }
+  const firstAfter = (off: number) => { // the first top-level line start > off
+    let lo = 0, hi = topLevel.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (topLevel[mid] > off) hi = mid; else lo = mid + 1; }
+    return lo < topLevel.length ? topLevel[lo] : text.length + 1;
+  };
+  const regions = errorOffsets.map(off => {
     const lineStart = text.lastIndexOf('\n', Math.max(0, off - 1)) + 1;
     const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
-    const next = /\n[^\s#]/g;
-    next.lastIndex = off;
-    const m = next.exec(text);
-    return [prevStart, m ? m.index + 1 : text.length + 1] as [number, number];
-  });
+    return [prevStart, firstAfter(off)] as [number, number];
+  }).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of regions) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return offset => {
+    let lo = 0, hi = merged.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (merged[mid][0] <= offset) lo = mid + 1; else hi = mid; }
+    return lo > 0 && offset < merged[lo - 1][1];
+  };
 }
 
 function buildPartialModel(obj: Record<string, unknown>, badEntries: Set<string>, badTop: Set<string>): Model {
