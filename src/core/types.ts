@@ -82,6 +82,14 @@ export interface AnalysisSettings {
   now?: Date;
   /** Maximum file size in bytes checked before parsing. */
   maxFileSize?: number;
-  /** Checks that need a file system (evidence paths): given by adapters that have one. */
+  /**
+   * Checks that need a file system (evidence paths): given by adapters that have one. Called only with paths
+   * inside the repository (relative to the model's folder); undefined means "cannot tell".
+   */
   fileExists?: (relativePath: string) => boolean | undefined;
+  /**
+   * The model's folder relative to the repository root (`threats`, or '' at the root), with `/`. Evidence
+   * that climbs out of the repository is reported and never looked up. Unknown: the model's folder is the bound.
+   */
+  modelDirInRepo?: string;
 }

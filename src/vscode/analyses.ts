@@ -4,10 +4,9 @@
  * version and settings generation.
  */
 import * as vscode from 'vscode';
-import fs from 'node:fs';
-import path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
 import { readSettings, SECTION, type RampartSettings } from './settings';
+import { evidenceSettings } from '../node/evidence';
 
 export const LANGUAGE_ID = 'threatmodel';
 const MODEL_FILE = /\.threatmodel\.ya?ml$/i;
@@ -19,17 +18,9 @@ export function isThreatModel(doc: vscode.TextDocument): boolean {
   return doc.languageId === LANGUAGE_ID || MODEL_FILE.test(doc.uri.path);
 }
 
-/** Evidence paths are checked against the file system only for local files (relative to the model file). */
-function fileExistsFor(uri: vscode.Uri): ((rel: string) => boolean | undefined) | undefined {
-  if (uri.scheme !== 'file') return undefined;
-  const dir = path.dirname(uri.fsPath);
-  return rel => {
-    try {
-      return fs.existsSync(path.resolve(dir, rel));
-    } catch {
-      return undefined;
-    }
-  };
+/** Evidence paths are checked against the file system only for local files, inside the model's repository. */
+function evidenceFor(uri: vscode.Uri): Pick<RampartSettings, 'fileExists' | 'modelDirInRepo'> {
+  return uri.scheme === 'file' ? evidenceSettings(uri.fsPath) : {};
 }
 
 export class AnalysisStore implements vscode.Disposable {
@@ -51,7 +42,7 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   settingsFor(uri: vscode.Uri): RampartSettings {
-    return { ...readSettings(uri), fileExists: fileExistsFor(uri) };
+    return { ...readSettings(uri), ...evidenceFor(uri) };
   }
 
   /** The analysis of the document's current version. */

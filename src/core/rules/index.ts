@@ -14,6 +14,7 @@ import { mitigatedNotImplemented } from './risk/mitigatedNotImplemented';
 import { acceptanceWithoutJustification } from './risk/acceptanceWithoutJustification';
 import { implementedWithoutEvidence } from './risk/implementedWithoutEvidence';
 import { evidenceNotFound } from './risk/evidenceNotFound';
+import { evidenceOutsideRepository } from './risk/evidenceOutsideRepository';
 import { unratedThreat } from './risk/unratedThreat';
 import { invalidCvss } from './risk/invalidCvss';
 import { attackGoalReachable } from './risk/attackGoalReachable';
@@ -23,7 +24,7 @@ import { DESIGN_RULES } from './design/index';
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
   unmitigatedAboveTolerance, expiredAcceptance, mitigatedNotImplemented, acceptanceWithoutJustification,
-  implementedWithoutEvidence, evidenceNotFound, unratedThreat, invalidCvss, attackGoalReachable,
+  implementedWithoutEvidence, evidenceNotFound, evidenceOutsideRepository, unratedThreat, invalidCvss, attackGoalReachable,
   strideCoverage,
   ...DESIGN_RULES,
 ];

@@ -1,7 +1,11 @@
 import type { Rule } from '../types';
 import { quote, valueRange } from '../helpers';
+import { evidenceFile, insideRepository } from './evidencePaths';
 
-/** Evidence paths are checked only where the front end can see files (CLI, VS Code), through settings.fileExists. */
+/**
+ * Evidence paths are checked only where the front end can see files (CLI, VS Code, the language server),
+ * through settings.fileExists, and only inside the repository (risk/evidence-outside-repository reports the rest).
+ */
 export const evidenceNotFound: Rule = {
   meta: {
     id: 'risk/evidence-not-found',
@@ -17,9 +21,8 @@ export const evidenceNotFound: Rule = {
     const out = [];
     for (const [id, m] of Object.entries(ctx.model.mitigations ?? {})) {
       for (const [i, ev] of (m.evidence ?? []).entries()) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(ev) || /\s/.test(ev)) continue; // URL or prose
-        const file = ev.replace(/#.*$/, '');
-        if (!file || /[*?]/.test(file)) continue;
+        const file = evidenceFile(ev);
+        if (file === undefined || !insideRepository(file, ctx.settings.modelDirInRepo ?? '')) continue;
         if (exists(file) === false) {
           out.push({
             path: ['mitigations', id, 'evidence', i],

@@ -1,0 +1,65 @@
+/**
+ * Evidence lookups for front ends with a file system (CLI, VS Code, language server), confined to the
+ * repository that holds the model: the nearest folder up from the model with a `.git` entry, else the model's
+ * own folder. The core reports evidence that leaves it (risk/evidence-outside-repository) and asks only about
+ * the rest; here a path whose real location leaves the root (a symbolic link pointing out) answers "cannot
+ * tell", so nothing outside the repository is ever revealed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AnalysisSettings } from '../core/types';
+
+const rootCache = new Map<string, string>();
+
+/** The repository root of a folder: the nearest ancestor (or itself) holding `.git`, else the folder. */
+export function repositoryRoot(dir: string): string {
+  const start = path.resolve(dir);
+  const hit = rootCache.get(start);
+  if (hit !== undefined) return hit;
+  let root = start;
+  for (let d = start; ; d = path.dirname(d)) {
+    let found = false;
+    try { found = fs.existsSync(path.join(d, '.git')); } catch { /* unreadable: keep looking up */ }
+    if (found) { root = d; break; }
+    if (path.dirname(d) === d) break;
+  }
+  if (rootCache.size > 1000) rootCache.clear();
+  rootCache.set(start, root);
+  return root;
+}
+
+const within = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+/**
+ * Whether `abs` exists, answered only inside `root`: true or false for a path whose nearest existing
+ * ancestor really lies in the root, undefined when its real location is outside (or cannot be read).
+ */
+export function existsInside(root: string, abs: string): boolean | undefined {
+  let realRoot: string;
+  try { realRoot = fs.realpathSync(root); } catch { return undefined; }
+  if (!within(path.resolve(abs), path.resolve(root))) return undefined;
+  for (let p = path.resolve(abs); within(p, path.resolve(root)); p = path.dirname(p)) {
+    try {
+      const real = fs.realpathSync(p);
+      if (!within(real, realRoot)) return undefined;
+      return p === path.resolve(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+      try { fs.lstatSync(p); return undefined; } catch { /* not there at all: look at the parent */ }
+    }
+    if (path.dirname(p) === p) break;
+  }
+  return undefined;
+}
+
+/** The evidence settings for a model file on disk. */
+export function evidenceSettings(modelFile: string): Pick<AnalysisSettings, 'fileExists' | 'modelDirInRepo'> {
+  const dir = path.dirname(path.resolve(modelFile));
+  const root = repositoryRoot(dir);
+  const modelDirInRepo = path.relative(root, dir).split(path.sep).join('/');
+  return {
+    modelDirInRepo,
+    fileExists: rel => existsInside(root, path.resolve(dir, rel)),
+  };
+}
