@@ -1,5 +1,5 @@
-// Builds the three bundles: extension (node/cjs, `vscode` external), CLI (node/cjs with shebang) and the
-// webview (browser/iife, Mermaid bundled in). Flags: --production (minify), --watch.
+// Builds the bundles: extension (node/cjs, `vscode` external), CLI (node/cjs with shebang), language server
+// (node/cjs, no `vscode` at all) and the webview (browser/iife, Mermaid bundled in). Flags: --production (minify), --watch.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
@@ -25,6 +25,8 @@ const common = { loader: { '.yaml': 'text' }, bundle: true, minify: production, 
 const targets = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The language server, on its own: `node dist/server.js --stdio` (any LSP client) or `--node-ipc` (VS Code).
+  { ...common, entryPoints: ['src/server/bin.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 if (fs.existsSync('src/webview/main.ts')) {
   targets.push({ ...common, entryPoints: ['src/webview/main.ts'], outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' } });

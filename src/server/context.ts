@@ -1,0 +1,36 @@
+/**
+ * What every handler gets: the connection, the document store, settings, the workspace file index and the
+ * client's features; plus `snapshotFor`, the one way a request handler obtains the analysis it answers from,
+ * cancelled when the client cancels the request and refused when the document changed while it waited.
+ */
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import type { ClientFeatures } from './capabilities';
+import type { ModelDocuments, ModelSnapshot } from './documents';
+import type { WorkspaceFiles } from './fileIndex';
+import type { SettingsStore } from './settings';
+
+export interface ServerContext {
+  connection: Connection;
+  documents: ModelDocuments;
+  settings: SettingsStore;
+  files: WorkspaceFiles;
+  features: ClientFeatures;
+  log: (message: string) => void;
+}
+
+export const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+export const contentModified = () => new ResponseError(LSPErrorCodes.ContentModified, 'The document changed while the request was served.');
+
+/**
+ * The analysis of the open model `uri` at the version the request was made on; undefined when `uri` is not an
+ * open threat model (the request then gets an empty answer). Throws RequestCancelled or ContentModified.
+ */
+export async function snapshotFor(ctx: ServerContext, uri: string, token?: CancellationToken): Promise<ModelSnapshot | undefined> {
+  const pending = ctx.documents.analysisOf(uri);
+  if (!pending) return undefined;
+  if (token?.isCancellationRequested) throw cancelled();
+  const snap = await pending;
+  if (token?.isCancellationRequested) throw cancelled();
+  if (!ctx.documents.isCurrent(uri, snap.version)) throw contentModified();
+  return snap;
+}

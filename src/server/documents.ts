@@ -1,0 +1,114 @@
+/**
+ * The document store: the text of every open document (synchronised incrementally by `TextDocuments`) and the
+ * analysis of each model, cached by document version, settings generation and file-index generation, so every
+ * request on a version (diagnostics, hover, completion, code actions, ...) shares one run of the core.
+ *
+ * `analysisOf` is asynchronous only because settings are pulled from the client and the folder listing is
+ * built in the background; the core itself runs synchronously on a snapshot of the text, and the result says
+ * which version it belongs to. Handlers then check that the document did not move on while they waited
+ * (`isCurrent`).
+ */
+import { TextDocuments, type Connection } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../core/analyze';
+import type { RampartSettings } from '../shared/settings';
+import type { SettingsStore } from './settings';
+import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
+
+export const LANGUAGE_ID = 'threatmodel';
+/** Views of a file that are not the file itself (diffs, history, output): no analysis there. */
+const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'review', 'pr', 'vscode-notebook-cell-output', 'vscode-chat-code-block']);
+
+/** Whether an open document is a threat model: by language id, or by file name for clients that only know `yaml`. */
+export function isThreatModel(doc: { uri: string; languageId: string }): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(doc.uri)?.[1]?.toLowerCase();
+  if (scheme && IGNORED_SCHEMES.has(scheme)) return false;
+  return doc.languageId === LANGUAGE_ID || isModelPath(doc.uri.replace(/[?#].*$/, ''));
+}
+
+/** The result of analysing one version of a document. */
+export interface ModelSnapshot {
+  uri: string;
+  version: number;
+  /** The document the analysis was made from (positions of this version). */
+  doc: TextDocument;
+  analysis: Analysis;
+  settings: RampartSettings;
+}
+
+interface CacheEntry {
+  version: number;
+  settingsGeneration: number;
+  filesGeneration: number;
+  snapshot: Promise<ModelSnapshot>;
+}
+
+export class ModelDocuments {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly settings: SettingsStore, private readonly files: WorkspaceFiles, private readonly log: (message: string) => void) {
+    this.documents.onDidClose(e => this.cache.delete(e.document.uri));
+  }
+
+  listen(connection: Connection): void {
+    this.documents.listen(connection);
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  /** The open model at `uri` (undefined when it is not open, or not a threat model). */
+  model(uri: string): TextDocument | undefined {
+    const doc = this.documents.get(uri);
+    return doc && isThreatModel(doc) ? doc : undefined;
+  }
+
+  /** Open threat models. */
+  models(): TextDocument[] {
+    return this.documents.all().filter(isThreatModel);
+  }
+
+  /** Whether `version` is still the open document's version. */
+  isCurrent(uri: string, version: number): boolean {
+    return this.documents.get(uri)?.version === version;
+  }
+
+  /** The analysis of the open model's current version (cached), or undefined when it is not an open model. */
+  analysisOf(uri: string): Promise<ModelSnapshot> | undefined {
+    const doc = this.model(uri);
+    if (!doc) return undefined;
+    const hit = this.cache.get(uri);
+    if (hit && hit.version === doc.version && hit.settingsGeneration === this.settings.generation && hit.filesGeneration === this.files.generation) return hit.snapshot;
+    // A snapshot of this version: the TextDocument object itself is updated in place by later changes.
+    const frozen = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
+    const entry: CacheEntry = { version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, snapshot: undefined as never };
+    // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
+    entry.snapshot = this.analyzeText(uri, frozen.getText())
+      .then(r => ({ uri, version: frozen.version, doc: frozen, analysis: r.analysis, settings: r.settings }));
+    entry.snapshot.catch(() => { if (this.cache.get(uri) === entry) this.cache.delete(uri); });
+    this.cache.set(uri, entry);
+    return entry.snapshot;
+  }
+
+  /** Analyses text for a document (open or read from disk) with its settings and evidence index. */
+  async analyzeText(uri: string, text: string): Promise<{ analysis: Analysis; settings: RampartSettings }> {
+    const file = uriToPath(uri);
+    const [settings, fileExists] = await Promise.all([this.settings.forUri(uri), file ? this.files.fileExistsFor(file) : undefined]);
+    // Where the model sits in its repository (the workspace folder), for the evidence rules: a spread, so a core
+    // without the `modelDirInRepo` setting simply ignores it.
+    const modelDir = file ? this.files.modelDirInRoot(file) : undefined;
+    const placement = modelDir === undefined ? {} : { modelDirInRepo: modelDir };
+    const t0 = Date.now();
+    const analysis = analyze(text, { ...settings, fileExists, ...placement });
+    const ms = Date.now() - t0;
+    if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);
+    return { analysis, settings };
+  }
+
+  /** Forgets every cached analysis (settings or files changed). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `textDocument/documentLink`: each mitigation's `evidence:` entries become links. A repository path (relative to
+ * the model file, as `risk/evidence-not-found` reads it) links to the file, keeping a `#L40` / `#L40-L72` line
+ * fragment; an `http(s)` URL links to itself. Other schemes (`command:`, `javascript:`, ...) and prose are never
+ * links. A path the file index knows to be missing is not linked (its diagnostic says so).
+ */
+import path from 'node:path';
+import type { CancellationToken, DocumentLink, DocumentLinkParams } from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
+import { innerRange } from '../../core/lang/navigation';
+import type { Analysis } from '../../core/analyze';
+import type { Range } from '../../core/types';
+import { snapshotFor, type ServerContext } from '../context';
+import { toRange } from '../convert';
+import { uriToPath } from '../fileIndex';
+
+export interface EvidenceRef {
+  /** The evidence text's characters (inside quotes). */
+  range: Range;
+  /** `url` for http(s) links, `path` for repository paths. */
+  kind: 'url' | 'path';
+  /** The URL, or the path without its fragment. */
+  target: string;
+  /** A line fragment (`L40`, `L40-L72`), for paths. */
+  lines?: string;
+}
+
+const LINE_FRAGMENT = /^L\d+(?:-L?\d+)?$/;
+
+/** The evidence entries of the model that can be links, with their ranges. */
+export function evidenceRefs(analysis: Analysis): EvidenceRef[] {
+  const out: EvidenceRef[] = [];
+  const { model, source, text } = analysis.parsed;
+  for (const [id, m] of Object.entries(model.mitigations ?? {})) {
+    for (const [i, ev] of (m.evidence ?? []).entries()) {
+      const r = source.valueRange(['mitigations', id, 'evidence', i]);
+      if (!r) continue;
+      const range = innerRange(text, r);
+      if (/^https?:\/\/\S+$/i.test(ev)) {
+        out.push({ range, kind: 'url', target: ev });
+        continue;
+      }
+      if (/^[a-z][a-z0-9+.-]*:/i.test(ev) || /\s/.test(ev)) continue; // another scheme, or prose
+      const hash = ev.indexOf('#');
+      const file = hash < 0 ? ev : ev.slice(0, hash);
+      const fragment = hash < 0 ? '' : ev.slice(hash + 1);
+      if (!file || /[*?]/.test(file)) continue;
+      out.push({ range, kind: 'path', target: file, ...(LINE_FRAGMENT.test(fragment) ? { lines: fragment } : {}) });
+    }
+  }
+  return out;
+}
+
+export async function documentLinks(ctx: ServerContext, params: DocumentLinkParams, token: CancellationToken): Promise<DocumentLink[] | null> {
+  const snap = await snapshotFor(ctx, params.textDocument.uri, token);
+  if (!snap) return null;
+  const modelFile = uriToPath(snap.uri);
+  const exists = modelFile ? await ctx.files.fileExistsFor(modelFile) : undefined;
+  const links: DocumentLink[] = [];
+  for (const ref of evidenceRefs(snap.analysis)) {
+    let target: string;
+    if (ref.kind === 'url') {
+      target = ref.target;
+    } else {
+      if (!modelFile) continue; // relative to what?
+      if (exists?.(ref.target) === false) continue;
+      target = URI.file(path.resolve(path.dirname(modelFile), ref.target)).with({ fragment: ref.lines ?? '' }).toString();
+    }
+    const link: DocumentLink = { range: toRange(snap.doc, ref.range), target };
+    if (ctx.features.linkTooltip) link.tooltip = ref.kind === 'url' ? `Open ${ref.target}` : `Open evidence ${ref.target}`;
+    links.push(link);
+  }
+  return links;
+}
+
+export function registerLinks(ctx: ServerContext): void {
+  ctx.connection.onDocumentLinks((params, token) => documentLinks(ctx, params, token));
+}

@@ -1,0 +1,49 @@
+/**
+ * `textDocument/documentSymbol`: sections, then the ids in each (`outline`), as a tree for clients that show
+ * one (Outline, breadcrumbs) and as a flat list with container names for the others.
+ */
+import { SymbolKind, type CancellationToken, type DocumentSymbol, type DocumentSymbolParams, type SymbolInformation } from 'vscode-languageserver/node';
+import { outline, type OutlineSymbol } from '../../core/lang/outline';
+import { snapshotFor, type ServerContext } from '../context';
+import { toRange, type PositionMapper } from '../convert';
+
+const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
+  section: SymbolKind.Namespace,
+  field: SymbolKind.Property,
+  asset: SymbolKind.Constant,
+  boundary: SymbolKind.Package,
+  element: SymbolKind.Class,
+  flow: SymbolKind.Event,
+  threat: SymbolKind.Object,
+  mitigation: SymbolKind.Struct,
+  attack_tree: SymbolKind.Module,
+};
+
+function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
+  return {
+    name: s.name || ' ', // LSP forbids an empty name
+    detail: s.detail,
+    kind: KIND[s.kind],
+    range: toRange(doc, s.range),
+    selectionRange: toRange(doc, s.selectionRange),
+    children: s.children.map(c => toSymbol(doc, c)),
+  };
+}
+
+function flatten(uri: string, doc: PositionMapper, symbols: OutlineSymbol[], container?: string): SymbolInformation[] {
+  return symbols.flatMap(s => [
+    { name: s.name || ' ', kind: KIND[s.kind], location: { uri, range: toRange(doc, s.range) }, ...(container ? { containerName: container } : {}) },
+    ...flatten(uri, doc, s.children, s.name),
+  ]);
+}
+
+export async function documentSymbols(ctx: ServerContext, params: DocumentSymbolParams, token: CancellationToken): Promise<DocumentSymbol[] | SymbolInformation[] | null> {
+  const snap = await snapshotFor(ctx, params.textDocument.uri, token);
+  if (!snap) return null;
+  const symbols = outline(snap.analysis);
+  return ctx.features.hierarchicalSymbols ? symbols.map(s => toSymbol(snap.doc, s)) : flatten(snap.uri, snap.doc, symbols);
+}
+
+export function registerSymbols(ctx: ServerContext): void {
+  ctx.connection.onDocumentSymbol((params, token) => documentSymbols(ctx, params, token));
+}

@@ -1,0 +1,158 @@
+/**
+ * The Rampart language server: adapts the pure core (src/core) to the Language Server Protocol. `startServer()`
+ * wires a connection (stdio, node IPC, a socket or a pipe, as the process arguments say: `--stdio`,
+ * `--node-ipc`, `--socket=N`, `--pipe=NAME`) to the document store and one handler module per group of
+ * requests (src/server/handlers). It never imports `vscode`: any LSP client can drive it (VS Code, Neovim,
+ * Helix, Zed, JetBrains with LSP4IJ), and `rampart lsp --stdio` runs it.
+ *
+ * Lifecycle: `initialize` reads the client's capabilities and workspace folders; `initialized` registers for
+ * configuration and watched-file notifications (when the client allows dynamic registration) and starts the
+ * workspace pass (diagnostics of unopened models). Settings changes re-analyse open models and run the pass
+ * again; created and deleted files keep the evidence index current.
+ */
+import {
+  createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures,
+  type Connection, type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { version } from '../../package.json';
+import { SECTION } from '../shared/settings';
+import { clientFeatures, initializeResult } from './capabilities';
+import type { ServerContext } from './context';
+import { isThreatModel, ModelDocuments } from './documents';
+import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
+import { SettingsStore } from './settings';
+import { registerCodeActions } from './handlers/codeActions';
+import { codeLensRefresher, registerCodeLens } from './handlers/codeLens';
+import { registerCompletion } from './handlers/completion';
+import { DiagnosticsPublisher } from './handlers/diagnostics';
+import { registerHover } from './handlers/hover';
+import { registerLinks } from './handlers/links';
+import { registerNavigation } from './handlers/navigation';
+import { registerSymbols } from './handlers/symbols';
+
+export interface ServerOptions {
+  /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
+  connection?: Connection;
+}
+
+/** Milliseconds to wait after a burst of file or settings changes before the workspace is checked again. */
+const RECHECK_DELAY_MS = 500;
+
+/** Starts the language server on a connection and returns it (it is already listening). */
+export function startServer(options: ServerOptions = {}): Connection {
+  const connection = options.connection ?? createConnection(ProposedFeatures.all);
+  let folders: WorkspaceFolder[] = [];
+  const files = new WorkspaceFiles();
+  /** Settings are asked per workspace folder (resource-scoped settings live there), or per file outside them. */
+  const scopeOf = (uri: string) => {
+    const file = uriToPath(uri);
+    const root = file && files.rootOf(file);
+    return (root && folders.find(f => uriToPath(f.uri) === root)?.uri) || uri;
+  };
+  const log = (message: string) => connection.console.log(message);
+  const ctx: ServerContext = {
+    connection, files, log,
+    features: clientFeatures({}),
+    settings: undefined as never,
+    documents: undefined as never,
+  };
+  ctx.settings = new SettingsStore(connection, () => ctx.features.configuration, scopeOf);
+  ctx.documents = new ModelDocuments(ctx.settings, files, log);
+  const diagnostics = new DiagnosticsPublisher(ctx);
+  diagnostics.onPublished = codeLensRefresher(ctx);
+
+  let recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Re-analyses open models now and the unopened ones after a short delay (a burst of changes runs once). */
+  const recheck = () => {
+    ctx.documents.invalidate();
+    diagnostics.refreshOpen();
+    clearTimeout(recheckTimer);
+    recheckTimer = setTimeout(() => { void diagnostics.workspacePass(); }, RECHECK_DELAY_MS);
+  };
+  const setFolders = (next: WorkspaceFolder[]) => {
+    folders = next;
+    files.setRoots(folders.map(f => uriToPath(f.uri)).filter((p): p is string => !!p));
+  };
+
+  connection.onInitialize(params => {
+    ctx.features = clientFeatures(params.capabilities);
+    const rootUri = params.rootUri ?? undefined;
+    setFolders(params.workspaceFolders ?? (rootUri ? [{ uri: rootUri, name: rootUri }] : []));
+    return initializeResult(ctx.features, version);
+  });
+
+  connection.onInitialized(() => {
+    if (ctx.features.configurationRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+    }
+    if (ctx.features.watchedFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    }
+    if (ctx.features.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(e => {
+        const removed = new Set(e.removed.map(f => f.uri));
+        setFolders([...folders.filter(f => !removed.has(f.uri)), ...e.added]);
+        ctx.settings.foldersChanged();
+        recheck();
+      });
+    }
+    void diagnostics.workspacePass();
+  });
+
+  connection.onDidChangeConfiguration(params => {
+    ctx.settings.changed(params.settings);
+    recheck();
+  });
+
+  connection.onDidChangeWatchedFiles(params => {
+    void (async () => {
+      let indexChanged = false;
+      for (const change of params.changes) {
+        const file = uriToPath(change.uri);
+        if (!file) continue;
+        if (change.type === FileChangeType.Created) { await files.fileCreated(file); indexChanged = true; }
+        if (change.type === FileChangeType.Deleted) { await files.fileDeleted(file); indexChanged = true; diagnostics.deleted(file); }
+        if (change.type === FileChangeType.Changed && isModelPath(file) && !ctx.documents.get(change.uri)) {
+          const s = await ctx.settings.forUri(change.uri);
+          if (s.diagnosticsScope === 'workspace' && files.rootOf(file)) void diagnostics.checkFile(file);
+        }
+      }
+      // Evidence may have appeared or gone: models are checked again against the updated index.
+      if (indexChanged) recheck();
+    })();
+  });
+
+  /** Without watched-file events, a model opened or saved re-lists its folder when the listing is old. */
+  const refreshIndex = (uri: string) => {
+    const file = uriToPath(uri);
+    if (ctx.features.watchedFiles || !file) return;
+    void files.refreshIfStale(file).then(refreshed => { if (refreshed) recheck(); });
+  };
+
+  const docs = ctx.documents.documents;
+  docs.onDidOpen(e => {
+    if (!isThreatModel(e.document)) return;
+    diagnostics.schedule(e.document.uri, 0);
+    refreshIndex(e.document.uri);
+  });
+  docs.onDidChangeContent(e => diagnostics.schedule(e.document.uri));
+  docs.onDidSave(e => { if (isThreatModel(e.document)) refreshIndex(e.document.uri); });
+  docs.onDidClose(e => { if (isThreatModel(e.document)) void diagnostics.closed(e.document.uri); });
+
+  registerHover(ctx);
+  registerCompletion(ctx);
+  registerCodeActions(ctx);
+  registerNavigation(ctx);
+  registerSymbols(ctx);
+  registerCodeLens(ctx);
+  registerLinks(ctx);
+
+  connection.onShutdown(() => {
+    clearTimeout(recheckTimer);
+    diagnostics.dispose();
+  });
+
+  ctx.documents.listen(connection);
+  connection.listen();
+  return connection;
+}

@@ -1,0 +1,76 @@
+/**
+ * The `rampart.*` settings as plain data, validated in ONE function that every front end can call: the language
+ * server (settings pulled with `workspace/configuration` or pushed with `didChangeConfiguration`) and, later,
+ * the VS Code client. Values are validated here because settings files are edited by hand (and a workspace's
+ * settings come with a cloned repository). Nothing here knows about VS Code or LSP.
+ *
+ * `parseSettings` accepts what a client sends for the `rampart` section: nested objects as VS Code returns
+ * them (`{ diagnostics: { scope } }`), or the dotted keys of package.json (`{ 'diagnostics.scope': ... }`), as
+ * a hand-written Neovim or Helix configuration may use.
+ */
+import { LEVELS, type Level } from '../core/model/schema';
+import { DEFAULT_MAX_FILE_SIZE } from '../core/model/parse';
+import { SEVERITIES, type AnalysisSettings, type Severity } from '../core/types';
+
+export const SECTION = 'rampart';
+
+export type DiagnosticsScope = 'workspace' | 'openFiles';
+
+export interface RampartSettings extends AnalysisSettings {
+  /** Milliseconds to wait after the last keystroke before analysing. */
+  debounceMs: number;
+  /** Report problems of every model in the workspace, or only of open ones. */
+  diagnosticsScope: DiagnosticsScope;
+  /** Show the risk CodeLens over threats, elements and flows. */
+  codeLens: boolean;
+  /** Days until an acceptance added by the "Accept risk" fix expires. */
+  acceptanceDays: number;
+}
+
+export const DEFAULTS = {
+  debounceMs: 300,
+  diagnosticsScope: 'workspace' as DiagnosticsScope,
+  codeLens: true,
+  acceptanceDays: 90,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+};
+
+const clamp = (v: unknown, min: number, max: number, fallback: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** `get(raw, 'diagnostics.scope')`: the nested value, or the dotted key. */
+function get(raw: Record<string, unknown>, key: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(raw, key)) return raw[key];
+  let node: unknown = raw;
+  for (const part of key.split('.')) {
+    if (!isRecord(node) || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+/** Validates a `rampart` settings section (anything: a client may send null or garbage); missing values get defaults. */
+export function parseSettings(section: unknown): RampartSettings {
+  const raw = isRecord(section) ? section : {};
+  const tolerance = get(raw, 'tolerance');
+  const disabled = get(raw, 'disabledRules');
+  const overrides = get(raw, 'severityOverrides');
+  const severityOverrides: Record<string, Severity | 'off'> = {};
+  if (isRecord(overrides)) {
+    for (const [rule, sev] of Object.entries(overrides)) {
+      if (typeof sev === 'string' && (sev === 'off' || (SEVERITIES as readonly string[]).includes(sev))) severityOverrides[rule] = sev as Severity | 'off';
+    }
+  }
+  return {
+    tolerance: typeof tolerance === 'string' && (LEVELS as readonly string[]).includes(tolerance) ? (tolerance as Level) : undefined,
+    disabledRules: Array.isArray(disabled) ? disabled.filter((d): d is string => typeof d === 'string' && d.length > 0) : [],
+    severityOverrides,
+    maxFileSize: clamp(get(raw, 'maxFileSize'), 1024, 64 * 1024 * 1024, DEFAULTS.maxFileSize),
+    debounceMs: clamp(get(raw, 'debounceMs'), 0, 10_000, DEFAULTS.debounceMs),
+    diagnosticsScope: get(raw, 'diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
+    codeLens: get(raw, 'codeLens.enabled') !== false,
+    acceptanceDays: clamp(get(raw, 'acceptanceDays'), 1, 3650, DEFAULTS.acceptanceDays),
+  };
+}
