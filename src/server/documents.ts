@@ -95,13 +95,10 @@ export class ModelDocuments {
   /** Analyses text for a document (open or read from disk) with its settings and evidence index. */
   async analyzeText(uri: string, text: string): Promise<{ analysis: Analysis; settings: RampartSettings }> {
     const file = uriToPath(uri);
-    const [settings, fileExists] = await Promise.all([this.settings.forUri(uri), file ? this.files.fileExistsFor(file) : undefined]);
-    // Where the model sits in its repository (the workspace folder), for the evidence rules: a spread, so a core
-    // without the `modelDirInRepo` setting simply ignores it.
-    const modelDir = file ? this.files.modelDirInRoot(file) : undefined;
-    const placement = modelDir === undefined ? {} : { modelDirInRepo: modelDir };
+    // Evidence is looked up only for files on disk, in the index of their workspace folder.
+    const [settings, evidence] = await Promise.all([this.settings.forUri(uri), file ? this.files.evidenceFor(file) : {}]);
     const t0 = Date.now();
-    const analysis = analyze(text, { ...settings, fileExists, ...placement });
+    const analysis = analyze(text, { ...settings, ...evidence });
     const ms = Date.now() - t0;
     if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);
     return { analysis, settings };

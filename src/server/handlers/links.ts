@@ -1,13 +1,16 @@
 /**
  * `textDocument/documentLink`: each mitigation's `evidence:` entries become links. A repository path (relative to
- * the model file, as `risk/evidence-not-found` reads it) links to the file, keeping a `#L40` / `#L40-L72` line
- * fragment; an `http(s)` URL links to itself. Other schemes (`command:`, `javascript:`, ...) and prose are never
- * links. A path the file index knows to be missing is not linked (its diagnostic says so).
+ * the model file, read by the core's `evidenceFile` as the evidence rules read it) links to the file, keeping a
+ * `#L40` / `#L40-L72` line fragment; an `http(s)` URL links to itself. Other schemes (`command:`,
+ * `javascript:`, ...), prose, and paths that leave the model's repository (`insideRepository`) are never links;
+ * a path is linked only when the file index has seen it (not when it is missing, which its diagnostic says, nor
+ * when the index cannot tell: below a symbolic link, outside every workspace folder).
  */
 import path from 'node:path';
 import type { CancellationToken, DocumentLink, DocumentLinkParams } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { innerRange } from '../../core/lang/navigation';
+import { evidenceFile, insideRepository } from '../../core/rules/risk/evidencePaths';
 import type { Analysis } from '../../core/analyze';
 import type { Range } from '../../core/types';
 import { snapshotFor, type ServerContext } from '../context';
@@ -40,11 +43,10 @@ export function evidenceRefs(analysis: Analysis): EvidenceRef[] {
         out.push({ range, kind: 'url', target: ev });
         continue;
       }
-      if (/^[a-z][a-z0-9+.-]*:/i.test(ev) || /\s/.test(ev)) continue; // another scheme, or prose
+      const file = evidenceFile(ev);
+      if (file === undefined) continue; // another scheme, prose or a glob
       const hash = ev.indexOf('#');
-      const file = hash < 0 ? ev : ev.slice(0, hash);
       const fragment = hash < 0 ? '' : ev.slice(hash + 1);
-      if (!file || /[*?]/.test(file)) continue;
       out.push({ range, kind: 'path', target: file, ...(LINE_FRAGMENT.test(fragment) ? { lines: fragment } : {}) });
     }
   }
@@ -55,15 +57,16 @@ export async function documentLinks(ctx: ServerContext, params: DocumentLinkPara
   const snap = await snapshotFor(ctx, params.textDocument.uri, token);
   if (!snap) return null;
   const modelFile = uriToPath(snap.uri);
-  const exists = modelFile ? await ctx.files.fileExistsFor(modelFile) : undefined;
+  const evidence = modelFile ? await ctx.files.evidenceFor(modelFile) : undefined;
   const links: DocumentLink[] = [];
   for (const ref of evidenceRefs(snap.analysis)) {
     let target: string;
     if (ref.kind === 'url') {
       target = ref.target;
     } else {
-      if (!modelFile) continue; // relative to what?
-      if (exists?.(ref.target) === false) continue;
+      if (!modelFile || !evidence) continue; // relative to what?
+      if (!insideRepository(ref.target, evidence.modelDirInRepo ?? '')) continue;
+      if (evidence.fileExists?.(ref.target) !== true) continue; // only what the index has seen, inside the repository
       target = URI.file(path.resolve(path.dirname(modelFile), ref.target)).with({ fragment: ref.lines ?? '' }).toString();
     }
     const link: DocumentLink = { range: toRange(snap.doc, ref.range), target };

@@ -220,7 +220,7 @@ describe('language server (stdio)', function () {
     assert.ok(p3.diagnostics.some(x => String(x.code).startsWith('schema/')));
   });
 
-  it('clears diagnostics of a closed model outside the workspace, and re-reads one inside from disk', async () => {
+  it('publishes what is saved on disk once a model with unsaved edits is closed', async () => {
     await client.open(modelUri, EXAMPLE);
     await client.diagnosticsWhere(modelUri, x => x.version === 1);
     // An unsaved edit that removes every threat: the diagnostics follow the editor...
@@ -254,9 +254,12 @@ mitigations:
   tokens:
     title: Short tokens
     status: implemented
-    evidence: [../src/auth.ts#L3-L9, ../src/missing.ts, "https://example.com/runbook", ../src]
+    evidence: [../src/auth.ts#L3-L9, ../src/missing.ts, "https://example.com/runbook", ../src, ../src/in-link, ../src/out-link/x, /etc/hostname, ../../outside.ts]
 `);
     write('src/auth.ts', 'export {};\n');
+    fs.mkdirSync(path.join(ws, '.git')); // the repository root: evidence may climb from models/ to src/
+    fs.symlinkSync(path.join(ws, 'src/auth.ts'), path.join(ws, 'src/in-link'));
+    fs.symlinkSync(os.tmpdir(), path.join(ws, 'src/out-link'));
     write('node_modules/pkg/ignored.threatmodel.yaml', 'rampart: 1\ntitle: [\n');
     write('dist/ignored.threatmodel.yaml', 'rampart: 1\ntitle: [\n');
     write('out/ignored.threatmodel.yaml', 'rampart: 1\ntitle: [\n');
@@ -294,12 +297,18 @@ mitigations:
     const p = await client.diagnosticsWhere(uri, x => x.version === 1);
     const missing = p.diagnostics.filter(d => d.code === 'risk/evidence-not-found');
     assert.deepEqual(missing.map(d => d.range.start), [positionOf(text, '../src/missing.ts')], JSON.stringify(p.diagnostics.map(d => [d.code, d.message])));
+    // Absolute and climbing paths are the core's to report; a link out of the repository is never looked through.
+    const outside = p.diagnostics.filter(d => d.code === 'risk/evidence-outside-repository').map(d => d.range.start);
+    assert.deepEqual(outside, [positionOf(text, '/etc/hostname'), positionOf(text, '../../outside.ts')]);
 
     const links = await client.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
     const targets = links!.map(l => l.target);
-    assert.ok(targets.includes(fileUri(path.join(ws, 'src/auth.ts')) + '#L3-L9'), targets.join(' '));
-    assert.ok(targets.includes('https://example.com/runbook'));
-    assert.ok(!targets.some(t => t?.includes('missing')), 'no link to a missing file');
+    assert.deepEqual(targets, [
+      fileUri(path.join(ws, 'src/auth.ts')) + '#L3-L9',
+      'https://example.com/runbook',
+      fileUri(path.join(ws, 'src')),
+      fileUri(path.join(ws, 'src/in-link')),
+    ], 'no link to a missing file, below a link out, or outside the repository');
     assert.deepEqual(links!.find(l => l.target === 'https://example.com/runbook')!.range.start, positionOf(text, 'https://example.com/runbook'));
 
     // A file created later (reported by the client's watcher) satisfies the evidence.
@@ -414,5 +423,28 @@ describe('language server: no `vscode` anywhere', () => {
     assert.deepEqual(offenders, []);
     ensureServerBuilt();
     assert.doesNotMatch(fs.readFileSync(path.join(ROOT, 'dist/server.js'), 'utf8'), /require\(["']vscode["']\)/);
+  });
+});
+
+describe('language server over node IPC', function () {
+  this.timeout(60_000);
+  before(function () {
+    this.timeout(240_000);
+    ensureServerBuilt();
+  });
+
+  it('initializes and shuts down over --node-ipc', async () => {
+    const { fork } = await import('node:child_process');
+    const { IPCMessageReader, IPCMessageWriter, createProtocolConnection, InitializeRequest, ShutdownRequest, ExitNotification } = await import('vscode-languageserver/node');
+    const proc = fork(path.join(ROOT, 'dist/server.js'), ['--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+    const conn = createProtocolConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    conn.listen();
+    const exited = new Promise<number | null>(resolve => proc.on('exit', code => resolve(code)));
+    const result = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+    assert.equal(result.serverInfo?.name, 'rampart');
+    await conn.sendRequest(ShutdownRequest.type);
+    await conn.sendNotification(ExitNotification.type);
+    assert.equal(await exited, 0);
+    conn.dispose();
   });
 });
