@@ -7,6 +7,8 @@
  * Pure: no `vscode`, no Node built-ins.
  */
 import { Document, isMap, isPair, isScalar, parseDocument, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { DEFAULT_MAX_FILE_SIZE, MAX_DEPTH } from '../model/parse';
+import { prescan } from '../model/prescan';
 import { ID_PATTERN, LIMITS, STRIDE, THREAT_ID_PATTERN, TOP_KEYS, type Stride } from '../model/schema';
 
 /** A problem with the input file; its message is meant for the user as it is (the CLI prints it). */
@@ -36,23 +38,46 @@ export interface ImportResult {
   notes: string[];
 }
 
+export interface ImportOptions {
+  /**
+   * The size cap, in bytes, of the model the import writes: `rampart check` refuses larger files, so the import
+   * refuses to write one (default {@link DEFAULT_MAX_FILE_SIZE}, the `rampart.maxFileSize` default).
+   */
+  maxFileSize?: number;
+}
+
 /** Input files above this size are refused before parsing. */
 export const MAX_IMPORT_SIZE = 5 * 1024 * 1024;
+/**
+ * Source strings are read up to this many characters: every string the import writes is cut far shorter
+ * (names 200, text 5,000), and a YAML alias may repeat one long string many times.
+ */
+export const MAX_SOURCE_STRING = 64 * 1024;
+/**
+ * YAML input (not JSON) with more nodes than this is refused before the YAML reader builds it (lines plus flow
+ * items, as `rampart check` counts them): the reader is linear but slow, about a second per 100,000 nodes.
+ */
+export const MAX_IMPORT_YAML_NODES = Math.floor(MAX_IMPORT_SIZE / 10);
 
 const TOOL_NAMES: Record<SourceTool, string> = {
   threagile: 'Threagile model',
   'threat-dragon': 'Threat Dragon model',
   otm: 'Open Threat Model (OTM) file',
 };
+/** "a Threagile model", "an Open Threat Model (OTM) file". */
+export const toolName = (tool: SourceTool) => `${/^[AEIOU]/.test(TOOL_NAMES[tool]) ? 'an' : 'a'} ${TOOL_NAMES[tool]}`;
+/** Where the user can split the source model, for the size messages. */
+const SPLIT_HINT = 'split the source model into several smaller ones and import each';
 
 /** Which tool wrote this data, from its top-level keys; undefined when it is none of ours. */
 export function detectFormat(data: unknown): SourceTool | 'rampart' | undefined {
   if (!isObject(data)) return undefined;
-  if ('rampart' in data) return 'rampart';
-  if ('otmVersion' in data) return 'otm';
-  if ('threagile_version' in data || ('technical_assets' in data && ('data_assets' in data || 'trust_boundaries' in data))) return 'threagile';
-  const detail = data.detail;
-  if (isObject(detail) && 'diagrams' in detail) return 'threat-dragon';
+  const has = (o: Record<string, unknown>, k: string) => Object.hasOwn(o, k);
+  if (has(data, 'rampart')) return 'rampart';
+  if (has(data, 'otmVersion')) return 'otm';
+  if (has(data, 'threagile_version') || (has(data, 'technical_assets') && (has(data, 'data_assets') || has(data, 'trust_boundaries')))) return 'threagile';
+  const detail = own(data, 'detail');
+  if (isObject(detail) && has(detail, 'diagrams')) return 'threat-dragon';
   return undefined;
 }
 
@@ -61,14 +86,15 @@ export function detectFormat(data: unknown): SourceTool | 'rampart' | undefined 
  * it is what `expected` reads. Throws ImportError with a sentence that says what to do.
  */
 export function readInput(text: string, expected: SourceTool, notes: string[] = []): Record<string, unknown> {
-  if (typeof text !== 'string' || text.trim() === '') throw new ImportError(`The input is empty: expected a ${TOOL_NAMES[expected]}.`);
+  if (typeof text !== 'string' || text.trim() === '') throw new ImportError(`The input is empty: expected ${toolName(expected)}.`);
   if (text.length > MAX_IMPORT_SIZE) {
-    throw new ImportError(`The input is ${text.length} characters, over the ${MAX_IMPORT_SIZE}-character limit for imports.`);
+    throw new ImportError(`The input is ${text.length} characters, over the ${MAX_IMPORT_SIZE}-character limit for imports; ${SPLIT_HINT}.`);
   }
   text = text.replace(/^\uFEFF/, '');
   let data: unknown;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    checkStructure(text, expected, Infinity);
     try {
       data = JSON.parse(text);
     } catch (e) {
@@ -81,7 +107,7 @@ export function readInput(text: string, expected: SourceTool, notes: string[] = 
   if (found === expected) return data as Record<string, unknown>;
   if (found === 'rampart') throw new ImportError('This file is already a Rampart threat model (it has `rampart:` at the top); there is nothing to import.');
   if (found) {
-    throw new ImportError(`This looks like a ${TOOL_NAMES[found]}, not a ${TOOL_NAMES[expected]}: import it with --from ${found}.`);
+    throw new ImportError(`This looks like ${toolName(found)}, not ${toolName(expected)}: import it with --from ${found}.`);
   }
   const what = data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : isObject(data) ? 'a map without the expected keys' : `a ${typeof data}`;
   const keys: Record<SourceTool, string> = {
@@ -89,16 +115,29 @@ export function readInput(text: string, expected: SourceTool, notes: string[] = 
     'threat-dragon': '`summary` and `detail.diagrams`',
     otm: '`otmVersion`',
   };
-  throw new ImportError(`This is not a ${TOOL_NAMES[expected]}: expected ${keys[expected]} at the top level, but the input holds ${what}.`);
+  throw new ImportError(`This is not ${toolName(expected)}: expected ${keys[expected]} at the top level, but the input holds ${what}.`);
+}
+
+/** Refuses input nested deeper than a Rampart model may be, or (YAML) with more nodes than `maxNodes`, before parsing. */
+function checkStructure(text: string, expected: SourceTool, maxNodes: number): void {
+  const problem = prescan(text, { maxDepth: MAX_DEPTH, maxNodes });
+  if (!problem) return;
+  const at = `(at character ${problem.offset})`;
+  if (problem.kind === 'too-many-nodes') {
+    throw new ImportError(`The input has more than ${maxNodes} YAML nodes ${at}, too many to read; ${SPLIT_HINT} (or convert it to JSON).`);
+  }
+  const what = problem.kind === 'flow-depth' ? 'Brackets nest' : 'Lists and maps nest';
+  throw new ImportError(`${what} deeper than ${MAX_DEPTH} levels in the input ${at}; no ${TOOL_NAMES[expected]} needs that, so it is not read.`);
 }
 
 function parseYaml(text: string, expected: SourceTool, notes: string[], jsonError?: string): unknown {
+  checkStructure(text, expected, MAX_IMPORT_YAML_NODES);
   const read = (t: string) => {
     try {
       // Threagile files use YAML merge keys (`<<: *anchor`); aliases are bounded when converting.
       return parseDocument(t, { merge: true, prettyErrors: false, uniqueKeys: false, customTags: [] });
     } catch (e) {
-      throw new ImportError(`The input could not be read as JSON or YAML (${firstLine((e as Error).message)}).`);
+      throw new ImportError(`The input could not be read as JSON or YAML (${readFailure(e)}).`);
     }
   };
   let doc = read(text);
@@ -112,15 +151,22 @@ function parseYaml(text: string, expected: SourceTool, notes: string[], jsonErro
       notes.push('The YAML has a quoted string whose continuation lines are indented less than its key; it was read as other YAML readers read it.');
     } else {
       const err = doc.errors[0];
-      const how = jsonError ? `JSON: ${firstLine(jsonError)}; YAML: ${firstLine(err.message)}` : firstLine(err.message);
-      throw new ImportError(`The input is not valid ${jsonError ? 'JSON' : 'YAML'} for a ${TOOL_NAMES[expected]} (${how}).`);
+      const how = jsonError ? `JSON: ${firstLine(jsonError)}; YAML: ${readFailure(err)}` : readFailure(err);
+      throw new ImportError(`The input is not valid ${jsonError ? 'JSON' : 'YAML'} for ${toolName(expected)} (${how}).`);
     }
   }
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    throw new ImportError(`The input could not be read (${firstLine((e as Error).message)}).`);
+    throw new ImportError(`The input could not be read (${readFailure(e)}).`);
   }
+}
+
+/** A reader's error in a few words; a stack overflow is the input nesting too deeply. */
+function readFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError || /maximum call stack/i.test(message)) return 'it nests too deeply: flatten it';
+  return firstLine(message);
 }
 
 /**
@@ -170,17 +216,44 @@ export function indentQuotedContinuations(text: string): string | undefined {
   return changed ? lines.join('\n') : undefined;
 }
 
-const firstLine = (s: string) => s.split('\n')[0].slice(0, 300);
+const firstLine = (s: string) => s.slice(0, 1000).split('\n')[0].slice(0, 300);
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The value as a trimmed string, or undefined for anything that is not a non-empty string/number/boolean. */
+/**
+ * `map[key]` when `key` is the map's own property, else undefined: keys read from the input (`constructor`,
+ * `__proto__`, `toString`) never reach Object.prototype.
+ */
+export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string | undefined): T | undefined {
+  return map !== undefined && key !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/**
+ * The value as a trimmed string (at most {@link MAX_SOURCE_STRING} characters), or undefined for anything that is
+ * not a non-empty string/number/boolean. Never calls the value's own `toString`.
+ */
 export function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
+  if (typeof v === 'string') {
+    const s = (v.length > MAX_SOURCE_STRING ? v.slice(0, MAX_SOURCE_STRING) : v).trim();
+    return s === '' ? undefined : s;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** Source text for a comment or note: as it is, cut to `max` characters (undefined when empty). */
+export function clip(v: unknown, max = 500): string | undefined {
+  const s = str(v);
+  return s !== undefined && s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s;
+}
+
+/** Values of a source list for a comment: the first `max` as text, then how many more. */
+export function listText(values: unknown, max = 20): string {
+  const list = arr(values);
+  const shown = list.slice(0, max).map(v => clip(v, 100) ?? (v === null || v === undefined ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : typeof v));
+  return shown.join(', ') + (list.length > max ? ` and ${list.length - max} more` : '');
 }
 
 export function arr(v: unknown): unknown[] {
@@ -235,15 +308,25 @@ export function slugify(v: string, max: number = LIMITS.id): string {
   return (dash > max / 2 ? cut.slice(0, dash) : cut).replace(/-+$/, '');
 }
 
-/** Hands out unique ids within one section: `api`, `api-2`, `api-3`. */
+/**
+ * Hands out unique ids within one section: `api`, `api-2`, `api-3`. Linear in the number of ids handed out:
+ * for each stem it remembers the next number to try, so a thousand entries named "API" do not each count up
+ * from 2 (every number passed over is taken, and the set of taken ids only grows, so the ids are the same).
+ */
 export class IdAllocator {
   /** JavaScript-reserved keys are refused by the parser, so they are never handed out. */
   private readonly used = new Set<string>(['constructor', 'prototype', 'proto']);
+  /**
+   * Stem and number of digits -> the next number to try: `${stem}-${m}` is taken for every m of that many digits
+   * (from 2 for one digit) below it. Long ids are cut to make room for the suffix, so the stem depends on the
+   * number of digits, and each range of digits has its own counter.
+   */
+  private readonly next = new Map<string, number>();
   constructor(private readonly pattern: RegExp = ID_PATTERN, private readonly max: number = LIMITS.id) {}
 
   /** A fresh id from `base` (already kebab-case or slugified here), or from `fallback` when `base` is empty. */
   take(base: string | undefined, fallback: string): string {
-    let id = base && this.pattern.test(base) && base.length <= this.max ? base : slugify(base ?? '', this.max);
+    let id = base && base.length <= this.max && this.pattern.test(base) ? base : slugify(base ?? '', this.max);
     if (!id) id = slugify(fallback, this.max) || 'item';
     if (!this.used.has(id)) {
       this.used.add(id);
@@ -251,7 +334,16 @@ export class IdAllocator {
     }
     for (let n = 2; ; n++) {
       const suffix = `-${n}`;
-      const candidate = (id.length + suffix.length > this.max ? id.slice(0, this.max - suffix.length).replace(/[-.@]+$/, '') : id) + suffix;
+      const stem = id.length + suffix.length > this.max ? id.slice(0, this.max - suffix.length).replace(/[-.@]+$/, '') : id;
+      const key = `${stem}\u0000${suffix.length}`;
+      // n is the first number of its digit range here, or the counter itself: never past it.
+      const from = this.next.get(key) ?? n;
+      if (from > n) {
+        n = from - 1;
+        continue;
+      }
+      const candidate = stem + suffix;
+      this.next.set(key, n + 1);
       if (!this.used.has(candidate)) {
         this.used.add(candidate);
         return candidate;
@@ -282,13 +374,13 @@ export const threatIdAllocator = () => new IdAllocator(THREAT_ID_PATTERN, LIMITS
 export function strideFrom(word: unknown): Stride | undefined {
   const w = str(word)?.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
   if (!w) return undefined;
-  const table: Record<string, Stride> = {
+  const table: Readonly<Record<string, Stride>> = {
     spoofing: 'spoofing', tampering: 'tampering', repudiation: 'repudiation',
     'information disclosure': 'information-disclosure', 'info disclosure': 'information-disclosure',
     'denial of service': 'denial-of-service', dos: 'denial-of-service',
     'elevation of privilege': 'elevation-of-privilege', 'elevation of privileges': 'elevation-of-privilege',
   };
-  return table[w] ?? (STRIDE as readonly string[]).find(s => s === w.replace(/ /g, '-')) as Stride | undefined;
+  return own(table, w) ?? (STRIDE as readonly string[]).find(s => s === w.replace(/ /g, '-')) as Stride | undefined;
 }
 
 /** STRIDE category as words for other tools ("Information disclosure"). */
@@ -306,6 +398,11 @@ type SectionName = (typeof SECTIONS)[number];
 /**
  * Collects a Rampart model and the comments that go with it, then writes YAML through the Document API so the
  * comments sit above the entries they are about.
+ *
+ * It refuses (ImportError) to build what `rampart check` would refuse: a section with more than
+ * `LIMITS.entries` entries, or a file over the size cap. The size is checked on the written YAML, and also
+ * while collecting, on a lower bound of it (the text of the entries and comments), so that an input which
+ * multiplies into a huge model stops early instead of doing all the work first.
  */
 export class ModelBuilder {
   readonly top: Entry = { rampart: 1 };
@@ -316,39 +413,64 @@ export class ModelBuilder {
   private readonly entryComments = new Map<string, string[]>();
   private readonly sectionComments = new Map<string, string[]>();
   readonly notes: string[] = [];
+  private readonly noted = new Set<string>();
   /** Elements, flows and boundaries share one namespace (a threat target may be any of them). */
   private readonly nodeIds = new IdAllocator();
   readonly ids = {
     assets: new IdAllocator(), boundaries: this.nodeIds, elements: this.nodeIds, flows: this.nodeIds,
     threats: threatIdAllocator(), mitigations: new IdAllocator(),
   };
+  readonly maxFileSize: number;
+  /** A lower bound of the written YAML's size in bytes: the characters of entries, comments and notes. */
+  private minBytes = 0;
+  private readonly entryBytes = new Map<string, number>();
 
-  constructor(headerLines: string[]) {
+  constructor(private readonly tool: SourceTool, headerLines: string[], options: ImportOptions = {}) {
     this.header.push(...headerLines);
+    const max = options.maxFileSize;
+    this.maxFileSize = typeof max === 'number' && max > 0 ? max : DEFAULT_MAX_FILE_SIZE;
+    for (const l of headerLines) this.grow(l.length);
+  }
+
+  /** Refuses at once when the source has more entries for `section` than a model may hold. */
+  expect(section: SectionName, count: number): void {
+    if (count > LIMITS.entries) throw this.tooMany(section, `${count}`);
   }
 
   add(section: SectionName, id: string, entry: Entry): void {
-    this.sections[section].set(id, clean(entry));
+    const map = this.sections[section];
+    if (!map.has(id) && map.size >= LIMITS.entries) throw this.tooMany(section, `more than ${LIMITS.entries}`);
+    const cleaned = clean(entry);
+    map.set(id, cleaned);
+    const key = `${section}\u0000${id}`;
+    const bytes = id.length + textLength(cleaned);
+    this.grow(bytes - (this.entryBytes.get(key) ?? 0));
+    this.entryBytes.set(key, bytes);
   }
 
   /** A comment above one entry (several calls add lines). */
   commentEntry(section: SectionName, id: string, line: string): void {
     const key = `${section}\u0000${id}`;
-    const list = this.entryComments.get(key) ?? [];
-    list.push(line);
-    this.entryComments.set(key, list);
+    const list = this.entryComments.get(key);
+    if (list) list.push(line);
+    else this.entryComments.set(key, [line]);
+    this.grow(line.length);
   }
 
   /** A comment above a whole section (or a top-level key). */
   commentSection(section: string, line: string): void {
-    const list = this.sectionComments.get(section) ?? [];
-    list.push(line);
-    this.sectionComments.set(section, list);
+    const list = this.sectionComments.get(section);
+    if (list) list.push(line);
+    else this.sectionComments.set(section, [line]);
+    this.grow(line.length);
   }
 
   /** A note for the user: returned in `notes` and written in the header. */
   note(line: string): void {
-    if (!this.notes.includes(line)) this.notes.push(line);
+    if (this.noted.has(line)) return;
+    this.noted.add(line);
+    this.notes.push(line);
+    this.grow(line.length);
   }
 
   stats(): ImportStats {
@@ -360,6 +482,11 @@ export class ModelBuilder {
       assets: this.sections.assets.size,
       mitigations: this.sections.mitigations.size,
     };
+  }
+
+  /** The result of the import: the YAML (within the size cap), the counts and the notes. */
+  result(): ImportResult {
+    return { yaml: this.toYaml(), stats: this.stats(), notes: this.notes };
   }
 
   toYaml(): string {
@@ -380,22 +507,66 @@ export class ModelBuilder {
     }
     doc.commentBefore = commentText(head);
     const root = doc.contents as YAMLMap;
+    const rootKeys = pairsByKey(root);
     for (const [section, lines] of this.sectionComments) {
-      const pair = pairOf(root, section);
+      const pair = rootKeys.get(section);
       if (pair) (pair.key as Scalar).commentBefore = commentText(lines);
     }
+    const sectionKeys = new Map<string, Map<string, Pair>>();
     for (const [key, lines] of this.entryComments) {
       const [section, id] = key.split('\u0000');
-      const map = pairOf(root, section)?.value;
-      const pair = isMap(map) ? pairOf(map, id) : undefined;
+      let pairs = sectionKeys.get(section);
+      if (!pairs) {
+        const map = rootKeys.get(section)?.value;
+        pairs = isMap(map) ? pairsByKey(map) : new Map();
+        sectionKeys.set(section, pairs);
+      }
+      const pair = pairs.get(id);
       if (pair) (pair.key as Scalar).commentBefore = commentText(lines);
     }
-    return doc.toString({ lineWidth: 0, indent: 2 });
+    const yaml = doc.toString({ lineWidth: 0, indent: 2 });
+    const bytes = yaml.length > this.maxFileSize / 4 ? new TextEncoder().encode(yaml).length : yaml.length;
+    if (bytes > this.maxFileSize) throw this.tooLarge(`would be ${bytes} bytes`);
+    return yaml;
+  }
+
+  private grow(by: number): void {
+    this.minBytes += by;
+    if (this.minBytes > this.maxFileSize) throw this.tooLarge(`would be more than ${this.maxFileSize} bytes`);
+  }
+
+  private tooMany(section: SectionName, count: string): ImportError {
+    return new ImportError(
+      `The import would give ${count} ${section}, over the ${LIMITS.entries} that one section of a Rampart model may hold ` +
+      `(\`rampart check\` refuses more); ${SPLIT_HINT} (the ${TOOL_NAMES[this.tool]} has too many for one model).`,
+    );
+  }
+
+  private tooLarge(what: string): ImportError {
+    return new ImportError(
+      `The imported model ${what}, over the ${this.maxFileSize}-byte limit for a Rampart threat model ` +
+      `(\`rampart check\` refuses larger files); ${SPLIT_HINT} (or raise rampart.maxFileSize).`,
+    );
   }
 }
 
-function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find(p => isPair(p) && isScalar(p.key) && p.key.value === key) as Pair | undefined;
+/** The pairs of a map by their scalar key (one pass, instead of a search per key). */
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  const out = new Map<string, Pair>();
+  for (const p of map.items) {
+    if (isPair(p) && isScalar(p.key) && typeof p.key.value === 'string' && !out.has(p.key.value)) out.set(p.key.value, p as Pair);
+  }
+  return out;
+}
+
+/** The characters of the strings in a value (a lower bound of its size when written as YAML). */
+function textLength(v: unknown, depth = 0): number {
+  if (typeof v === 'string') return v.length;
+  if (depth > 8 || v === null || typeof v !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(v)) for (const x of v) n += textLength(x, depth + 1);
+  else for (const [k, x] of Object.entries(v)) n += k.length + textLength(x, depth + 1);
+  return n;
 }
 
 /** Comment lines as the `yaml` package wants them (it adds `#`): one space after `#`, no line breaks inside. */
@@ -418,16 +589,27 @@ function clean(entry: Entry): Entry {
   return out;
 }
 
-/** Unique values, in first-seen order, at most `LIMITS.list` of them. */
+/** Unique values, in first-seen order, at most `LIMITS.list` of them (it stops reading there). */
 export function uniq<T>(values: Iterable<T | undefined>): T[] {
-  const out: T[] = [];
-  for (const v of values) if (v !== undefined && !out.includes(v)) out.push(v);
-  return out.slice(0, LIMITS.list);
+  const seen = new Set<T>();
+  for (const v of values) {
+    if (v === undefined) continue;
+    seen.add(v);
+    if (seen.size >= LIMITS.list) break;
+  }
+  return [...seen];
 }
 
-/** Tags as the schema wants them (kebab-ish, at most 64 characters). */
+/** Tags as the schema wants them (kebab-ish, at most 64 characters): the first `LIMITS.list` distinct ones. */
 export function tagsFrom(values: unknown): string[] {
-  return uniq(arr(values).map(v => (str(v) ? slugify(str(v)!) : undefined)).filter(t => t !== ''));
+  function* tags() {
+    for (const v of arr(values)) {
+      const s = str(v);
+      const t = s === undefined ? undefined : slugify(s);
+      if (t) yield t;
+    }
+  }
+  return uniq(tags());
 }
 
 /** A deterministic UUID-shaped id from a string (exports stay stable across runs, so diffs stay small). */

@@ -4,10 +4,13 @@
  * its status mapping as a constant (for the README).
  *
  * Importers return readable Rampart YAML with comments for what could not be mapped, and throw `ImportError`
- * (a message for the user, no stack trace needed) for input that is not what `from` names.
+ * (a message for the user, no stack trace needed) for input that is not what `from` names, for input that is
+ * malformed beyond reading, and for a model that `rampart check` would refuse (over the size cap, or a
+ * section with more than `LIMITS.entries` entries). The input is untrusted: every step is linear or
+ * n log n in its size.
  */
 import type { Model } from '../model/schema';
-import { ImportError, type ImportResult } from './common';
+import { ImportError, type ImportOptions, type ImportResult } from './common';
 import { importOtm } from './otm';
 import { exportOtm } from './otmExport';
 import { importThreagile } from './threagile';
@@ -19,11 +22,15 @@ export type ExportFormat = 'threat-dragon' | 'otm';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['threagile', 'threat-dragon', 'otm'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['threat-dragon', 'otm'];
 
-export function importModel(from: ImportFormat, text: string): ImportResult {
+/**
+ * `options.maxFileSize`: the size cap of the model written, as the `rampart.maxFileSize` setting (default 2 MiB,
+ * the default of `rampart check`); a bigger result is an ImportError that says to split the source model.
+ */
+export function importModel(from: ImportFormat, text: string, options: ImportOptions = {}): ImportResult {
   switch (from) {
-    case 'threagile': return importThreagile(text);
-    case 'threat-dragon': return importThreatDragon(text);
-    case 'otm': return importOtm(text);
+    case 'threagile': return importThreagile(text, options);
+    case 'threat-dragon': return importThreatDragon(text, options);
+    case 'otm': return importOtm(text, options);
     default: throw new ImportError(`Unknown import format "${String(from)}": use one of ${IMPORT_FORMATS.join(', ')}.`);
   }
 }
@@ -37,7 +44,7 @@ export function exportModel(to: ExportFormat, model: Model): string {
   }
 }
 
-export { ImportError, detectFormat, type ImportResult, type ImportStats } from './common';
+export { ImportError, detectFormat, type ImportOptions, type ImportResult, type ImportStats } from './common';
 export { THREAGILE_STATUS_MAP, THREAGILE_CLASSIFICATION_MAP, THREAGILE_ELEMENT_TYPE_MAP } from './threagile';
 export { THREAT_DRAGON_STATUS_MAP, THREAT_DRAGON_SEVERITY_MAP, THREAT_DRAGON_ELEMENT_TYPE_MAP } from './threatDragon';
 export {

@@ -42,12 +42,21 @@ export function layoutModel(model: Model): Layout {
   const parents = effectiveParents(model.boundaries ?? {});
   const result: Layout = { elements: new Map(), boundaries: new Map(), depth: new Map(), width: 0, height: 0 };
 
-  const childBoundaries = (parent: string | undefined) => Object.keys(boundaries).filter(b => parents.get(b) === parent);
-  const childElements = (parent: string | undefined) =>
-    Object.keys(elements).filter(e => {
-      const b = elements[e].boundary;
-      return parent === undefined ? b === undefined || !boundaries[b] : b === parent;
-    });
+  // Children of each boundary (undefined: the top level), grouped in one pass, in model order.
+  const boundaryChildren = new Map<string | undefined, string[]>();
+  const elementChildren = new Map<string | undefined, string[]>();
+  const push = (map: Map<string | undefined, string[]>, key: string | undefined, id: string) => {
+    const list = map.get(key);
+    if (list) list.push(id);
+    else map.set(key, [id]);
+  };
+  for (const b of Object.keys(boundaries)) push(boundaryChildren, parents.get(b), b);
+  for (const [e, element] of Object.entries(elements)) {
+    const b = element.boundary;
+    push(elementChildren, b !== undefined && Object.hasOwn(boundaries, b) ? b : undefined, e);
+  }
+  const childBoundaries = (parent: string | undefined) => boundaryChildren.get(parent) ?? [];
+  const childElements = (parent: string | undefined) => elementChildren.get(parent) ?? [];
 
   const elementBlock = (id: string): Block => {
     const size = elementSize(elements[id].type, elements[id].name);
@@ -65,7 +74,7 @@ export function layoutModel(model: Model): Layout {
         row.height = Math.max(row.height, blk.height);
       } else rows.push({ blocks: [blk], width: blk.width, height: blk.height });
     }
-    const width = Math.max(0, ...rows.map(r => r.width));
+    const width = rows.reduce((w, r) => Math.max(w, r.width), 0);
     const height = rows.reduce((h, r, i) => h + r.height + (i > 0 ? GAP_Y : 0), 0);
     return {
       width,

@@ -20,8 +20,8 @@
  * threat tags and likelihood/impact comments' wording beyond the description.
  */
 import {
-  ModelBuilder, arr, entries, isObject, longText, num, oneLine, readInput, slugify, str, strideFrom, tagsFrom, uniq,
-  type ImportResult,
+  ModelBuilder, arr, clip, entries, isObject, listText, longText, num, oneLine, own, readInput, slugify, str, strideFrom, tagsFrom, uniq,
+  type ImportOptions, type ImportResult,
 } from './common';
 import {
   IMPACTS, LIKELIHOODS, MITIGATION_STATUSES, type Classification, type ElementType, type Impact, type Likelihood, type MitigationStatus, type ThreatStatus, type Trust,
@@ -82,15 +82,15 @@ export function otmElementType(type: string | undefined, tags: string[]): Elemen
   return 'process';
 }
 
-export function importOtm(text: string): ImportResult {
+export function importOtm(text: string, options: ImportOptions = {}): ImportResult {
   const readNotes: string[] = [];
   const src = readInput(text, 'otm', readNotes);
   const project = isObject(src.project) ? src.project : {};
-  const b = new ModelBuilder([
-    `Imported from an Open Threat Model (OTM${str(src.otmVersion) ? ` ${str(src.otmVersion)}` : ''}) file by \`rampart import --from otm\`.`,
+  const b = new ModelBuilder('otm', [
+    `Imported from an Open Threat Model (OTM${clip(src.otmVersion) ? ` ${clip(src.otmVersion)}` : ''}) file by \`rampart import --from otm\`.`,
     'Every entry keeps its OTM id in `source_id`. OTM threats carry no status: they are open unless every',
     'instance on a component or dataflow has the same mapped state.',
-  ]);
+  ], options);
   readNotes.forEach(n => b.note(n));
   b.top.title = oneLine(project.name) ?? 'Imported OTM model';
   const description = longText(project.description);
@@ -102,6 +102,12 @@ export function importOtm(text: string): ImportResult {
     b.note(`${arr(src.representations).length} OTM representations (diagram and code views: positions, sizes, repositories) were left out; code file paths of components are kept in \`code\`.`);
   }
   if (isObject(project.attributes) && Object.keys(project.attributes).some(k => k !== 'generator')) b.note('OTM project attributes were left out.');
+
+  // Refuse at once what cannot fit in one model.
+  b.expect('assets', arr(src.assets).filter(isObject).length);
+  b.expect('elements', arr(src.components).filter(isObject).length);
+  b.expect('threats', arr(src.threats).filter(isObject).length);
+  b.expect('mitigations', arr(src.mitigations).filter(isObject).length);
 
   // Assets.
   const assetIds = new Map<string, string>();
@@ -120,7 +126,7 @@ export function importOtm(text: string): ImportResult {
       criticality: ia < 0 ? undefined : ia < 25 ? 'low' : ia < 50 ? 'medium' : ia < 75 ? 'high' : 'critical',
       source_id: oneLine(sid),
     });
-    b.commentEntry('assets', id, `OTM risk: confidentiality ${num(risk.confidentiality) ?? '?'}, integrity ${num(risk.integrity) ?? '?'}, availability ${num(risk.availability) ?? '?'}${str(risk.comment) ? ` (${str(risk.comment)})` : ''}.`);
+    b.commentEntry('assets', id, `OTM risk: confidentiality ${num(risk.confidentiality) ?? '?'}, integrity ${num(risk.integrity) ?? '?'}, availability ${num(risk.availability) ?? '?'}${clip(risk.comment) ? ` (${clip(risk.comment)})` : ''}.`);
     if (!cls) b.commentEntry('assets', id, 'No OTM confidentiality: classification set to internal.');
   }
   const assetRef = (v: unknown) => (str(v) ? assetIds.get(str(v)!) : undefined);
@@ -130,13 +136,18 @@ export function importOtm(text: string): ImportResult {
   // The zone a Rampart export adds for elements outside every boundary is dropped again on import.
   const fromRampart = isObject(project.attributes) && project.attributes.generator === 'rampart';
   const zones = arr(src.trustZones).filter(isObject).filter(z => !(fromRampart && str(z.id) === 'rampart-no-boundary'));
-  for (const raw of zones) {
+  b.expect('boundaries', zones.length);
+  // Every zone gets its own id, also when OTM ids repeat; a reference to a repeated id means the last one.
+  const zoneIdList = zones.map(raw => {
     const sid = str(raw.id) ?? str(raw.name) ?? 'zone';
-    zoneIds.set(sid, b.ids.boundaries.take(slugify(str(raw.name) ?? sid), sid));
-  }
-  for (const raw of zones) {
+    const id = b.ids.boundaries.take(slugify(str(raw.name) ?? sid), sid);
+    zoneIds.set(sid, id);
+    return id;
+  });
+  noteRepeatedIds(b, 'trust zones', zones.length, zoneIds.size);
+  for (const [index, raw] of zones.entries()) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'zone';
-    const id = zoneIds.get(sid)!;
+    const id = zoneIdList[index];
     const rating = num(isObject(raw.risk) ? raw.risk.trustRating : undefined);
     const trust = bucket(rating, OTM_TRUST_BUCKETS)?.trust;
     const parent = isObject(raw.parent) ? raw.parent : {};
@@ -148,21 +159,25 @@ export function importOtm(text: string): ImportResult {
       parent: parentZone !== id ? parentZone : undefined,
       source_id: oneLine(sid),
     });
-    b.commentEntry('boundaries', id, `OTM trust rating ${rating ?? 'missing'}${str(raw.type) ? `, type ${str(raw.type)}` : ''}.`);
-    if (str(parent.component)) b.commentEntry('boundaries', id, `Inside the OTM component "${str(parent.component)}": Rampart boundaries cannot sit inside elements.`);
+    b.commentEntry('boundaries', id, `OTM trust rating ${rating ?? 'missing'}${clip(raw.type) ? `, type ${clip(raw.type)}` : ''}.`);
+    if (str(parent.component)) b.commentEntry('boundaries', id, `Inside the OTM component "${clip(parent.component)}": Rampart boundaries cannot sit inside elements.`);
   }
 
   // Components.
   const components = arr(src.components).filter(isObject);
   const componentIds = new Map<string, string>();
   const componentRaw = new Map<string, Record<string, unknown>>();
-  for (const raw of components) {
+  // Every component gets its own element, also when OTM ids repeat; a reference to a repeated id means the last one.
+  const componentIdList = components.map(raw => {
     const sid = str(raw.id) ?? str(raw.name) ?? 'component';
-    componentIds.set(sid, b.ids.elements.take(slugify(sid), str(raw.name) ?? 'component'));
+    const id = b.ids.elements.take(slugify(sid), str(raw.name) ?? 'component');
+    componentIds.set(sid, id);
     componentRaw.set(sid, raw);
-  }
-  const zoneOfComponent = (sid: string): { zone?: string; via?: string } => {
-    let cur = componentRaw.get(sid);
+    return id;
+  });
+  noteRepeatedIds(b, 'components', components.length, componentIds.size);
+  const zoneOfComponent = (raw: Record<string, unknown>): { zone?: string; via?: string } => {
+    let cur: Record<string, unknown> | undefined = raw;
     let via: string | undefined;
     for (let i = 0; cur && i < 100; i++) {
       const p = isObject(cur.parent) ? cur.parent : {};
@@ -175,11 +190,11 @@ export function importOtm(text: string): ImportResult {
     }
     return { via };
   };
-  for (const raw of components) {
+  for (const [index, raw] of components.entries()) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'component';
-    const id = componentIds.get(sid)!;
+    const id = componentIdList[index];
     const tags = tagsFrom(raw.tags);
-    const { zone, via } = zoneOfComponent(sid);
+    const { zone, via } = zoneOfComponent(raw);
     const assets = isObject(raw.assets) ? raw.assets : {};
     const code = uniq(arr(raw.representations).filter(isObject).map(r => oneLine(r.file)));
     b.add('elements', id, {
@@ -193,8 +208,8 @@ export function importOtm(text: string): ImportResult {
       tags,
       source_id: oneLine(sid),
     });
-    b.commentEntry('elements', id, `OTM type ${str(raw.type) ?? 'missing'}: imported as ${otmElementType(str(raw.type), tags)} (review).`);
-    if (via) b.commentEntry('elements', id, `Nested inside the OTM component "${via}"; Rampart elements do not nest.`);
+    b.commentEntry('elements', id, `OTM type ${clip(raw.type) ?? 'missing'}: imported as ${otmElementType(str(raw.type), tags)} (review).`);
+    if (via) b.commentEntry('elements', id, `Nested inside the OTM component "${clip(via, 200)}"; Rampart elements do not nest.`);
   }
 
   // Dataflows.
@@ -204,7 +219,7 @@ export function importOtm(text: string): ImportResult {
     const from = componentIds.get(str(raw.source) ?? '');
     const to = componentIds.get(str(raw.destination) ?? str(raw.target) ?? '');
     if (!from || !to) {
-      b.note(`The OTM dataflow "${sid}" connects "${str(raw.source) ?? ''}" and "${str(raw.destination) ?? ''}", which are not both components; it was left out.`);
+      b.note(`The OTM dataflow "${clip(sid, 200)}" connects "${clip(raw.source) ?? ''}" and "${clip(raw.destination) ?? ''}", which are not both components; it was left out.`);
       continue;
     }
     const id = b.ids.flows.take(slugify(sid), str(raw.name) ?? 'flow');
@@ -244,14 +259,21 @@ export function importOtm(text: string): ImportResult {
   const mitigationIds = new Map<string, string>();
   const mitigationStates = new Map<string, string[]>();
   for (const list of instances.values()) {
-    for (const inst of list) for (const m of inst.mitigations) if (m.state) mitigationStates.set(m.id, [...(mitigationStates.get(m.id) ?? []), m.state]);
+    for (const inst of list) {
+      for (const m of inst.mitigations) {
+        if (!m.state) continue;
+        const states = mitigationStates.get(m.id);
+        if (states) states.push(m.state);
+        else mitigationStates.set(m.id, [m.state]);
+      }
+    }
   }
   for (const raw of arr(src.mitigations).filter(isObject)) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'mitigation';
     const id = b.ids.mitigations.take(slugify(str(raw.name) ?? sid), sid);
     mitigationIds.set(sid, id);
     const states = mitigationStates.get(sid) ?? [];
-    const mapped = states.map(s => OTM_MITIGATION_STATE_MAP[s.toLowerCase()]).filter((s): s is MitigationStatus => !!s);
+    const mapped = uniq(states.map(s => own(OTM_MITIGATION_STATE_MAP, s.toLowerCase())));
     const status = mapped.length ? mapped.sort((p, q) => MITIGATION_STATUSES.indexOf(p) - MITIGATION_STATUSES.indexOf(q))[0] : 'proposed';
     b.add('mitigations', id, {
       title: oneLine(raw.name) ?? sid,
@@ -260,7 +282,7 @@ export function importOtm(text: string): ImportResult {
       source_id: oneLine(sid),
     });
     const rr = num(raw.riskReduction);
-    b.commentEntry('mitigations', id, `OTM risk reduction: ${rr ?? 'missing'}%${states.length ? `; instance states: ${uniq(states).join(', ')}` : '; not used by any threat instance'}.`);
+    b.commentEntry('mitigations', id, `OTM risk reduction: ${rr ?? 'missing'}%${states.length ? `; instance states: ${listText(uniq(states))}` : '; not used by any threat instance'}.`);
   }
 
   // Threats.
@@ -276,9 +298,9 @@ export function importOtm(text: string): ImportResult {
     }));
     const insts = instances.get(sid) ?? [];
     const states = uniq(insts.map(i => i.state?.toLowerCase() ?? 'exposed'));
-    const mappedStates = uniq(states.map(s => OTM_THREAT_STATE_MAP[s] ?? 'open'));
+    const mappedStates = uniq(states.map(s => own(OTM_THREAT_STATE_MAP, s) ?? 'open'));
     const status: ThreatStatus = mappedStates.length === 1 ? mappedStates[0] : 'open';
-    const description = [longText(raw.description), str(risk.likelihoodComment) && `Likelihood: ${str(risk.likelihoodComment)}`, str(risk.impactComment) && `Impact: ${str(risk.impactComment)}`]
+    const description = [longText(raw.description), str(risk.likelihoodComment) && `Likelihood: ${clip(risk.likelihoodComment)}`, str(risk.impactComment) && `Impact: ${clip(risk.impactComment)}`]
       .filter(Boolean).join('\n\n');
     b.add('threats', id, {
       title: oneLine(raw.name) ?? sid,
@@ -294,20 +316,28 @@ export function importOtm(text: string): ImportResult {
     });
     b.commentEntry('threats', id, `OTM risk: likelihood ${num(risk.likelihood) ?? 'missing'}%, impact ${num(risk.impact) ?? 'missing'}%.`);
     const other = categories.filter(c => !strideFrom(c));
-    if (other.length) b.commentEntry('threats', id, `OTM categories without a STRIDE match: ${other.join(', ')}.`);
-    if (arr(raw.cwes).length > cwe.length) b.commentEntry('threats', id, `OTM cwes not written CWE-123 were left out: ${arr(raw.cwes).map(String).join(', ')}.`);
+    if (other.length) b.commentEntry('threats', id, `OTM categories without a STRIDE match: ${listText(other)}.`);
+    if (arr(raw.cwes).length > cwe.length) b.commentEntry('threats', id, `OTM cwes not written CWE-123 were left out: ${listText(raw.cwes)}.`);
     if (insts.length === 0) b.commentEntry('threats', id, 'No component or dataflow names this threat in OTM, so it has no target.');
-    else if (mappedStates.length > 1) b.commentEntry('threats', id, `Its OTM instances have different states (${states.join(', ')}): imported as open.`);
-    else if (states.some(s => !OTM_THREAT_STATE_MAP[s])) b.commentEntry('threats', id, `OTM state "${states.join(', ')}" is unknown; imported as open.`);
-    const tags = arr(raw.tags).map(t => str(t)).filter(Boolean);
-    if (tags.length) b.commentEntry('threats', id, `OTM tags: ${tags.join(', ')}.`);
+    else if (mappedStates.length > 1) b.commentEntry('threats', id, `Its OTM instances have different states (${listText(states)}): imported as open.`);
+    else if (states.some(s => !own(OTM_THREAT_STATE_MAP, s))) b.commentEntry('threats', id, `OTM state "${listText(states)}" is unknown; imported as open.`);
+    const tags = arr(raw.tags).filter(t => str(t));
+    if (tags.length) b.commentEntry('threats', id, `OTM tags: ${listText(tags)}.`);
   }
-  const unknownThreats = [...instances.keys()].filter(k => !arr(src.threats).some(t => isObject(t) && str(t.id) === k));
-  if (unknownThreats.length) b.note(`Threat instances name threats that are not defined in \`threats\` (${unknownThreats.slice(0, 5).join(', ')}); they were left out.`);
+  const definedThreats = new Set(arr(src.threats).map(t => (isObject(t) ? str(t.id) : undefined)));
+  const unknownThreats = [...instances.keys()].filter(k => !definedThreats.has(k));
+  if (unknownThreats.length) b.note(`Threat instances name threats that are not defined in \`threats\` (${listText(unknownThreats, 5)}); they were left out.`);
   for (const [k] of entries(src)) {
     if (!['otmVersion', 'project', 'representations', 'assets', 'components', 'dataflows', 'trustZones', 'threats', 'mitigations'].includes(k)) {
-      b.note(`The top-level key "${k}" of the OTM file was left out.`);
+      b.note(`The top-level key "${clip(k, 100)}" of the OTM file was left out.`);
     }
   }
-  return { yaml: b.toYaml(), stats: b.stats(), notes: b.notes };
+  return b.result();
+}
+
+/** A note when several source entries share an id (each is imported; references to the id mean the last one). */
+function noteRepeatedIds(b: ModelBuilder, what: string, count: number, distinct: number): void {
+  if (count > distinct) {
+    b.note(`${count - distinct} OTM ${what} repeat the id of another one; each was imported, and a reference to a repeated id points at the last one with it.`);
+  }
 }

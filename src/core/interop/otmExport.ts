@@ -16,7 +16,7 @@
  */
 import type { Classification, Impact, Likelihood, MitigationStatus, Model, ThreatStatus, Trust } from '../model/schema';
 import { IMPACTS, LIKELIHOODS } from '../model/schema';
-import { slugify, strideWords } from './common';
+import { own, slugify, strideWords } from './common';
 
 export const OTM_EXPORT_TRUST_RATING: Readonly<Record<Trust, number>> = { untrusted: 10, partial: 50, trusted: 100 };
 export const OTM_EXPORT_THREAT_STATE: Readonly<Record<ThreatStatus, string>> = {
@@ -62,12 +62,12 @@ export function exportOtm(model: Model): string {
   const trustZones: Json[] = Object.entries(boundaries).map(([id, b]) => {
     const z: Json = { id, name: b.name, risk: { trustRating: OTM_EXPORT_TRUST_RATING[b.trust] ?? 50 } };
     if (b.description) z.description = b.description;
-    if (b.parent && boundaries[b.parent] && b.parent !== id) z.parent = { trustZone: b.parent };
+    if (b.parent && own(boundaries, b.parent) && b.parent !== id) z.parent = { trustZone: b.parent };
     return z;
   });
   const zoneOf = (elementId: string) => {
-    const b = elements[elementId]?.boundary;
-    return b && boundaries[b] ? b : NO_ZONE;
+    const b = own(elements, elementId)?.boundary;
+    return b && own(boundaries, b) ? b : NO_ZONE;
   };
   if (Object.keys(elements).some(e => zoneOf(e) === NO_ZONE)) {
     trustZones.push({ id: NO_ZONE, name: 'Outside every trust boundary', description: 'Added by the Rampart export: these components have no boundary in the Rampart model.', risk: { trustRating: 50 } });
@@ -77,12 +77,12 @@ export function exportOtm(model: Model): string {
   const instances = new Map<string, Json[]>();
   for (const [id, t] of Object.entries(threats)) {
     for (const target of t.targets ?? []) {
-      if (!elements[target] && !flows[target]) continue;
+      if (!own(elements, target) && !own(flows, target)) continue;
       const list = instances.get(target) ?? [];
       list.push({
         threat: id,
-        state: OTM_EXPORT_THREAT_STATE[t.status] ?? 'exposed',
-        mitigations: (t.mitigations ?? []).filter(m => mitigations[m]).map(m => ({ mitigation: m, state: OTM_EXPORT_MITIGATION_STATE[mitigations[m].status] ?? 'recommended' })),
+        state: own(OTM_EXPORT_THREAT_STATE, t.status) ?? 'exposed',
+        mitigations: (t.mitigations ?? []).filter(m => own(mitigations, m)).map(m => ({ mitigation: m, state: own(OTM_EXPORT_MITIGATION_STATE, mitigations[m].status) ?? 'recommended' })),
       });
       instances.set(target, list);
     }
@@ -95,7 +95,7 @@ export function exportOtm(model: Model): string {
     const tags = [...(e.kind ? [TYPE_WORD[e.type]] : []), ...(e.tags ?? [])];
     if (tags.length) c.tags = tags;
     if ((e.stores ?? []).length || (e.processes ?? []).length) {
-      c.assets = { processed: (e.processes ?? []).filter(a => assets[a]), stored: (e.stores ?? []).filter(a => assets[a]) };
+      c.assets = { processed: (e.processes ?? []).filter(a => own(assets, a)), stored: (e.stores ?? []).filter(a => own(assets, a)) };
     }
     if ((e.code ?? []).length) c.representations = (e.code ?? []).map((file, i) => ({ representation: 'code', id: `${id}-code-${i + 1}`, file }));
     if (instances.has(id)) c.threats = instances.get(id);
@@ -103,12 +103,12 @@ export function exportOtm(model: Model): string {
   });
 
   const dataflows: Json[] = Object.entries(flows)
-    .filter(([, f]) => elements[f.from] && elements[f.to])
+    .filter(([, f]) => own(elements, f.from) && own(elements, f.to))
     .map(([id, f]) => {
       const d: Json = { id, name: f.name ?? `${elements[f.from].name} to ${elements[f.to].name}`, source: f.from, destination: f.to };
       if (f.description) d.description = f.description;
       if (f.bidirectional !== undefined) d.bidirectional = f.bidirectional;
-      if ((f.data ?? []).length) d.assets = (f.data ?? []).filter(a => assets[a]);
+      if ((f.data ?? []).length) d.assets = (f.data ?? []).filter(a => own(assets, a));
       if ((f.tags ?? []).length) d.tags = f.tags;
       if (instances.has(id)) d.threats = instances.get(id);
       return d;

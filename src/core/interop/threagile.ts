@@ -26,8 +26,8 @@
  * security requirements, business criticality, per-asset CIA justifications and diagram tweaks.
  */
 import {
-  ModelBuilder, arr, entries, isObject, longText, oneLine, readInput, slugify, str, stripTags, strideFrom, tagsFrom, threatIdFrom, uniq,
-  type ImportResult,
+  ModelBuilder, arr, clip, entries, isObject, listText, longText, oneLine, own, readInput, slugify, str, stripTags, strideFrom, tagsFrom, threatIdFrom, uniq,
+  type ImportOptions, type ImportResult,
 } from './common';
 import type { Classification, ElementType, ThreatStatus } from '../model/schema';
 
@@ -76,15 +76,15 @@ function isEncryptedProtocol(p: string): boolean {
   return /(^|-)encrypted$/.test(p) || ['https', 'wss', 'ssh', 'ssh-tunnel', 'ldaps', 'ftps', 'sftp', 'scp', 'jdbc-encrypted'].includes(p);
 }
 
-export function importThreagile(text: string): ImportResult {
+export function importThreagile(text: string, options: ImportOptions = {}): ImportResult {
   const readNotes: string[] = [];
   const src = readInput(text, 'threagile', readNotes);
-  const b = new ModelBuilder([
+  const b = new ModelBuilder('threagile', [
     'Imported from a Threagile model (YAML) by `rampart import --from threagile`.',
     'Every entry keeps its Threagile id in `source_id`. Threagile derives most of its risks at run time from its',
     'built-in rules; they are not in the file. Rampart\'s design rules re-derive comparable findings: run',
     '`rampart check` and add the suggested threats. Threagile risk_tracking entries are imported as threats below.',
-  ]);
+  ], options);
   readNotes.forEach(n => b.note(n));
 
   b.top.title = oneLine(src.title) ?? 'Imported Threagile model';
@@ -93,14 +93,20 @@ export function importThreagile(text: string): ImportResult {
   if (description) b.top.description = description;
   if (isObject(src.author) && oneLine(src.author.name)) b.top.team = [{ name: oneLine(src.author.name), role: 'author' }];
   const meta: string[] = [];
-  if (str(src.date)) meta.push(`date ${str(src.date)}`);
-  if (str(src.business_criticality)) meta.push(`business criticality ${str(src.business_criticality)}`);
+  if (str(src.date)) meta.push(`date ${clip(src.date)}`);
+  if (str(src.business_criticality)) meta.push(`business criticality ${clip(src.business_criticality)}`);
   if (meta.length) b.commentSection('title', `Threagile: ${meta.join(', ')}.`);
   for (const [key, what] of [['questions', 'questions'], ['abuse_cases', 'abuse cases'], ['security_requirements', 'security requirements'], ['shared_runtimes', 'shared runtimes']] as const) {
     const n = entries(src[key]).length;
     if (n > 0) b.note(`${n} Threagile ${what} (${key}) have no place in a Rampart model and were left out.`);
   }
   if (Object.keys(src).some(k => k.startsWith('diagram_tweak'))) b.note('Threagile diagram tweaks were left out: Rampart computes its diagrams.');
+
+  // Refuse at once what cannot fit in one model.
+  const objects = (v: unknown) => entries(v).filter(([, x]) => isObject(x)).length;
+  b.expect('assets', objects(src.data_assets));
+  b.expect('boundaries', objects(src.trust_boundaries));
+  b.expect('elements', objects(src.technical_assets));
 
   // Assets.
   const assetIds = new Map<string, string>();
@@ -110,9 +116,9 @@ export function importThreagile(text: string): ImportResult {
     const id = b.ids.assets.take(slugify(sid), name);
     assetIds.set(sid, id);
     const conf = str(raw.confidentiality) ?? '';
-    const classification = THREAGILE_CLASSIFICATION_MAP[conf];
-    if (!classification) b.commentEntry('assets', id, `Threagile confidentiality "${conf || 'missing'}" is unknown; classification set to internal.`);
-    const crit = Math.max(CRITICALITY[str(raw.integrity) ?? ''] ?? -1, CRITICALITY[str(raw.availability) ?? ''] ?? -1);
+    const classification = own(THREAGILE_CLASSIFICATION_MAP, conf);
+    if (!classification) b.commentEntry('assets', id, `Threagile confidentiality "${clip(conf, 100) ?? 'missing'}" is unknown; classification set to internal.`);
+    const crit = Math.max(own(CRITICALITY, str(raw.integrity)) ?? -1, own(CRITICALITY, str(raw.availability)) ?? -1);
     b.add('assets', id, {
       name: oneLine(name) ?? sid,
       description: longText(raw.description),
@@ -121,7 +127,7 @@ export function importThreagile(text: string): ImportResult {
       criticality: crit >= 0 ? CRITICALITY_LEVEL[crit] : undefined,
       source_id: oneLine(sid),
     });
-    const left = (['owner', 'origin', 'quantity'] as const).filter(k => str(raw[k])).map(k => `${k} ${str(raw[k])}`);
+    const left = (['owner', 'origin', 'quantity'] as const).filter(k => str(raw[k])).map(k => `${k} ${clip(raw[k])}`);
     if (left.length) b.commentEntry('assets', id, `Threagile ${left.join(', ')}.`);
   }
   const assetRef = (v: unknown) => (str(v) ? assetIds.get(str(v)!) : undefined);
@@ -167,7 +173,7 @@ export function importThreagile(text: string): ImportResult {
       parent: parentOf.get(id),
       source_id: oneLine(str(raw.id) ?? name),
     });
-    b.commentEntry('boundaries', id, `Threagile type ${type ?? 'unknown'}; Threagile has no trust levels, so this is marked trusted (review).`);
+    b.commentEntry('boundaries', id, `Threagile type ${clip(type, 100) ?? 'unknown'}; Threagile has no trust levels, so this is marked trusted (review).`);
   }
 
   // Elements.
@@ -185,8 +191,8 @@ export function importThreagile(text: string): ImportResult {
   for (const [name, id, raw] of elementRaw) {
     const sid = str(raw.id) ?? name;
     const ttype = str(raw.type) ?? '';
-    const type = THREAGILE_ELEMENT_TYPE_MAP[ttype];
-    if (!type) b.commentEntry('elements', id, `Threagile type "${ttype || 'missing'}" is unknown; imported as a process.`);
+    const type = own(THREAGILE_ELEMENT_TYPE_MAP, ttype);
+    if (!type) b.commentEntry('elements', id, `Threagile type "${clip(ttype, 100) ?? 'missing'}" is unknown; imported as a process.`);
     const technology = str(raw.technology);
     const encryption = str(raw.encryption);
     let boundary = elementBoundary.get(sid);
@@ -201,13 +207,13 @@ export function importThreagile(text: string): ImportResult {
     const displayName = oneLine(name) ?? sid;
     if (raw.out_of_scope === true) {
       scopeOut.push(displayName);
-      b.commentEntry('elements', id, `Out of scope in Threagile${str(raw.justification_out_of_scope) ? `: ${str(raw.justification_out_of_scope)}` : ''}.`);
+      b.commentEntry('elements', id, `Out of scope in Threagile${clip(raw.justification_out_of_scope) ? `: ${clip(raw.justification_out_of_scope)}` : ''}.`);
     }
     b.add('elements', id, {
       type: type ?? 'process',
       name: displayName,
       description: longText(raw.description),
-      kind: technology ? KIND[technology] : undefined,
+      kind: own(KIND, technology),
       boundary,
       technology: oneLine(technology),
       owner: oneLine(raw.owner),
@@ -220,11 +226,11 @@ export function importThreagile(text: string): ImportResult {
       source_id: oneLine(sid),
     });
     const left = [
-      str(raw.machine) && `machine ${str(raw.machine)}`,
-      str(raw.size) && `size ${str(raw.size)}`,
+      str(raw.machine) && `machine ${clip(raw.machine)}`,
+      str(raw.size) && `size ${clip(raw.size)}`,
       raw.multi_tenant === true && 'multi-tenant',
       raw.custom_developed_parts === true && 'custom-developed parts',
-      arr(raw.data_formats_accepted).length > 0 && `accepts ${arr(raw.data_formats_accepted).map(String).join(', ')}`,
+      arr(raw.data_formats_accepted).length > 0 && `accepts ${listText(raw.data_formats_accepted)}`,
     ].filter(Boolean);
     if (left.length) b.commentEntry('elements', id, `Threagile: ${left.join('; ')}.`);
   }
@@ -239,7 +245,7 @@ export function importThreagile(text: string): ImportResult {
       const sid = `${sourceSid}>${slugify(linkName)}`;
       const target = elementIds.get(str(link.target) ?? '');
       if (!target) {
-        b.note(`Communication link "${linkName}" of ${sourceSid} points at "${str(link.target) ?? ''}", which is not a technical asset; it was left out.`);
+        b.note(`Communication link "${clip(linkName, 200)}" of ${clip(sourceSid, 200) ?? 'a technical asset without an id'} points at "${clip(link.target) ?? ''}", which is not a technical asset; it was left out.`);
         continue;
       }
       const id = b.ids.flows.take(slugify(linkName), `${sourceId}-link`);
@@ -261,8 +267,8 @@ export function importThreagile(text: string): ImportResult {
         source_id: oneLine(sid),
       });
       const left = [
-        auth && auth !== 'none' && `authentication ${auth}`,
-        authz && authz !== 'none' && `authorization ${authz}`,
+        auth && auth !== 'none' && `authentication ${clip(auth, 100)}`,
+        authz && authz !== 'none' && `authorization ${clip(authz, 100)}`,
         link.vpn === true && 'over a VPN',
         link.ip_filtered === true && 'IP-filtered',
         link.readonly === true && 'read-only',
@@ -281,7 +287,7 @@ export function importThreagile(text: string): ImportResult {
     if (!isObject(cat)) continue;
     const catId = str(cat.id) ?? slugify(catName);
     const stride = strideFrom(cat.stride);
-    const cwe = typeof cat.cwe === 'number' || /^\d{1,5}$/.test(str(cat.cwe) ?? '') ? [`CWE-${str(cat.cwe)}`] : undefined;
+    const cwe = typeof cat.cwe === 'number' || /^\d{1,5}$/.test(str(cat.cwe) ?? '') ? [`CWE-${clip(cat.cwe)}`] : undefined;
     let mitigationId: string | undefined;
     const mitigationText = str(cat.mitigation);
     const catRisks = entries(cat.risks_identified);
@@ -293,7 +299,7 @@ export function importThreagile(text: string): ImportResult {
         status: 'proposed',
         source_id: oneLine(catId),
       });
-      b.commentEntry('mitigations', mitigationId, `From the mitigation text of Threagile risk category "${catName}".`);
+      b.commentEntry('mitigations', mitigationId, `From the mitigation text of Threagile risk category "${clip(catName, 200)}".`);
     }
     for (const [title, risk] of catRisks) {
       if (!isObject(risk)) continue;
@@ -314,26 +320,27 @@ export function importThreagile(text: string): ImportResult {
         description: longText(cat.description),
         stride: stride ? [stride] : undefined,
         targets,
-        likelihood: lk ? LIKELIHOOD[lk] : undefined,
-        impact: im ? IMPACT[im] : undefined,
+        likelihood: own(LIKELIHOOD, lk),
+        impact: own(IMPACT, im),
         cwe,
         status: 'open',
         mitigations: mitigationId ? [mitigationId] : undefined,
         source_id: oneLine(synthetic),
       });
-      const left = [str(risk.severity) && `severity ${str(risk.severity)}`, str(risk.data_breach_probability) && `data breach probability ${str(risk.data_breach_probability)}`].filter(Boolean);
-      b.commentEntry('threats', id, `Threagile individual risk of category "${catName}"${left.length ? ` (${left.join(', ')})` : ''}.`);
+      const left = [str(risk.severity) && `severity ${clip(risk.severity)}`, str(risk.data_breach_probability) && `data breach probability ${clip(risk.data_breach_probability)}`].filter(Boolean);
+      b.commentEntry('threats', id, `Threagile individual risk of category "${clip(catName, 200)}"${left.length ? ` (${left.join(', ')})` : ''}.`);
       individuals.push({ id, synthetic });
     }
   }
 
   // Risk tracking.
+  const riskIndex = new RiskIndex(individuals.map(i => i.synthetic));
   for (const [key, raw] of entries(src.risk_tracking)) {
     if (!isObject(raw)) continue;
     const statusWord = str(raw.status) ?? 'unchecked';
-    const status = THREAGILE_STATUS_MAP[statusWord];
-    const pattern = new RegExp('^' + key.split('@').map(p => (p === '*' ? '[^@]*' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('@') + '$');
-    const matched = individuals.filter(i => pattern.test(i.synthetic));
+    const status = own(THREAGILE_STATUS_MAP, statusWord);
+    const matched = riskIndex.match(key).map(i => individuals[i]);
+    const shownKey = clip(key, 300);
     const tracked = {
       status: status ?? 'open',
       justification: longText(raw.justification),
@@ -341,9 +348,9 @@ export function importThreagile(text: string): ImportResult {
       ticket: oneLine(raw.ticket),
     };
     const trackingComment = [
-      `Threagile risk tracking "${key}": ${statusWord}`,
-      str(raw.checked_by) && `checked by ${str(raw.checked_by)}`,
-      str(raw.date) && `on ${str(raw.date)}`,
+      `Threagile risk tracking "${shownKey}": ${clip(statusWord, 100)}`,
+      str(raw.checked_by) && `checked by ${clip(raw.checked_by)}`,
+      str(raw.date) && `on ${clip(raw.date)}`,
     ].filter(Boolean).join(', ') + '.';
     const ids = matched.length > 0 ? matched.map(m => m.id) : [b.ids.threats.take(threatIdFrom(key), 'tracked-risk')];
     for (const id of ids) {
@@ -361,21 +368,58 @@ export function importThreagile(text: string): ImportResult {
       if (status === 'mitigated') {
         const mid = b.ids.mitigations.take(slugify(`${id.replace(/[@.]/g, '-')}-tracked`), 'tracked-mitigation');
         b.add('mitigations', mid, {
-          title: oneLine(raw.justification) ?? `Mitigation recorded in Threagile risk tracking for ${key}`,
+          title: oneLine(raw.justification) ?? oneLine(`Mitigation recorded in Threagile risk tracking for ${shownKey}`),
           status: 'implemented',
           owner: oneLine(raw.checked_by),
           ticket: oneLine(raw.ticket),
           source_id: oneLine(key),
         });
-        b.commentEntry('mitigations', mid, `Added by the import: Threagile risk tracking marked "${key}" mitigated${str(raw.date) ? ` on ${str(raw.date)}` : ''}; link evidence.`);
-        entry.mitigations = uniq([...arr(entry.mitigations).map(String), mid]);
+        b.commentEntry('mitigations', mid, `Added by the import: Threagile risk tracking marked "${shownKey}" mitigated${clip(raw.date) ? ` on ${clip(raw.date)}` : ''}; link evidence.`);
+        entry.mitigations = uniq([...arr(entry.mitigations).filter((m): m is string => typeof m === 'string'), mid]);
       }
-      if (!status) b.commentEntry('threats', id, `Unknown Threagile status "${statusWord}"; imported as open.`);
+      if (!status) b.commentEntry('threats', id, `Unknown Threagile status "${clip(statusWord, 100)}"; imported as open.`);
       b.add('threats', id, entry);
       b.commentEntry('threats', id, trackingComment);
       if (parts.includes('*')) b.commentEntry('threats', id, 'The Threagile key uses `*` wildcards (written `any` in the id): it covers every matching generated risk.');
     }
   }
 
-  return { yaml: b.toYaml(), stats: b.stats(), notes: b.notes };
+  return b.result();
+}
+
+/**
+ * The individual risks a risk_tracking key names, found without testing every risk against every key: a key
+ * `rule@a@*` names the risks whose synthetic id has as many `@` parts, each equal to the key's or any for `*`.
+ * Candidates come from the key's most selective part (or, for a key of `*` only, from the risks with that
+ * many parts); the order of the risks is kept.
+ */
+class RiskIndex {
+  private readonly parts: string[][];
+  private readonly byPart = new Map<string, number[]>();
+  private readonly byCount = new Map<number, number[]>();
+
+  constructor(synthetics: readonly string[]) {
+    this.parts = synthetics.map(s => s.split('@'));
+    this.parts.forEach((parts, i) => {
+      push(this.byCount, parts.length, i);
+      parts.forEach((p, at) => push(this.byPart, `${parts.length}@${at}@${p}`, i));
+    });
+  }
+
+  match(key: string): number[] {
+    const want = key.split('@');
+    let candidates = this.byCount.get(want.length) ?? [];
+    want.forEach((p, at) => {
+      if (p === '*') return;
+      const list = this.byPart.get(`${want.length}@${at}@${p}`) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    });
+    return candidates.filter(i => want.every((p, at) => p === '*' || this.parts[i][at] === p));
+  }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -14,9 +14,10 @@
  * threat `score` and `number` (comments), and which diagram an element was on when a model has several.
  */
 import {
-  ModelBuilder, arr, entries, isObject, longText, num, oneLine, readInput, slugify, str, strideFrom, uniq,
-  type ImportResult,
+  ModelBuilder, arr, clip, entries, isObject, listText, longText, num, oneLine, own, readInput, slugify, str, strideFrom, uniq,
+  type ImportOptions, type ImportResult,
 } from './common';
+import { RectGrid, type Rect } from './geometry';
 import type { ElementType, Impact, Likelihood, Stride, ThreatStatus, Trust } from '../model/schema';
 
 /** Threat Dragon threat status -> Rampart threat status (Avoided and Eliminated carry a comment). */
@@ -45,19 +46,20 @@ export const THREAT_DRAGON_ELEMENT_TYPE_MAP: Readonly<Record<string, ElementType
 
 const SNAP_DISTANCE = 50;
 /** Cell type from the shape, for cells that lack `data.type`. */
-const SHAPE_TYPE: Record<string, string> = {
+const SHAPE_TYPE: Readonly<Record<string, string>> = {
   actor: 'tm.Actor', process: 'tm.Process', store: 'tm.Store', flow: 'tm.Flow', 'trust-boundary-box': 'tm.BoundaryBox',
   'trust-boundary-curve': 'tm.Boundary', 'trust-broundary-curve': 'tm.Boundary', 'td-text-block': 'tm.Text',
 };
 
-interface Rect { x: number; y: number; w: number; h: number }
 interface Cell { id: string; type: string; data: Record<string, unknown>; raw: Record<string, unknown>; rect?: Rect; diagram: string }
 
 function rectOf(raw: Record<string, unknown>): Rect | undefined {
   const p = isObject(raw.position) ? raw.position : undefined;
   const s = isObject(raw.size) ? raw.size : undefined;
   const x = num(p?.x), y = num(p?.y), w = num(s?.width), h = num(s?.height);
-  return x !== undefined && y !== undefined && w !== undefined && h !== undefined ? { x, y, w, h } : undefined;
+  if (x === undefined || y === undefined || w === undefined || h === undefined) return undefined;
+  // A negative size (not written by Threat Dragon) is read as the rectangle it spans.
+  return { x: Math.min(x, x + w), y: Math.min(y, y + h), w: Math.abs(w), h: Math.abs(h) };
 }
 
 const inside = (inner: Rect, outer: Rect) =>
@@ -67,7 +69,8 @@ const distance = (r: Rect, px: number, py: number) => Math.hypot(Math.max(r.x - 
 
 function statusOf(word: string | undefined): { status: ThreatStatus; known: boolean } {
   if (!word) return { status: 'open', known: false };
-  const key = Object.keys(THREAT_DRAGON_STATUS_MAP).find(k => k.toLowerCase() === word.replace(/[^a-z]/gi, '').toLowerCase());
+  const w = word.length > 100 ? '' : word.replace(/[^a-z]/gi, '').toLowerCase();
+  const key = Object.keys(THREAT_DRAGON_STATUS_MAP).find(k => k.toLowerCase() === w);
   if (key) return { status: THREAT_DRAGON_STATUS_MAP[key], known: true };
   if (/^n\/?a$/i.test(word)) return { status: 'not-applicable', known: true };
   return { status: 'open', known: false };
@@ -86,16 +89,16 @@ function trustFromName(name: string): Trust {
   return 'partial';
 }
 
-export function importThreatDragon(text: string): ImportResult {
+export function importThreatDragon(text: string, options: ImportOptions = {}): ImportResult {
   const readNotes: string[] = [];
   const src = readInput(text, 'threat-dragon', readNotes);
   const summary = isObject(src.summary) ? src.summary : {};
   const detail = isObject(src.detail) ? src.detail : {};
-  const b = new ModelBuilder([
-    `Imported from an OWASP Threat Dragon model (JSON${str(src.version) ? `, version ${str(src.version)}` : ''}) by \`rampart import --from threat-dragon\`.`,
+  const b = new ModelBuilder('threat-dragon', [
+    `Imported from an OWASP Threat Dragon model (JSON${clip(src.version) ? `, version ${clip(src.version)}` : ''}) by \`rampart import --from threat-dragon\`.`,
     'Every entry keeps its Threat Dragon cell or threat id in `source_id`. Diagram geometry (positions, sizes,',
     'line shapes, colours) is not kept: Rampart computes its diagrams from the model.',
-  ]);
+  ], options);
   readNotes.forEach(n => b.note(n));
   b.top.title = oneLine(summary.title) ?? 'Imported Threat Dragon model';
   const description = longText(summary.description);
@@ -121,12 +124,18 @@ export function importThreatDragon(text: string): ImportResult {
     for (const raw of list) {
       if (!isObject(raw)) continue;
       const data = isObject(raw.data) ? raw.data : raw; // v1 keeps the properties on the cell itself
-      const type = str(data.type) ?? str(raw.type) ?? SHAPE_TYPE[str(raw.shape) ?? ''] ?? '';
+      const type = str(data.type) ?? str(raw.type) ?? own(SHAPE_TYPE, str(raw.shape)) ?? '';
       const id = str(raw.id);
       if (!id) continue;
       cells.push({ id, type, data, raw, rect: rectOf(raw), diagram: title });
     }
   }
+
+  // Refuse at once what cannot fit in one model, before any work per cell.
+  const countOf = (...types: string[]) => cells.reduce((n, c) => n + (types.includes(c.type) ? 1 : 0), 0);
+  b.expect('elements', countOf(...Object.keys(THREAT_DRAGON_ELEMENT_TYPE_MAP)));
+  b.expect('boundaries', countOf('tm.BoundaryBox', 'tm.Boundary'));
+  b.expect('threats', cells.reduce((n, c) => n + arr(c.data.threats).filter(isObject).length, 0));
 
   const nameOf = (c: Cell): string | undefined => {
     const attrs = isObject(c.raw.attrs) ? c.raw.attrs : {};
@@ -152,19 +161,29 @@ export function importThreatDragon(text: string): ImportResult {
       b.note('Threat Dragon boundary lines (tm.Boundary) were imported as boundaries without members: set `boundary:` on the elements they enclose.');
     }
   }
+  // The smallest box around a point (or a box): a box that holds a rectangle holds its top-left corner, so the
+  // grid's candidates for that corner are all there is to test. Ties go to the box first in the file.
+  const boxGrid = new RectGrid(boxes.map(box => box.rect));
+  const area = (r: Rect) => r.w * r.h;
+  const smallest = (px: number, py: number, fits: (o: (typeof boxes)[number]) => boolean) => {
+    let best: (typeof boxes)[number] | undefined;
+    for (const i of boxGrid.near(px, py)) {
+      const o = boxes[i];
+      if (fits(o) && (!best || area(o.rect) < area(best.rect))) best = o;
+    }
+    return best;
+  };
   for (const box of boxes) {
-    const parents = boxes.filter(o => o !== box && inside(box.rect, o.rect) && !(inside(o.rect, box.rect) && o.cell.id > box.cell.id));
-    parents.sort((p, q) => p.rect.w * p.rect.h - q.rect.w * q.rect.h);
-    if (parents[0]) {
+    const parent = smallest(box.rect.x, box.rect.y, o => o !== box && inside(box.rect, o.rect) && !(inside(o.rect, box.rect) && o.cell.id > box.cell.id));
+    if (parent) {
       const entry = b.sections.boundaries.get(box.id)!;
-      b.add('boundaries', box.id, { ...entry, parent: parents[0].id });
+      b.add('boundaries', box.id, { ...entry, parent: parent.id });
     }
   }
   const boxOf = (r: Rect | undefined): string | undefined => {
     if (!r) return undefined;
     const cx = r.x + r.w / 2, cy = r.y + r.h / 2;
-    const hits = boxes.filter(box => contains(box.rect, cx, cy)).sort((p, q) => p.rect.w * p.rect.h - q.rect.w * q.rect.h);
-    return hits[0]?.id;
+    return smallest(cx, cy, o => contains(o.rect, cx, cy))?.id;
   };
 
   // Elements.
@@ -172,7 +191,7 @@ export function importThreatDragon(text: string): ImportResult {
   const elementCells: { cell: Cell; id: string }[] = [];
   const scopeOut: string[] = [];
   for (const c of cells) {
-    const type = THREAT_DRAGON_ELEMENT_TYPE_MAP[c.type];
+    const type = own(THREAT_DRAGON_ELEMENT_TYPE_MAP, c.type);
     if (!type) continue;
     const fallback = { external: 'Unnamed actor', process: 'Unnamed process', store: 'Unnamed store' }[type];
     const name = nameOf(c) ?? fallback;
@@ -199,19 +218,22 @@ export function importThreatDragon(text: string): ImportResult {
     });
     if (d.outOfScope === true) {
       scopeOut.push(name);
-      b.commentEntry('elements', id, `Out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}.`);
+      b.commentEntry('elements', id, `Out of scope in Threat Dragon${clip(d.reasonOutOfScope) ? `: ${clip(d.reasonOutOfScope)}` : ''}.`);
     }
-    if (str(d.privilegeLevel)) b.commentEntry('elements', id, `Threat Dragon privilege level: ${str(d.privilegeLevel)}.`);
+    if (str(d.privilegeLevel)) b.commentEntry('elements', id, `Threat Dragon privilege level: ${clip(d.privilegeLevel)}.`);
     if (diagrams.length > 1) b.commentEntry('elements', id, `From the diagram "${c.diagram}".`);
   }
 
   // Flows.
+  // The nearest element within SNAP_DISTANCE of a loose end (ties: the element last in the file).
+  let elementGrid: RectGrid | undefined;
   const nearest = (x: number, y: number): { cell: Cell; id: string } | undefined => {
+    elementGrid ??= new RectGrid(elementCells.map(e => e.cell.rect), SNAP_DISTANCE);
     let best: { cell: Cell; id: string } | undefined;
     let bestD = SNAP_DISTANCE;
-    for (const e of elementCells) {
-      if (!e.cell.rect) continue;
-      const dd = distance(e.cell.rect, x, y);
+    for (const i of elementGrid.near(x, y)) {
+      const e = elementCells[i];
+      const dd = distance(e.cell.rect!, x, y);
       if (dd <= bestD) { best = e; bestD = dd; }
     }
     return best;
@@ -231,7 +253,7 @@ export function importThreatDragon(text: string): ImportResult {
     const to = endOf(c.raw.target);
     const name = nameOf(c);
     if (!from.id || !to.id) {
-      b.note(`The flow ${name ? `"${name}"` : c.id} is not attached to an element at its ${!from.id ? 'source' : 'target'} (a loose end in the diagram); it was left out.`);
+      b.note(`The flow ${name ? `"${name}"` : clip(c.id, 100)} is not attached to an element at its ${!from.id ? 'source' : 'target'} (a loose end in the diagram); it was left out.`);
       continue;
     }
     const id = b.ids.flows.take(slugify(name ?? ''), `flow-${slugify(`${from.id}-to-${to.id}`)}`);
@@ -254,7 +276,7 @@ export function importThreatDragon(text: string): ImportResult {
     }
     if (d.outOfScope === true) {
       if (name) scopeOut.push(name);
-      b.commentEntry('flows', id, `Out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}.`);
+      b.commentEntry('flows', id, `Out of scope in Threat Dragon${clip(d.reasonOutOfScope) ? `: ${clip(d.reasonOutOfScope)}` : ''}.`);
     }
   }
   if (scopeOut.length) b.top.scope = { out: uniq(scopeOut) };
@@ -265,7 +287,7 @@ export function importThreatDragon(text: string): ImportResult {
     if (t) b.commentSection('title', `Threat Dragon text block: ${t.replace(/\s+/g, ' ').slice(0, 500)}`);
   }
   const other = cells.filter(c => !['tm.Actor', 'tm.Process', 'tm.Store', 'tm.Flow', 'tm.Boundary', 'tm.BoundaryBox', 'tm.Text'].includes(c.type));
-  if (other.length) b.note(`${other.length} Threat Dragon cells of other types (${uniq(other.map(c => c.type || 'untyped')).join(', ')}) were left out.`);
+  if (other.length) b.note(`${other.length} Threat Dragon cells of other types (${listText(uniq(other.map(c => c.type || 'untyped')), 10)}) were left out.`);
 
   // Threats.
   for (const c of cells) {
@@ -307,17 +329,17 @@ export function importThreatDragon(text: string): ImportResult {
         mitigations,
         source_id: oneLine(str(raw.id) ?? str(raw.threatId)),
       });
-      if (!target) b.commentEntry('threats', id, `Its Threat Dragon cell (${c.type || 'unknown'} "${nameOf(c) ?? c.id}") was not imported, so it has no target.`);
+      if (!target) b.commentEntry('threats', id, `Its Threat Dragon cell (${clip(c.type, 100) ?? 'unknown'} "${nameOf(c) ?? clip(c.id, 100)}") was not imported, so it has no target.`);
       if (statusWord === 'Avoided' || statusWord === 'Eliminated') b.commentEntry('threats', id, `Threat Dragon status ${statusWord}: imported as mitigated.`);
-      else if (!known) b.commentEntry('threats', id, `Threat Dragon status "${statusWord ?? 'missing'}" is unknown; imported as open.`);
-      if (severity && !rating) b.commentEntry('threats', id, `Threat Dragon severity "${severity}" is unknown; likelihood and impact left unset.`);
-      if (str(raw.type) && !stride) b.commentEntry('threats', id, `Threat Dragon threat type "${str(raw.type)}"${str(raw.modelType) ? ` (${str(raw.modelType)})` : ''} has no STRIDE category.`);
-      if (str(raw.score)) b.commentEntry('threats', id, `Threat Dragon score: ${str(raw.score)}.`);
+      else if (!known) b.commentEntry('threats', id, `Threat Dragon status "${clip(statusWord, 100) ?? 'missing'}" is unknown; imported as open.`);
+      if (severity && !rating) b.commentEntry('threats', id, `Threat Dragon severity "${clip(severity, 100)}" is unknown; likelihood and impact left unset.`);
+      if (str(raw.type) && !stride) b.commentEntry('threats', id, `Threat Dragon threat type "${clip(raw.type)}"${clip(raw.modelType) ? ` (${clip(raw.modelType)})` : ''} has no STRIDE category.`);
+      if (str(raw.score)) b.commentEntry('threats', id, `Threat Dragon score: ${clip(raw.score)}.`);
     }
   }
 
   for (const [k] of entries(src)) {
-    if (!['version', 'summary', 'detail'].includes(k)) b.note(`The top-level key "${k}" of the Threat Dragon file was left out.`);
+    if (!['version', 'summary', 'detail'].includes(k)) b.note(`The top-level key "${oneLine(k, 100)}" of the Threat Dragon file was left out.`);
   }
-  return { yaml: b.toYaml(), stats: b.stats(), notes: b.notes };
+  return b.result();
 }

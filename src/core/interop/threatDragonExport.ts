@@ -16,7 +16,7 @@
  */
 import type { Model, Threat, ThreatStatus } from '../model/schema';
 import { matrixLevel, matrixOf } from '../risk/matrix';
-import { stableUuid, strideWords } from './common';
+import { own, stableUuid, strideWords } from './common';
 import { elementSize, layoutModel } from './layout';
 
 /** Rampart threat status -> Threat Dragon status. */
@@ -52,7 +52,7 @@ export function exportThreatDragon(model: Model): string {
   const tdThreat = (id: string, t: Threat, target: string): Json => {
     const level = t.likelihood && t.impact ? matrixLevel(t.likelihood, t.impact, matrix) : undefined;
     const mitigationText = (t.mitigations ?? [])
-      .map(m => mitigations[m])
+      .map(m => own(mitigations, m))
       .filter(m => m !== undefined)
       .map(m => (m.description && m.description !== m.title ? `${m.title}\n${m.description}` : m.title))
       .join('\n\n');
@@ -70,7 +70,7 @@ export function exportThreatDragon(model: Model): string {
     };
   };
   for (const [id, t] of Object.entries(threats)) {
-    const targets = (t.targets ?? []).filter(x => elements[x] || flows[x]);
+    const targets = (t.targets ?? []).filter(x => own(elements, x) || own(flows, x));
     if (targets.length === 0) untargeted.push(t.title);
     for (const target of targets) {
       const list = byTarget.get(target) ?? [];
@@ -145,11 +145,11 @@ export function exportThreatDragon(model: Model): string {
     }
   }
   const untrusted = (elementId: string) => {
-    const b = elements[elementId]?.boundary;
-    return b !== undefined && boundaries[b]?.trust === 'untrusted';
+    const b = own(elements, elementId)?.boundary;
+    return b !== undefined && own(boundaries, b)?.trust === 'untrusted';
   };
   for (const [id, f] of Object.entries(flows)) {
-    if (!elements[f.from] || !elements[f.to]) continue;
+    if (!own(elements, f.from) || !own(elements, f.to)) continue;
     const { threats: list, hasOpenThreats } = threatData(id);
     const name = f.name ?? '';
     cells.push({
