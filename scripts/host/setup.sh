@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent install of what the real-VS-Code tests need (scripts/host/run.sh):
 #   - Debian packages: chromium (browser driven by playwright-core), ripgrep (stands in for the GitHub
-#     download of @vscode/ripgrep), libkrb5-dev (headers for code-server's kerberos addon);
+#     download of @vscode/ripgrep), libkrb5-dev (headers for code-server's kerberos addon), neovim (a client
+#     that is not ours for the language server: test/lsp/neovim.test.mjs);
 #   - code-server 4.100.3 from npm (VS Code 1.100.3 server + web workbench, real Node extension host)
 #     into $TOOLS_DIR/code-server (default: <repo>/.tools/code-server, gitignored).
 # The machines reach only the npm registry and Debian mirrors; nothing here goes elsewhere.
@@ -21,11 +22,11 @@ CS="$CS_HOME/node_modules/.bin/code-server"
 export XDG_CONFIG_HOME="$TOOLS/xdg-config" XDG_DATA_HOME="$TOOLS/xdg-data"
 
 # ---- 1. Debian packages (apt-get update only when something is missing)
-if ! command -v chromium >/dev/null || ! command -v rg >/dev/null || [ ! -f /usr/include/gssapi/gssapi.h ]; then
-  step "apt-get install chromium ripgrep libkrb5-dev"
+if ! command -v chromium >/dev/null || ! command -v rg >/dev/null || [ ! -f /usr/include/gssapi/gssapi.h ] || ! command -v nvim >/dev/null; then
+  step "apt-get install chromium ripgrep libkrb5-dev neovim"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium ripgrep libkrb5-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium ripgrep libkrb5-dev neovim >/dev/null
 else
   step "apt packages present"
 fi
