@@ -5,7 +5,7 @@
  */
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import type { ClientFeatures } from './capabilities';
-import type { ModelDocuments, ModelSnapshot } from './documents';
+import { StaleAnalysis, type ModelDocuments, type ModelSnapshot } from './documents';
 import type { WorkspaceFiles } from './fileIndex';
 import type { SettingsStore } from './settings';
 
@@ -29,7 +29,13 @@ export async function snapshotFor(ctx: ServerContext, uri: string, token?: Cance
   const pending = ctx.documents.analysisOf(uri);
   if (!pending) return undefined;
   if (token?.isCancellationRequested) throw cancelled();
-  const snap = await pending;
+  let snap: ModelSnapshot;
+  try {
+    snap = await pending;
+  } catch (e) {
+    if (e instanceof StaleAnalysis) throw contentModified();
+    throw e;
+  }
   if (token?.isCancellationRequested) throw cancelled();
   if (!ctx.documents.isCurrent(uri, snap.version)) throw contentModified();
   return snap;

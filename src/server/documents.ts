@@ -16,6 +16,13 @@ import type { SettingsStore } from './settings';
 import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
 
 export const LANGUAGE_ID = 'threatmodel';
+
+/** An analysis given up because its document changed while it waited for settings or the file index. */
+export class StaleAnalysis extends Error {
+  constructor(uri: string, version: number) {
+    super(`${uri} changed after version ${version}; its analysis was dropped`);
+  }
+}
 /** Views of a file that are not the file itself (diffs, history, output): no analysis there. */
 const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'review', 'pr', 'vscode-notebook-cell-output', 'vscode-chat-code-block']);
 
@@ -85,18 +92,24 @@ export class ModelDocuments {
     const frozen = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
     const entry: CacheEntry = { version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, snapshot: undefined as never };
     // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
-    entry.snapshot = this.analyzeText(uri, frozen.getText())
+    // Work for a version that is already superseded is not started: the newer version has its own.
+    const wanted = () => this.documents.get(uri)?.version === frozen.version;
+    entry.snapshot = this.analyzeText(uri, frozen.getText(), wanted)
       .then(r => ({ uri, version: frozen.version, doc: frozen, analysis: r.analysis, settings: r.settings }));
     entry.snapshot.catch(() => { if (this.cache.get(uri) === entry) this.cache.delete(uri); });
     this.cache.set(uri, entry);
     return entry.snapshot;
   }
 
-  /** Analyses text for a document (open or read from disk) with its settings and evidence index. */
-  async analyzeText(uri: string, text: string): Promise<{ analysis: Analysis; settings: RampartSettings }> {
+  /**
+   * Analyses text for a document (open or read from disk) with its settings and evidence index. `wanted` is
+   * asked once they are ready: when it says no, the analysis is not run (StaleAnalysis).
+   */
+  async analyzeText(uri: string, text: string, wanted: () => boolean = () => true): Promise<{ analysis: Analysis; settings: RampartSettings }> {
     const file = uriToPath(uri);
     // Evidence is looked up only for files on disk, in the index of their workspace folder.
     const [settings, evidence] = await Promise.all([this.settings.forUri(uri), file ? this.files.evidenceFor(file) : {}]);
+    if (!wanted()) throw new StaleAnalysis(uri, this.documents.get(uri)?.version ?? -1);
     const t0 = Date.now();
     const analysis = analyze(text, { ...settings, ...evidence });
     const ms = Date.now() - t0;

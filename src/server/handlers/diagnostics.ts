@@ -20,6 +20,7 @@ import type { Finding, Severity } from '../../core/types';
 import type { ClientFeatures } from '../capabilities';
 import type { ServerContext } from '../context';
 import { textPositions, toRange, type PositionMapper } from '../convert';
+import { StaleAnalysis } from '../documents';
 import { pathToUri, uriToPath } from '../fileIndex';
 
 export const DIAGNOSTIC_SOURCE = 'rampart';
@@ -121,6 +122,7 @@ export class DiagnosticsPublisher {
       if (file) this.fromDisk.delete(file);
       this.send(uri, snap.analysis.findings.map(f => toDiagnostic(f, snap.doc, uri, this.ctx.features)), snap.version);
     } catch (e) {
+      if (e instanceof StaleAnalysis) return; // superseded: the newer version has its own run
       this.ctx.log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
     }
   }
@@ -164,7 +166,7 @@ export class DiagnosticsPublisher {
       } else {
         const text = await fsp.readFile(file, 'utf8');
         if (stale()) return false;
-        const { analysis } = await this.ctx.documents.analyzeText(uri, text);
+        const { analysis } = await this.ctx.documents.analyzeText(uri, text, () => !stale());
         const positions = textPositions(uri, text);
         diagnostics = analysis.findings.map(f => toDiagnostic(f, positions, uri, this.ctx.features));
       }
@@ -177,7 +179,7 @@ export class DiagnosticsPublisher {
         this.fromDisk.delete(file);
         this.send(uri, []);
       }
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.ctx.log(`could not check ${file}: ${(e as Error).message}`);
+      if (!(e instanceof StaleAnalysis) && (e as NodeJS.ErrnoException).code !== 'ENOENT') this.ctx.log(`could not check ${file}: ${(e as Error).message}`);
       return false;
     }
   }

@@ -68,6 +68,8 @@ export interface StartOptions {
   folders?: string[];
   /** The `rampart` section answered to workspace/configuration (per scopeUri: a function). */
   settings?: unknown | ((scopeUri: string | undefined) => unknown);
+  /** Answer workspace/configuration only after this many milliseconds (a slow client). */
+  configurationDelayMs?: number;
 }
 
 export const fileUri = (p: string) => URI.file(p).toString();
@@ -95,8 +97,9 @@ export class LspClient {
       client.wake();
     });
     conn.onNotification(LogMessageNotification.type, p => { client.logs.push(p.message); });
-    conn.onRequest(ConfigurationRequest.type, p => {
+    conn.onRequest(ConfigurationRequest.type, async p => {
       client.configurationRequests.push(p);
+      if (client.options.configurationDelayMs) await new Promise(r => setTimeout(r, client.options.configurationDelayMs));
       return p.items.map(i => (typeof client.options.settings === 'function' ? (client.options.settings as (s?: string) => unknown)(i.scopeUri) : client.options.settings ?? null));
     });
     conn.onRequest(RegistrationRequest.type, p => { client.registrations.push(...p.registrations.map(r => r.method)); });

@@ -358,6 +358,38 @@ mitigations:
   });
 });
 
+describe('language server: stale work', function () {
+  this.timeout(60_000);
+  let ws: string;
+  let client: LspClient;
+
+  before(function () {
+    this.timeout(240_000);
+    ensureServerBuilt();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('drops the analysis of a version superseded while it waited, and answers its requests with ContentModified', async () => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-lsp-stale-'));
+    fs.writeFileSync(path.join(ws, 'shop.threatmodel.yaml'), EXAMPLE);
+    const uri = fileUri(path.join(ws, 'shop.threatmodel.yaml'));
+    // Settings take 500 ms to arrive: version 1 is still waiting for them when version 2 comes.
+    client = await LspClient.start({ folders: [ws], settings: { debounceMs: 0, 'diagnostics.scope': 'openFiles' }, configurationDelayMs: 500 });
+    await client.open(uri, EXAMPLE);
+    const hover = client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(EXAMPLE, '  checkout-skimming:', 5) });
+    const top = { line: 0, character: 0 };
+    const v2 = await client.change(uri, [{ range: { start: top, end: top }, text: '# edited\n' }]);
+    await assert.rejects(hover, (e: { code?: number }) => e.code === -32801, 'ContentModified');
+    const p = await client.diagnosticsWhere(uri, x => x.version === v2);
+    assert.equal(headlines(p).length, 5);
+    assert.ok(!client.diagnostics.get(uri)!.some(x => x.version === 1), 'version 1 was never published');
+  });
+});
+
 describe('language server with a minimal client', function () {
   this.timeout(60_000);
   let ws: string;
