@@ -7,10 +7,10 @@
  * new errors, every entry the fix is not about keeps its value (nothing changes through an alias or anchor),
  * and computing the fix again on the result gives no edits.
  */
-import { parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { STRIDE, type Stride } from '../model/schema';
 import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
-import { applyEdits, EDIT_PARSE_OPTIONS, EditRefusal, MAX_ALIAS_COUNT, YamlEditor } from './yamlEdit';
+import { applyEdits, EditRefusal, MAX_ALIAS_COUNT, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
 
@@ -45,9 +45,12 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
 export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = {}): FixResult {
   try {
     if (fix.kind === 'replace') return { edits: replaceEdits(text, fix) };
-    const edits = editsOf(text, fix, opts);
+    const ed = new YamlEditor(text);
+    const edits = editsOf(ed, fix, opts);
     if (!edits.length) return { edits };
-    const refusal = verify(text, applyEdits(text, edits), fix, opts);
+    const after = applyEdits(text, edits);
+    if (after !== ed.text) throw new Error('the edits do not reproduce the edited text');
+    const refusal = verify(ed.originalDocument, ed.document, after, fix, opts);
     return refusal ? { edits: [], refusal } : { edits };
   } catch (e) {
     if (e instanceof EditRefusal) return { edits: [], refusal: e.message };
@@ -76,10 +79,8 @@ function touchedPaths(fix: FixSpec): Path[] {
   }
 }
 
-/** Why the edited text is not acceptable, or undefined when it is. */
-function verify(before: string, after: string, fix: FixSpec, opts: FixOptions): string | undefined {
-  const b = parseDocument(before, EDIT_PARSE_OPTIONS);
-  const a = parseDocument(after, EDIT_PARSE_OPTIONS);
+/** Why the edited text (`after`, read as `a`; `b` is the original) is not acceptable, or undefined when it is. */
+function verify(b: Document, a: Document, after: string, fix: FixSpec, opts: FixOptions): string | undefined {
   const codes = (errs: readonly { code: string }[]) => errs.reduce((m, e) => m.set(e.code, (m.get(e.code) ?? 0) + 1), new Map<string, number>());
   const was = codes(b.errors);
   for (const [code, n] of codes(a.errors)) {
@@ -89,21 +90,26 @@ function verify(before: string, after: string, fix: FixSpec, opts: FixOptions): 
   if (!sameExcept(b.toJS(opt), a.toJS(opt), touchedPaths(fix), [])) {
     return 'This fix would also change other entries (they share a value through a YAML anchor or alias, or the file has an unusual layout); edit it by hand.';
   }
-  if (editsOf(after, fix, opts).length) return 'This fix does not settle in one step on this file; edit it by hand.';
+  if (editsOf(new YamlEditor(after, a), fix, opts).length) return 'This fix does not settle in one step on this file; edit it by hand.';
   return undefined;
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPrefix = (p: Path, of: Path) => p.length <= of.length && p.every((s, i) => String(s) === String(of[i]));
 
-function deepEqual(x: unknown, y: unknown): boolean {
+/** Deeper than any threat model (the parser stops at 64 levels); also how a value an alias nests in itself ends. */
+const MAX_COMPARE_DEPTH = 200;
+const tooDeep = () => new EditRefusal('The file nests values too deeply, or an alias refers to the value it is in; edit it by hand.');
+
+function deepEqual(x: unknown, y: unknown, depth = 0): boolean {
   if (Object.is(x, y)) return true;
+  if (depth > MAX_COMPARE_DEPTH) throw tooDeep();
   if (Array.isArray(x) || Array.isArray(y)) {
-    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => deepEqual(v, y[i]));
+    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => deepEqual(v, y[i], depth + 1));
   }
   if (!isPlain(x) || !isPlain(y)) return false;
   const kx = Object.keys(x);
-  return kx.length === Object.keys(y).length && kx.every(k => Object.prototype.hasOwnProperty.call(y, k) && deepEqual(x[k], y[k]));
+  return kx.length === Object.keys(y).length && kx.every(k => Object.prototype.hasOwnProperty.call(y, k) && deepEqual(x[k], y[k], depth + 1));
 }
 
 /**
@@ -112,9 +118,9 @@ function deepEqual(x: unknown, y: unknown): boolean {
  */
 function sameExcept(before: unknown, after: unknown, touched: Path[], path: Path): boolean {
   if (touched.some(t => isPrefix(t, path))) return true;
-  if (!touched.some(t => isPrefix(path, t))) return deepEqual(before, after);
+  if (!touched.some(t => isPrefix(path, t))) return deepEqual(before, after, path.length);
   const b = isPlain(before) ? before : before === undefined || before === null || before === '' ? {} : undefined;
-  if (!b || !isPlain(after)) return deepEqual(before, after);
+  if (!b || !isPlain(after)) return deepEqual(before, after, path.length);
   const keys = new Set([...Object.keys(b), ...Object.keys(after)]);
   for (const k of keys) {
     if (!sameExcept(b[k], after[k], touched, [...path, k])) return false;
@@ -122,13 +128,12 @@ function sameExcept(before: unknown, after: unknown, touched: Path[], path: Path
   return true;
 }
 
-/** The edits of an editor-based fix, unchecked. */
-function editsOf(text: string, fix: FixSpec, opts: FixOptions): TextEdit[] {
-  const ed = new YamlEditor(text);
+/** The edits of an editor-based fix on the editor's text, unchecked. */
+function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
   const now = opts.now ?? new Date();
   switch (fix.kind) {
     case 'replace':
-      return replaceEdits(text, fix);
+      return replaceEdits(ed.text, fix);
     case 'add-mitigation': {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);

@@ -142,13 +142,20 @@ export class YamlEditor {
   private doc: Document;
   readonly eol: string;
 
-  constructor(private readonly original: string) {
+  /** The document of the original text, as read with `EDIT_PARSE_OPTIONS`. */
+  readonly originalDocument: Document;
+
+  /** `doc`, when given, must be `original` read with `EDIT_PARSE_OPTIONS` (it saves reading a large file twice). */
+  constructor(private readonly original: string, doc?: Document) {
     this.current = original;
     this.eol = eolOf(original);
-    this.doc = parseDocument(original, EDIT_PARSE_OPTIONS);
+    this.doc = doc ?? parseDocument(original, EDIT_PARSE_OPTIONS);
+    this.originalDocument = this.doc;
   }
 
   get text() { return this.current; }
+  /** The document of the current text. */
+  get document(): Document { return this.doc; }
 
   private commit(edit: TextEdit) {
     this.applied.push(edit);
@@ -330,9 +337,7 @@ export class YamlEditor {
       const entry = `${flowText(key)}: ${flowText(value)}`;
       const lastPair = map.items[map.items.length - 1];
       if (lastPair) {
-        const end = (lastPair.value as Node | null)?.range?.[1] ?? (lastPair.key as Node | null)?.range?.[1];
-        if (end === undefined) throw new EditRefusal(`The last entry of ${pathText(mapPath)} has no position in the text.`);
-        this.commit({ offset: end, length: 0, text: `, ${entry}` });
+        this.commit({ offset: this.pairEnd(lastPair as Pair, mapPath), length: 0, text: `, ${entry}` });
       } else {
         const close = this.current.lastIndexOf('}', map.range![1] - 1);
         this.commit({ offset: close, length: 0, text: ` ${entry} ` });
@@ -351,9 +356,33 @@ export class YamlEditor {
       this.appendTopLevel(blockEntry(key, value, col, unit, this.eol));
       return;
     }
-    const lastEnd = (last.value as Node | null)?.range?.[1] ?? lastKey.range[1];
-    const at = lineEnd(this.current, Math.max(lastEnd - 1, lastKey.range[0]));
+    const at = lineEnd(this.current, Math.max(this.pairEnd(last as Pair, mapPath) - 1, lastKey.range[0]));
     this.commit({ offset: at, length: 0, text: this.eol + blockEntry(key, value, col, unit, this.eol) });
+  }
+
+  /**
+   * Where an entry ends in the text: after its value (for a block collection, after its last entry), or, when
+   * the value is empty (`key:` maybe followed by a comment, whose empty node the parser places after the
+   * comment, even on a later line), after the key and its colon.
+   */
+  private pairEnd(pair: Pair, where: Path): number {
+    const k = pair.key as Node | null;
+    if (!k?.range) throw new EditRefusal(`An entry of ${pathText(where)} has no key.`);
+    const colon = /^[ \t]*:/.exec(this.current.slice(k.range[1]));
+    return this.valueEnd(pair.value, colon ? k.range[1] + colon[0].length : k.range[1], where);
+  }
+
+  /** Where a value ends in the text (see `pairEnd`), or `fallback` when it is empty. */
+  private valueEnd(v: unknown, fallback: number, where: Path): number {
+    if ((isMap(v) || isSeq(v)) && !v.flow && v.items.length) {
+      const last = v.items[v.items.length - 1];
+      if (isPair(last)) return this.pairEnd(last as Pair, where);
+      const r = (last as Node | null)?.range;
+      if (!r) throw new EditRefusal(`An item of ${pathText(where)} has no position in the text.`);
+      return this.valueEnd(last, r[0], where);
+    }
+    const r = (v as Node | null)?.range;
+    return r && r[1] > r[0] ? r[1] : fallback;
   }
 
   /**
@@ -397,7 +426,7 @@ export class YamlEditor {
       const lastItem = seq.items[seq.items.length - 1] as Node | Pair | undefined;
       if (lastItem) {
         // right after the last item, so a trailing comma (`[a,]`) or a comment after it stays where it is
-        const end = isPair(lastItem) ? ((lastItem.value as Node | null)?.range?.[1] ?? (lastItem.key as Node | null)?.range?.[1]) : lastItem.range?.[1];
+        const end = isPair(lastItem) ? this.pairEnd(lastItem, path) : lastItem.range?.[1];
         if (end === undefined) throw new EditRefusal(`The last item of ${pathText(path)} has no position in the text.`);
         this.commit({ offset: end, length: 0, text: `, ${flowText(item)}` });
         return;
@@ -413,6 +442,7 @@ export class YamlEditor {
     const lastItem = seq.items[seq.items.length - 1] as Node | null;
     const firstItem = seq.items[0] as Node | null;
     if (!firstItem?.range || !lastItem?.range) throw new EditRefusal(`${pathText(path)} has items without a position in the text.`);
+    const lastEnd = this.valueEnd(lastItem, lastItem.range[0], path);
     const dash = this.current.lastIndexOf('-', firstItem.range[0]);
     if (seq.items.every(i => isScalar(i) && i.value === null && !i.source)) {
       // only empty dashes (`- # none yet`): the list is meant to be empty, so the item fills the first dash
@@ -420,7 +450,7 @@ export class YamlEditor {
       return;
     }
     const col = columnOf(this.current, dash);
-    const at = lineEnd(this.current, Math.max(lastItem.range[1] - 1, lastItem.range[0]));
+    const at = lineEnd(this.current, Math.max(lastEnd - 1, lastItem.range[0]));
     this.commit({ offset: at, length: 0, text: `${this.eol}${' '.repeat(col)}- ${flowText(item)}` });
   }
 

@@ -255,6 +255,19 @@ mitigations: *m
       assert.deepEqual(Object.keys(data(a3).mitigations), ['mitigate-t1']);
     });
 
+    it('a new field after a field that is empty but for a comment stays in its own threat, not the next one', () => {
+      const text = `${T1}    mitigations:   # none yet\n  t2:\n    title: Second\n    targets: [api]\n    status: open\n`;
+      const after = fixed(text, { kind: 'accept-risk', title: '', threat: 't1' });
+      assert.equal(data(after).threats.t1.status, 'accepted');
+      assert.equal(data(after).threats.t1.accepted_by, 'TODO');
+      assertOthersUnchanged(text, after, 't1');
+      assert.match(after, /    mitigations:   # none yet\n    justification: .*\n    accepted_by: TODO\n    expires: 2027-02-25\n  t2:\n/);
+      // and a new threat after it goes into threats, not into t1
+      const fix: FixSpec = { kind: 'add-suggested-threat', title: '', id: 'api-dos', threat: { title: 'Flood', stride: ['denial-of-service'], targets: ['api'], rule: 'r' } };
+      const a2 = fixed(`  ${T1.replace(/\n(?=.)/g, '\n  ')}      mitigations:   # none yet\n  mitigations: {}\n`, fix);
+      assert.deepEqual(Object.keys(data(a2).threats), ['t1', 'api-dos']);
+    });
+
     it('a file ending in a document end marker (`...`) gets a new section before the marker, in the same document', () => {
       const text = `${T1}# trailing comment\n...\n`;
       const after = fixed(text, { kind: 'add-mitigation', title: '', threat: 't1' });
