@@ -32,7 +32,14 @@ function severityFor(ruleId: string, fallback: Severity, settings: AnalysisSetti
 }
 
 export function analyze(text: string, settings: AnalysisSettings = {}): Analysis {
-  const parsed = parseModel(text, settings);
+  return analyzeParsed(parseModel(text, settings), settings);
+}
+
+/**
+ * The analysis of a model already parsed (by `parseModel`, or assembled from cached entries by the
+ * incremental analyzer, src/core/incremental): index, graph, assessments and every rule's findings.
+ */
+export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = {}): Analysis {
   const index = buildIndex(parsed);
   const graph = new ModelGraph(parsed.model);
   const now = settings.now ?? new Date();

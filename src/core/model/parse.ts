@@ -7,7 +7,7 @@
  * A broken file still yields every finding it can: entries that fail validation are left out of the model,
  * the rest is analysed.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 import type { z } from 'zod';
 import { model as modelSchema, SECTION_NAMES, type Model, type Section } from './schema';
 import { SourceMap } from './sourceMap';
@@ -18,9 +18,9 @@ import type { AnalysisSettings, Finding, Path, Range } from '../types';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ALIAS_EXPANSIONS = 100;
-const MAX_NODES = 500_000;
+export const MAX_NODES = 500_000;
 /** Nodes the pre-scan lets through for the default size cap (a 2 MiB model of real prose has far fewer). */
-const MIN_NODE_BUDGET = 200_000;
+export const MIN_NODE_BUDGET = 200_000;
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => CORE_TAG_PREFIX + t));
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -46,7 +46,7 @@ export function emptyModel(): Model {
   return { rampart: 1, title: '', assets: {}, boundaries: {}, elements: {}, flows: {}, threats: {}, mitigations: {}, attack_trees: {} };
 }
 
-function finding(ruleId: string, message: string, range: Range, severity: Finding['severity'] = 'error', path?: Path): Finding {
+export function finding(ruleId: string, message: string, range: Range, severity: Finding['severity'] = 'error', path?: Path): Finding {
   return { ruleId, severity, message, range, path };
 }
 
@@ -57,7 +57,7 @@ export function scanFlowDepth(text: string, limit: number): number | undefined {
 }
 
 /** What a file is when it is not a Rampart model, from its top-level keys. */
-function foreignFormat(data: Record<string, unknown>): string | undefined {
+export function foreignFormat(data: Record<string, unknown>): string | undefined {
   if ('threagile_version' in data || ('technical_assets' in data && 'trust_boundaries' in data)) {
     return 'This is a Threagile model, not a Rampart one: convert it with `rampart import --from threagile FILE`.';
   }
@@ -69,7 +69,7 @@ function foreignFormat(data: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-interface ConvertState {
+export interface ConvertState {
   findings: Finding[];
   aliases: number;
   nodes: number;
@@ -78,8 +78,36 @@ interface ConvertState {
   checked: WeakSet<object>;
 }
 
+/**
+ * The key of a map item as plain data, or undefined (with a finding) when it is refused: not a plain scalar, a
+ * reserved word, or a duplicate of a key already in `out` (reported when `report`).
+ */
+export function plainKey(k: Node | null, out: Record<string, unknown>, report: boolean, st: Pick<ConvertState, 'findings'>, path: Path): string | undefined {
+  if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number' && typeof k.value !== 'boolean')) {
+    const r = (k as Node | null)?.range;
+    st.findings.push(finding('schema/invalid-key', 'Keys must be plain strings; complex or null keys are not allowed.', r ? { start: r[0], end: r[1] } : { start: 0, end: 1 }, 'error', path));
+    return undefined;
+  }
+  const key = String(k.value);
+  if (RESERVED_KEYS.has(key)) {
+    const r = k.range!;
+    st.findings.push(finding('schema/reserved-key', `"${key}" is a reserved word in JavaScript and cannot be used as a key; rename it.`, { start: r[0], end: r[1] }, 'error', [...path, key]));
+    return undefined;
+  }
+  if (key in out) {
+    // Duplicate keys are found here, in one pass: yaml's own uniqueKeys check compares every key with
+    // every other (quadratic: a 40,000-key map took half a minute).
+    if (report) {
+      const r = k.range!;
+      st.findings.push(finding('schema/duplicate-key', YAML_MESSAGES.DUPLICATE_KEY, { start: r[0], end: Math.max(r[0] + 1, r[1]) }, 'error', [...path, key]));
+    }
+    return undefined;
+  }
+  return key;
+}
+
 /** YAML AST -> plain data with null-prototype objects, bounded depth, alias count and node count. */
-function toPlain(node: unknown, doc: Document, st: ConvertState, depth: number, path: Path): unknown {
+export function toPlain(node: unknown, doc: Document, st: ConvertState, depth: number, path: Path): unknown {
   if (st.stopped) return undefined;
   if (++st.nodes > MAX_NODES) {
     st.stopped = true;
@@ -117,27 +145,8 @@ function toPlain(node: unknown, doc: Document, st: ConvertState, depth: number, 
     st.checked.add(n);
     for (const item of n.items) {
       if (!isPair(item)) continue;
-      const k = item.key as Node | null;
-      if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number' && typeof k.value !== 'boolean')) {
-        const r = (k as Node | null)?.range;
-        st.findings.push(finding('schema/invalid-key', 'Keys must be plain strings; complex or null keys are not allowed.', r ? { start: r[0], end: r[1] } : { start: 0, end: 1 }, 'error', path));
-        continue;
-      }
-      const key = String(k.value);
-      if (RESERVED_KEYS.has(key)) {
-        const r = k.range!;
-        st.findings.push(finding('schema/reserved-key', `"${key}" is a reserved word in JavaScript and cannot be used as a key; rename it.`, { start: r[0], end: r[1] }, 'error', [...path, key]));
-        continue;
-      }
-      if (key in out) {
-        // Duplicate keys are found here, in one pass: yaml's own uniqueKeys check compares every key with
-        // every other (quadratic: a 40,000-key map took half a minute).
-        if (report) {
-          const r = k.range!;
-          st.findings.push(finding('schema/duplicate-key', YAML_MESSAGES.DUPLICATE_KEY, { start: r[0], end: Math.max(r[0] + 1, r[1]) }, 'error', [...path, key]));
-        }
-        continue;
-      }
+      const key = plainKey(item.key as Node | null, out, report, st, path);
+      if (key === undefined) continue;
       out[key] = toPlain(item.value, doc, st, depth + 1, [...path, key]);
     }
     return out;
@@ -201,6 +210,9 @@ function yamlErrorFinding(e: { code: string; message: string; pos: [number, numb
   return finding(ruleId, message, { start, end: Math.min(end, Math.max(textLength, start)) }, severity);
 }
 
+/** The options every parse of a model uses (the incremental analyzer parses entries with the same). */
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', uniqueKeys: false, customTags: [], strict: true, prettyErrors: false };
+
 export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFileSize'> = {}): ParsedModel {
   const maxSize = settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const failed = (f: Finding[]): ParsedModel => ({ text, doc: undefined, data: undefined, model: emptyModel(), valid: false, source: new SourceMap(undefined, text.length), findings: f, rejected: new Set() });
@@ -231,7 +243,7 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   const findings: Finding[] = [];
   let docs: Document[];
   try {
-    const all = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: false, customTags: [], strict: true, prettyErrors: false });
+    const all = parseAllDocuments(text, PARSE_OPTIONS);
     docs = Array.isArray(all) ? all : [];
   } catch (e) {
     if (e instanceof RangeError) return failed([tooDeep(text)]);
@@ -343,7 +355,7 @@ function damagedRegions(text: string, errorOffsets: number[]): (offset: number) 
   };
 }
 
-function buildPartialModel(obj: Record<string, unknown>, badEntries: Set<string>, badTop: Set<string>): Model {
+export function buildPartialModel(obj: Record<string, unknown>, badEntries: Set<string>, badTop: Set<string>): Model {
   const m = emptyModel() as Record<string, unknown>;
   for (const [k, v] of Object.entries(obj)) {
     if (badTop.has(k)) continue;

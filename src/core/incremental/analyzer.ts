@@ -1,0 +1,346 @@
+/**
+ * Incremental analysis: the same `Analysis` as `analyze(text, settings)`, computed after an edit from the
+ * pieces of the text that changed.
+ *
+ * The text is split at its top-level keys and, inside the id-keyed sections (`threats:`, `elements:`, ...), at
+ * their entries (split.ts). Each piece is parsed on its own, with the options of a full parse, and its YAML
+ * nodes, plain data, conversion findings and (for entries) schema findings are kept, keyed by the piece's exact
+ * text. After an edit only pieces whose text is new are parsed; the nodes of the others are moved to their new
+ * offsets, and the document, data, model and findings are assembled from the pieces in file order, the way
+ * `parseModel` makes them in one pass. Index, graph, assessments and rules then run on the assembled model
+ * (`analyzeParsed`), as in a full analysis.
+ *
+ * Whenever the split could read the text differently from the parser, the analyzer falls back to a full
+ * analysis: the split refused the text (tabs, anchors' indicators, directives, document markers, unusual
+ * indentation, ...), a piece has a syntax error or a warning, is not exactly one `key: value` pair, holds an
+ * anchor or an alias, or the whole text trips a size, nesting or node limit. Correctness first: the property
+ * test (test/unit/incremental) compares every update with a full analysis.
+ *
+ * The YAML nodes of a piece are shared between successive analyses and moved in place: an `Analysis` returned
+ * by `update` is valid until the next call (the language server keeps only the current version's).
+ */
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, parseAllDocuments, Scalar, YAMLMap, type Node } from 'yaml';
+import type { z } from 'zod';
+import { analyze, analyzeParsed, type Analysis } from '../analyze';
+import {
+  buildPartialModel, DEFAULT_MAX_FILE_SIZE, finding, foreignFormat, MAX_DEPTH, MAX_NODES, MIN_NODE_BUDGET, PARSE_OPTIONS, plainKey, toPlain,
+  type ConvertState, type ParsedModel,
+} from '../model/parse';
+import { describeIssue } from '../model/issues';
+import { prescan } from '../model/prescan';
+import { model as modelSchema, SECTION_NAMES, type Section } from '../model/schema';
+import { SourceMap } from '../model/sourceMap';
+import type { AnalysisSettings, Finding, Path } from '../types';
+import { splitModel, type Piece } from './split';
+
+type Issue = z.core.$ZodIssue;
+
+/** One parsed piece: its nodes (at `placed`), and what conversion and validation made of it (offsets relative to the piece). */
+interface PieceRecord {
+  memoKey: string;
+  pair: Pair;
+  doc: Document;
+  /** The offset the nodes' ranges are currently relative to (0 when parsed). */
+  placed: number;
+  /** Where the piece's map ends, trailing comments of the entry included (relative to the piece). */
+  rootEnd: number;
+  /** The key as plain data, when it is one (conversion and validation were done under it). */
+  key?: string;
+  plain?: unknown;
+  convFindings: Finding[];
+  nodes: number;
+  /** Entries: schema findings, and whether the entry failed validation. */
+  schemaFindings: Finding[];
+  invalid: boolean;
+  /** Top-level pieces: raw issues are not cached (they are validated with the rest of the top level). */
+}
+
+/** Statistics of the last update (for tests and logs). */
+export interface UpdateStats {
+  mode: 'incremental' | 'full';
+  /** Why the last update was a full analysis. */
+  reason?: string;
+  parsedPieces: number;
+  reusedPieces: number;
+}
+
+class Fallback extends Error {}
+
+const SECTION_SET = new Set<string>(SECTION_NAMES);
+const SHAPE_KEYS = Object.keys((modelSchema as unknown as { shape: Record<string, unknown> }).shape);
+
+function shiftNode(node: unknown, delta: number): void {
+  if (!node || typeof node !== 'object') return;
+  if (isPair(node)) { shiftNode(node.key, delta); shiftNode(node.value, delta); return; }
+  const n = node as Node;
+  if (n.range) { n.range[0] += delta; n.range[1] += delta; n.range[2] += delta; }
+  if (isMap(n) || isSeq(n)) for (const it of n.items) shiftNode(it, delta);
+}
+
+function hasAnchorOrAlias(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (isPair(node)) return hasAnchorOrAlias(node.key) || hasAnchorOrAlias(node.value);
+  if (isAlias(node)) return true;
+  if ((node as { anchor?: string }).anchor) return true;
+  if (isMap(node) || isSeq(node)) return (node.items as unknown[]).some(hasAnchorOrAlias);
+  return false;
+}
+
+const shiftRange = <T extends { start: number; end: number }>(r: T, d: number): T => ({ ...r, start: r.start + d, end: r.end + d });
+
+function shiftFinding(f: Finding, d: number): Finding {
+  if (d === 0) return f;
+  const out: Finding = { ...f, range: shiftRange(f.range, d) };
+  if (f.related) out.related = f.related.map(r => ({ ...r, range: shiftRange(r.range, d) }));
+  if (f.fixes) out.fixes = f.fixes.map(x => (x.kind === 'replace' ? { ...x, range: shiftRange(x.range, d) } : x));
+  return out;
+}
+
+const newState = (): ConvertState => ({ findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() });
+
+/** A piece's text -> its record, or a Fallback when the piece is not one clean `key: value`. */
+function parsePiece(piece: Piece, memoKey: string, keyColumn: number, section: string | undefined, header: boolean): PieceRecord {
+  let docs: Document[];
+  try {
+    docs = parseAllDocuments(piece.text, PARSE_OPTIONS) as Document[];
+  } catch {
+    throw new Fallback('a piece could not be parsed');
+  }
+  if (!Array.isArray(docs) || docs.length !== 1) throw new Fallback('a piece is not one document');
+  const doc = docs[0];
+  if (doc.errors.length || doc.warnings.length) throw new Fallback('syntax error or warning');
+  const root = doc.contents;
+  if (!isMap(root) || root.flow || root.items.length !== 1 || !isPair(root.items[0])) throw new Fallback('a piece is not one key');
+  const pair = root.items[0] as Pair;
+  const k = pair.key as Node | null;
+  if (!isScalar(k) || !k.range || k.range[0] !== keyColumn) throw new Fallback('a key is not where the split put it');
+  if (hasAnchorOrAlias(pair)) throw new Fallback('anchors or aliases');
+  const rec: PieceRecord = { memoKey, pair, doc, placed: 0, rootEnd: root.range![2], convFindings: [], nodes: 0, schemaFindings: [], invalid: false };
+  if (header) {
+    if (!isScalar(pair.value) || pair.value.value !== null || String(k.value) !== section) throw new Fallback('a section header holds a value');
+    return rec;
+  }
+  // The key as the full conversion would read it; a refused key is reported when the document is assembled.
+  const probe = { findings: [] as Finding[] };
+  const key = plainKey(k, Object.create(null), true, probe, []);
+  if (key === undefined) return rec;
+  rec.key = key;
+  const st = newState();
+  const path: Path = section === undefined ? [key] : [section, key];
+  rec.plain = toPlain(pair.value, doc, st, path.length, path);
+  if (st.stopped || st.aliases) throw new Fallback('conversion limit');
+  rec.convFindings = st.findings;
+  rec.nodes = st.nodes;
+  if (section !== undefined) validateEntry(rec, section as Section, key, piece.text);
+  return rec;
+}
+
+const SECTION_SCHEMAS = (modelSchema as unknown as { shape: Record<string, z.ZodType> }).shape;
+
+/** Schema findings of one entry, as a full validation reports them (ranges relative to the piece). */
+function validateEntry(rec: PieceRecord, section: Section, id: string, text: string): void {
+  const input: Record<string, unknown> = Object.create(null);
+  input[id] = rec.plain;
+  const result = SECTION_SCHEMAS[section].safeParse(input);
+  if (result.success) return;
+  rec.invalid = true;
+  // A document of its own around the entry, so paths from the root resolve to the entry's nodes.
+  const top = new YAMLMap();
+  top.items.push(new Pair(new Scalar(section), rec.doc.contents));
+  const local = new Document();
+  local.contents = top;
+  const source = new SourceMap(local, text.length);
+  const root: Record<string, unknown> = Object.create(null);
+  root[section] = input;
+  for (const raw of result.error.issues) {
+    const issue = { ...raw, path: [section, ...raw.path] } as Issue;
+    const described = describeIssue(issue, root, source);
+    for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
+    rec.schemaFindings.push(described);
+  }
+}
+
+export class IncrementalAnalyzer {
+  private memo = new Map<string, PieceRecord[]>();
+  private last: { text: string; settingsKey: unknown; analysis: Analysis } | undefined;
+  stats: UpdateStats = { mode: 'full', parsedPieces: 0, reusedPieces: 0 };
+
+  /** The analysis of `text`, equal to `analyze(text, settings)`. */
+  update(text: string, settings: AnalysisSettings = {}): Analysis {
+    if (this.last && this.last.text === text && this.last.settingsKey === settings) return this.last.analysis;
+    let analysis: Analysis;
+    try {
+      analysis = this.incremental(text, settings);
+    } catch (e) {
+      if (!(e instanceof Fallback)) throw e;
+      this.memo = new Map();
+      this.stats = { mode: 'full', reason: e.message, parsedPieces: 0, reusedPieces: 0 };
+      analysis = analyze(text, settings);
+    }
+    this.last = { text, settingsKey: settings, analysis };
+    return analysis;
+  }
+
+  /** Forgets every cached piece. */
+  reset(): void {
+    this.memo = new Map();
+    this.last = undefined;
+  }
+
+  private incremental(text: string, settings: AnalysisSettings): Analysis {
+    // 1. The checks a full parse makes before parsing: any of them failing is a full analysis's business.
+    const maxSize = settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    const bytes = text.length > maxSize / 4 ? new TextEncoder().encode(text).length : text.length;
+    if (bytes > maxSize || text.trim() === '' || text.search(/[\u0000-\u0008\u000E-\u001A]|\uFFFD/) >= 0) throw new Fallback('pre-parse check');
+    if (prescan(text, { maxDepth: MAX_DEPTH, maxNodes: Math.max(MIN_NODE_BUDGET, Math.floor(maxSize / 10)) })) throw new Fallback('pre-scan limit');
+    const split = splitModel(text);
+    if (!split) throw new Fallback('the text cannot be split safely');
+
+    // 2. Pieces: reused by exact text, or parsed.
+    const previous = this.memo;
+    const next = new Map<string, PieceRecord[]>();
+    let parsedPieces = 0;
+    let reusedPieces = 0;
+    const take = (piece: Piece, kind: string, keyColumn: number, section: string | undefined, header: boolean): PieceRecord => {
+      const memoKey = `${kind}\u0000${section ?? ''}\u0000${keyColumn}\u0000${piece.text}`;
+      const list = previous.get(memoKey);
+      let rec = list?.pop();
+      if (rec) reusedPieces++;
+      else { rec = parsePiece(piece, memoKey, keyColumn, section, header); parsedPieces++; }
+      if (rec.placed !== piece.start) { shiftNode(rec.pair, piece.start - rec.placed); rec.placed = piece.start; }
+      const l = next.get(memoKey);
+      if (l) l.push(rec); else next.set(memoKey, [rec]);
+      return rec;
+    };
+    type Item =
+      | { kind: 'whole'; piece: Piece; rec: PieceRecord }
+      | { kind: 'section'; section: Section; header: PieceRecord; entries: { piece: Piece; rec: PieceRecord }[] };
+    const items: Item[] = [];
+    try {
+      for (const it of split.items) {
+        if (it.kind === 'whole') items.push({ kind: 'whole', piece: it.piece, rec: take(it.piece, 'w', 0, undefined, false) });
+        else items.push({
+          kind: 'section', section: it.section as Section, header: take(it.header, 'h', 0, it.section, true),
+          entries: it.entries.map(p => ({ piece: p, rec: take(p, 'e', it.indent, it.section, false) })),
+        });
+      }
+    } catch (e) {
+      // Pieces parsed so far are kept for the next try.
+      for (const [k, l] of next) { const p = previous.get(k); if (p) p.push(...l); else previous.set(k, l); }
+      throw e;
+    }
+    this.memo = next;
+    this.stats = { mode: 'incremental', parsedPieces, reusedPieces };
+
+    // 3. The document, assembled from the pieces' nodes.
+    const doc = new Document();
+    const top = new YAMLMap();
+    for (const item of items) {
+      if (item.kind === 'whole') { top.items.push(item.rec.pair); continue; }
+      const map = new YAMLMap();
+      for (const e of item.entries) map.items.push(e.rec.pair);
+      const first = item.entries[0].rec.pair.key as Node;
+      const last = item.entries[item.entries.length - 1].rec.pair;
+      const lastRec = item.entries[item.entries.length - 1].rec;
+      map.range = [first.range![0], endOf(last), lastRec.placed + lastRec.rootEnd];
+      top.items.push(new Pair(item.header.pair.key, map));
+    }
+    const firstKey = top.items[0].key as Node;
+    const topEnd = endOf(top.items[top.items.length - 1] as Pair);
+    top.range = [firstKey.range![0], topEnd, topEnd];
+    doc.contents = top;
+    const source = new SourceMap(doc, text.length);
+
+    // 4. Plain data and conversion findings, in the order of a one-pass conversion.
+    const findings: Finding[] = [];
+    const st = { findings };
+    const data: Record<string, unknown> = Object.create(null);
+    let nodes = 1;
+    const splitEntries = new Map<string, PieceRecord[]>();
+    for (const item of items) {
+      const keyNode = (item.kind === 'whole' ? item.rec.pair.key : item.header.pair.key) as Node;
+      const key = plainKey(keyNode, data, true, st, []);
+      if (key === undefined) continue;
+      if (item.kind === 'whole') {
+        data[key] = item.rec.plain;
+        nodes += item.rec.nodes;
+        for (const f of item.rec.convFindings) findings.push(shiftFinding(f, item.piece.start));
+        continue;
+      }
+      nodes++;
+      const section: Record<string, unknown> = Object.create(null);
+      const accepted: PieceRecord[] = [];
+      for (const e of item.entries) {
+        const id = plainKey(e.rec.pair.key as Node, section, true, st, [key]);
+        if (id === undefined) continue;
+        section[id] = e.rec.plain;
+        nodes += e.rec.nodes;
+        accepted.push(e.rec);
+        for (const f of e.rec.convFindings) findings.push(shiftFinding(f, e.piece.start));
+      }
+      data[key] = section;
+      splitEntries.set(key, accepted);
+    }
+    if (nodes > MAX_NODES / 2) throw new Fallback('node limit');
+    const obj = data;
+    const base = { text, doc, data, source, rejected: new Set<string>() };
+
+    // 5. Version and foreign formats (as parseModel).
+    if (!('rampart' in obj)) {
+      const foreign = foreignFormat(obj);
+      findings.push(finding(foreign ? 'schema/not-a-threat-model' : 'schema/missing-version', foreign ?? 'Add `rampart: 1` as the first line: it declares the format version of this threat model.', source.rangeFor([], 'value')));
+      if (foreign) throw new Fallback('a foreign format');
+    } else if (obj.rampart !== 1) {
+      findings.push(finding('schema/unsupported-version', `Format version ${JSON.stringify(obj.rampart)} is not supported: this Rampart reads \`rampart: 1\`.`, source.rangeFor(['rampart'], 'value'), 'error', ['rampart']));
+    }
+
+    // 6. Validation: the top level without the split sections, then each entry's cached findings, in the
+    // order of one validation of the whole model (shape order, entries in file order, unknown keys last).
+    const skeleton: Record<string, unknown> = Object.create(null);
+    for (const k of Object.keys(obj)) skeleton[k] = splitEntries.has(k) ? Object.create(null) : obj[k];
+    for (const [k, list] of splitEntries) if (list.length > 5000) throw new Fallback('too many entries');
+    const result = modelSchema.safeParse(skeleton);
+    let success = result.success;
+    const topIssues = result.success ? [] : result.error.issues;
+    const badEntries = new Set<string>();
+    const badTop = new Set<string>();
+    const pieceStart = new Map<PieceRecord, number>();
+    for (const item of items) if (item.kind === 'section') for (const e of item.entries) pieceStart.set(e.rec, e.piece.start);
+    const topIssue = (issue: Issue) => {
+      if (issue.path.length === 1 && issue.path[0] === 'rampart' && 'rampart' in obj) return;
+      if (issue.path.length === 0 && issue.code === 'invalid_type') return;
+      if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) return;
+      const described = describeIssue(issue, obj, source);
+      for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
+      findings.push(described);
+      const [t, entry] = issue.path as (string | number)[];
+      if (typeof t === 'string' && SECTION_SET.has(t) && entry !== undefined) badEntries.add(`${t}\u0000${String(entry)}`);
+      else if (typeof t === 'string') badTop.add(t);
+      for (const k of (issue as { keys?: string[] }).keys ?? []) if (issue.path.length === 0) badTop.add(k);
+    };
+    const done = new Set<Issue>();
+    for (const key of SHAPE_KEYS) {
+      for (const issue of topIssues) if (issue.path[0] === key) { done.add(issue); topIssue(issue); }
+      for (const rec of splitEntries.get(key) ?? []) {
+        if (!rec.invalid) continue;
+        success = false;
+        const d = pieceStart.get(rec)!;
+        for (const f of rec.schemaFindings) findings.push(shiftFinding(f, d));
+        badEntries.add(`${key}\u0000${rec.key}`);
+      }
+    }
+    for (const issue of topIssues) if (!done.has(issue)) topIssue(issue);
+
+    const model = buildPartialModel(obj, badEntries, badTop);
+    for (const key of badEntries) base.rejected.add(key.split('\u0000')[1]);
+    const parsed: ParsedModel = { ...base, model, valid: success && findings.every(f => f.severity !== 'error'), findings };
+    return analyzeParsed(parsed, settings);
+  }
+}
+
+/** Where a pair ends, as the enclosing block map's range says. */
+function endOf(pair: Pair): number {
+  const v = pair.value as Node | null;
+  if (v?.range) return v.range[2];
+  return (pair.key as Node).range![2];
+}
