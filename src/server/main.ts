@@ -29,6 +29,8 @@ import { registerHover } from './handlers/hover';
 import { registerLinks } from './handlers/links';
 import { registerNavigation } from './handlers/navigation';
 import { registerSymbols } from './handlers/symbols';
+import { registerCommandRequests } from './handlers/commands';
+import { registerVisualEditor } from './handlers/visualEditor';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -146,6 +148,9 @@ export function startServer(options: ServerOptions = {}): Connection {
   registerSymbols(ctx);
   registerCodeLens(ctx);
   registerLinks(ctx);
+  // Custom requests of the VS Code client (src/shared/requests.ts): the visual editor, status bar and commands.
+  registerVisualEditor(ctx);
+  registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {
     clearTimeout(recheckTimer);

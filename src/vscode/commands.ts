@@ -1,11 +1,13 @@
 /**
  * The "Rampart" commands: New Threat Model (writes the commented starter model of examples/ and opens it),
- * Check Workspace (analyses every model in the workspace into the Problems panel) and Show Output.
+ * Check Workspace (the language server analyses every model in the workspace into the Problems panel) and
+ * Show Output.
  */
 import * as vscode from 'vscode';
 import { STARTER_MODEL as starter } from '../core/templates';
-import type { DiagnosticsController } from './diagnostics';
-import { LANGUAGE_ID } from './analyses';
+import { CheckWorkspaceRequest } from '../shared/requests';
+import type { RampartServer } from './client';
+import { LANGUAGE_ID } from './models';
 
 export const COMMANDS = {
   newThreatModel: 'rampart.newThreatModel',
@@ -73,14 +75,24 @@ export async function newThreatModel(target?: vscode.Uri, name?: string): Promis
   return uri;
 }
 
-export function registerCommands(diagnostics: DiagnosticsController, log: vscode.LogOutputChannel): vscode.Disposable[] {
+/** Time for the client to show the diagnostics published just before the server answered. */
+const SETTLE_MS = 200;
+
+/** Asks the server to check every model now; resolves with the model count and the problems shown. */
+async function checkWorkspace(server: RampartServer): Promise<{ files: number; diagnostics: number }> {
+  const { files } = await server.request(CheckWorkspaceRequest, {});
+  await new Promise(r => setTimeout(r, SETTLE_MS));
+  return { files, diagnostics: server.diagnosticCount() };
+}
+
+export function registerCommands(server: RampartServer, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.newThreatModel, (target?: unknown, name?: unknown) =>
       newThreatModel(target instanceof vscode.Uri ? target : undefined, typeof name === 'string' ? name : undefined)),
     vscode.commands.registerCommand(COMMANDS.checkWorkspace, async () => {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'Rampart: checking threat models' },
-        () => diagnostics.checkWorkspace(),
+        () => checkWorkspace(server),
       );
       log.info(`checked ${result.files} model(s): ${result.diagnostics} problem(s)`);
       await vscode.commands.executeCommand('workbench.actions.view.problems');

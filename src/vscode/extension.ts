@@ -1,55 +1,35 @@
 /**
- * The extension's entry point: builds the context (output channel, analysis cache, diagnostics) and registers
- * the providers and commands. Everything it shows comes from the pure core in src/core; each provider only
- * adapts it to VS Code.
+ * The extension's entry point: builds the context (output channel, language client) and registers what only
+ * VS Code has: the visual editor, the commands and the status bar. Every language feature (diagnostics, quick
+ * fixes, hover, completion, navigation, rename, outline, CodeLens) comes from the Rampart language server
+ * (src/server, dist/server.js) through the client; activation starts the server process and analyses nothing.
  */
 import * as vscode from 'vscode';
-import { AnalysisStore, isThreatModel, LANGUAGE_ID } from './analyses';
-import { FindingQuickFixProvider, ModelRefactorProvider } from './codeActions';
-import { RiskCodeLensProvider } from './codeLens';
+import { RampartServer } from './client';
 import { registerCommands } from './commands';
-import { COMPLETION_TRIGGERS, ModelCompletionProvider } from './completion';
-import { DiagnosticsController } from './diagnostics';
-import { ModelHoverProvider } from './hover';
-import { ModelDefinitionProvider, ModelReferenceProvider, ModelRenameProvider } from './navigation';
-import { RiskStatusBar } from './statusBar';
-import { ModelSymbolProvider } from './symbols';
-import { SECTION } from './settings';
-import { VisualEditorProvider } from './visualEditor';
 import { registerInteropCommands } from './interopCommands';
+import { isThreatModel } from './models';
+import { RiskStatusBar } from './statusBar';
+import { VisualEditorProvider } from './visualEditor';
+
+let server: RampartServer | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Rampart', { log: true });
-  const analyses = new AnalysisStore(log);
-  const diagnostics = new DiagnosticsController(analyses, log);
-  const codeLens = new RiskCodeLensProvider(analyses);
-  const status = new RiskStatusBar(analyses);
-  const selector: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
-
+  server = new RampartServer(context, log);
   context.subscriptions.push(
-    log, analyses, diagnostics, codeLens, status,
-    vscode.languages.registerCodeActionsProvider(selector, new FindingQuickFixProvider(analyses), FindingQuickFixProvider.metadata),
-    vscode.languages.registerCodeActionsProvider(selector, new ModelRefactorProvider(analyses), ModelRefactorProvider.metadata),
-    vscode.languages.registerHoverProvider(selector, new ModelHoverProvider(analyses)),
-    vscode.languages.registerCompletionItemProvider(selector, new ModelCompletionProvider(analyses), ...COMPLETION_TRIGGERS),
-    vscode.languages.registerDefinitionProvider(selector, new ModelDefinitionProvider(analyses)),
-    vscode.languages.registerReferenceProvider(selector, new ModelReferenceProvider(analyses)),
-    vscode.languages.registerRenameProvider(selector, new ModelRenameProvider(analyses)),
-    vscode.languages.registerDocumentSymbolProvider(selector, new ModelSymbolProvider(analyses), { label: 'Rampart' }),
-    vscode.languages.registerCodeLensProvider(selector, codeLens),
-    ...registerCommands(diagnostics, log),
-    ...VisualEditorProvider.register(context, analyses, log),
-    ...registerInteropCommands(),
-    diagnostics.onDidUpdate(uri => {
-      codeLens.refresh();
-      if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) status.update();
-    }),
-    vscode.window.onDidChangeActiveTextEditor(() => status.update()),
-    vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration(SECTION)) codeLens.refresh(); }),
+    log, server,
+    new RiskStatusBar(server),
+    ...registerCommands(server, log),
+    ...VisualEditorProvider.register(context, server, log),
+    ...registerInteropCommands(server),
   );
+  server.start().catch(() => { /* logged by start() */ });
   log.info(`Rampart ${context.extension.packageJSON.version ?? ''} active; ${vscode.workspace.textDocuments.filter(isThreatModel).length} model(s) open`);
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  const s = server;
+  server = undefined;
+  return s?.stop();
 }

@@ -1,21 +1,21 @@
 /**
  * "Rampart: Export Report" (the Markdown report of a model, written beside it and opened in the preview) and
  * "Rampart: Import Threat Models..." (Threagile, Threat Dragon and OTM files converted with progress, each
- * written beside its source as *.threatmodel.yaml). Both are thin: the core renders and converts.
+ * written beside its source as *.threatmodel.yaml). Both are thin: the language server renders and converts
+ * (`rampart/report`, `rampart/import`); the extension reads, asks and writes.
  */
 import * as vscode from 'vscode';
-import { parse as parseYaml } from 'yaml';
-import { analyze } from '../core/analyze';
-import { renderReport } from '../core/render/report';
-import { detectFormat, importModel, ImportError, IMPORT_FORMATS, type ImportFormat } from '../core/interop/index';
-import { isThreatModel } from './analyses';
-import { readSettings } from './settings';
+import { ImportRequest, ReportRequest, type ImportFormatName } from '../shared/requests';
+import type { RampartServer } from './client';
+import { isThreatModel } from './models';
 
 export const INTEROP_COMMANDS = {
   exportReport: 'rampart.exportReport',
   importModels: 'rampart.importModels',
 } as const;
 
+type ImportFormat = ImportFormatName;
+const IMPORT_FORMATS: readonly ImportFormat[] = ['threagile', 'threat-dragon', 'otm'];
 const FORMAT_LABELS: Record<ImportFormat, string> = { threagile: 'Threagile (YAML)', 'threat-dragon': 'OWASP Threat Dragon (JSON)', otm: 'Open Threat Model (JSON/YAML)' };
 
 const baseName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
@@ -31,7 +31,7 @@ async function readText(uri: vscode.Uri): Promise<string> {
 }
 
 /** Writes the report of `model` (default: the active model) to `target` (default: asked, beside the model). */
-export async function exportReport(model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function exportReport(server: RampartServer, model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const doc = vscode.window.activeTextEditor?.document;
   const source = model ?? (doc && isThreatModel(doc) ? doc.uri : undefined);
   if (!source) {
@@ -39,14 +39,15 @@ export async function exportReport(model?: vscode.Uri, target?: vscode.Uri): Pro
     return undefined;
   }
   const text = await readText(source);
-  const analysis = analyze(text, readSettings(source));
   const out = target ?? await vscode.window.showSaveDialog({
     title: 'Rampart: Export Report',
     defaultUri: sibling(source, baseName(source).replace(/\.threatmodel\.ya?ml$/i, '') + '.threat-report.md'),
     filters: { Markdown: ['md'] },
   });
   if (!out) return undefined;
-  const md = renderReport(analysis, { fileName: vscode.workspace.asRelativePath(source, false), generator: 'Rampart (VS Code)' });
+  const { markdown: md } = await server.request(ReportRequest, {
+    uri: server.uri(source), text, fileName: vscode.workspace.asRelativePath(source, false), generator: 'Rampart (VS Code)',
+  });
   await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(md));
   if (!target) {
     await vscode.commands.executeCommand('markdown.showPreview', out).then(undefined, () => vscode.window.showTextDocument(out));
@@ -54,13 +55,8 @@ export async function exportReport(model?: vscode.Uri, target?: vscode.Uri): Pro
   return out;
 }
 
-function sniffFormat(text: string): ImportFormat | 'rampart' | undefined {
-  let data: unknown;
-  try { data = JSON.parse(text); } catch {
-    try { data = parseYaml(text, { maxAliasCount: 100 }); } catch { return undefined; }
-  }
-  return detectFormat(data);
-}
+/** Why a file was not imported, in words for the user. */
+class ImportProblem extends Error {}
 
 export interface ImportOutcome {
   created: vscode.Uri[];
@@ -68,7 +64,7 @@ export interface ImportOutcome {
 }
 
 /** Imports `files` (default: asked), detecting each one's tool or asking for it; writes results beside them. */
-export async function importModels(files?: readonly vscode.Uri[], format?: ImportFormat): Promise<ImportOutcome> {
+export async function importModels(server: RampartServer, files?: readonly vscode.Uri[], format?: ImportFormat): Promise<ImportOutcome> {
   const picked = files ?? await vscode.window.showOpenDialog({
     title: 'Rampart: Import Threat Models (Threagile, Threat Dragon, OTM)',
     canSelectMany: true,
@@ -85,22 +81,22 @@ export async function importModels(files?: readonly vscode.Uri[], format?: Impor
         progress.report({ message: `${name} (${i + 1} of ${picked.length})`, increment: 100 / picked.length });
         try {
           const text = await readText(file);
-          const sniffed = format ?? sniffFormat(text);
-          if (sniffed === 'rampart') throw new ImportError('is already a Rampart model; open it directly.');
-          let from = sniffed;
-          if (!from) {
+          let result = await server.request(ImportRequest, { text, format });
+          if (result.status === 'unknown') {
             const choice = await vscode.window.showQuickPick(IMPORT_FORMATS.map(f => ({ label: FORMAT_LABELS[f], format: f })), { title: `Which tool wrote ${name}?` });
             if (!choice) continue;
-            from = choice.format;
+            result = await server.request(ImportRequest, { text, format: choice.format });
           }
-          const result = importModel(from, text);
+          if (result.status === 'rampart') throw new ImportProblem('is already a Rampart model; open it directly.');
+          if (result.status === 'error') throw new ImportProblem(result.message);
+          if (result.status !== 'ok') throw new ImportProblem('is not a file of a tool Rampart imports.');
           const stem = name.replace(/\.(json|ya?ml)$/i, '').replace(/\.threatmodel$/i, '');
           let out = sibling(file, `${stem}.threatmodel.yaml`);
           for (let n = 2; await exists(out); n++) out = sibling(file, `${stem}-${n}.threatmodel.yaml`);
           await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(result.yaml));
           outcome.created.push(out);
         } catch (e) {
-          outcome.failed.push({ file: name, message: e instanceof ImportError ? e.message : `could not be imported (${(e as Error).message})` });
+          outcome.failed.push({ file: name, message: e instanceof ImportProblem ? e.message : `could not be imported (${(e as Error).message})` });
         }
       }
     },
@@ -113,14 +109,14 @@ export async function importModels(files?: readonly vscode.Uri[], format?: Impor
   return outcome;
 }
 
-export function registerInteropCommands(): vscode.Disposable[] {
+export function registerInteropCommands(server: RampartServer): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(INTEROP_COMMANDS.exportReport, (model?: unknown, target?: unknown) =>
-      exportReport(model instanceof vscode.Uri ? model : undefined, target instanceof vscode.Uri ? target : undefined)),
+      exportReport(server, model instanceof vscode.Uri ? model : undefined, target instanceof vscode.Uri ? target : undefined)),
     vscode.commands.registerCommand(INTEROP_COMMANDS.importModels, (first?: unknown, all?: unknown, format?: unknown) => {
       // from the Explorer context menu: (clicked, selected[]); from tests: (undefined, uris, format)
       const uris = Array.isArray(all) && all.every(u => u instanceof vscode.Uri) && all.length ? all as vscode.Uri[] : first instanceof vscode.Uri ? [first] : undefined;
-      return importModels(uris, typeof format === 'string' && (IMPORT_FORMATS as readonly string[]).includes(format) ? format as ImportFormat : undefined);
+      return importModels(server, uris, typeof format === 'string' && (IMPORT_FORMATS as readonly string[]).includes(format) ? format as ImportFormat : undefined);
     }),
   ];
 }

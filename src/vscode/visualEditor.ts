@@ -2,24 +2,25 @@
  * The visual editor: a `CustomTextEditorProvider` that hosts the webview of src/webview (data-flow diagram,
  * threats and mitigations tables, heat map, attack trees) over a threat-model `TextDocument`.
  *
- * The TextDocument stays the source of truth. The webview only ever receives views built from the document's
- * current text (`update`), or the reason the text cannot be drawn (`error`); its status edits come back as
- * messages naming an id and the document version they were made on, and become `WorkspaceEdit`s computed by the
- * core's comment-preserving `computeFix`, so undo, redo, dirty state and save work as for typing. A message
- * made on an older version is not applied: the webview gets the current view instead.
+ * The TextDocument stays the source of truth. The webview only ever receives views of the document's current
+ * text (`update`), or the reason the text cannot be drawn (`error`), which the language server builds from its
+ * analysis of that version (`rampart/viewModel`): the extension host never analyses. Status edits come back as
+ * messages naming an id and the document version they were made on; the server turns them into the core's
+ * comment-preserving edit (`rampart/statusEdit`) and the extension applies it as a `WorkspaceEdit`, so undo,
+ * redo, dirty state and save work as for typing. A message made on an older version is not applied: the
+ * webview gets the current view instead.
  *
  * Every inbound message is parsed with the protocol's zod schema and acted on by id only (ranges are looked up
- * in the extension's own parse). A TextDocument can be shown in several editors at once (text and visual,
+ * by the server in its own parse). A TextDocument can be shown in several editors at once (text and visual,
  * split editors): each visual editor has its own `VisualEditorSession`.
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { AnalysisStore, isThreatModel } from './analyses';
-import { toRange, toWorkspaceEdit } from './convert';
-import { SECTION } from './settings';
-import { computeFix } from '../core/edit/fixes';
-import { buildViewModel, fatalProblem, revealRange, selectionAt, type RangeIndex } from '../core/render/viewModel';
+import type { RampartServer } from './client';
+import { isThreatModel } from './models';
+import { SECTION } from '../shared/settings';
 import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
+import { EntryAtRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest } from '../shared/requests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -34,6 +35,10 @@ export const VISUAL_EDITOR_COMMANDS = {
 const UPDATE_DEBOUNCE_MS = 200;
 /** Delay after the last cursor move before the webview highlights the entry under the cursor. */
 const SELECT_DEBOUNCE_MS = 150;
+/** While the server does not know the document yet (just opened), the view is asked again this often... */
+const RETRY_MS = 250;
+/** ...this many times. */
+const MAX_RETRIES = 40;
 
 /** What the test hook can ask (in-host integration tests only). */
 export type TestHookRequest =
@@ -47,8 +52,11 @@ class VisualEditorSession implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private selectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Ranges of the entries of the last view posted, with the document version they belong to. */
-  private ranges: { version: number; ranges: RangeIndex } | undefined;
+  /** The document version of the last view posted. */
+  private viewVersion: number | undefined;
+  /** Bumped per view request, so an older answer is never posted after a newer one. */
+  private requests = 0;
+  private retries = 0;
   private lastSelect = '';
   private disposed = false;
   /** Recent messages, for the test hook only (kept short). */
@@ -58,7 +66,7 @@ class VisualEditorSession implements vscode.Disposable {
   constructor(
     readonly document: vscode.TextDocument,
     readonly panel: vscode.WebviewPanel,
-    private readonly analyses: AnalysisStore,
+    private readonly server: RampartServer,
     private readonly log: vscode.LogOutputChannel,
     private readonly record: boolean,
   ) {
@@ -76,23 +84,27 @@ class VisualEditorSession implements vscode.Disposable {
       }),
       // With retainContextWhenHidden off, a webview shown again reloads and sends `ready`; nothing to do here
       // but catch up if an update was skipped while it was hidden.
-      panel.onDidChangeViewState(() => { if (panel.visible && this.ranges?.version !== document.version) this.scheduleUpdate(); }),
+      panel.onDidChangeViewState(() => { if (panel.visible && this.viewVersion !== document.version) this.scheduleUpdate(); }),
     );
   }
 
-  private scheduleUpdate(): void {
+  private scheduleUpdate(delay = UPDATE_DEBOUNCE_MS): void {
     if (this.updateTimer) clearTimeout(this.updateTimer);
     this.updateTimer = setTimeout(() => {
       this.updateTimer = undefined;
-      this.postView();
-    }, UPDATE_DEBOUNCE_MS);
+      void this.postView();
+    }, delay);
+  }
+
+  private get uri(): string {
+    return this.server.uri(this.document.uri);
   }
 
   private scheduleSelect(editor: vscode.TextEditor): void {
     if (this.selectTimer) clearTimeout(this.selectTimer);
     this.selectTimer = setTimeout(() => {
       this.selectTimer = undefined;
-      this.postSelect(editor);
+      void this.postSelect(editor);
     }, SELECT_DEBOUNCE_MS);
   }
 
@@ -105,36 +117,48 @@ class VisualEditorSession implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Posts the view of the document's current version, or why it cannot be drawn. */
-  postView(force = false): void {
+  /** Asks the server for the view of the document's current version (or why it cannot be drawn) and posts it. */
+  async postView(force = false): Promise<void> {
     if (this.disposed) return;
     // A hidden webview has no context (retainContextWhenHidden is off): it asks again with `ready` when shown.
     if (!this.panel.visible && !force) return;
+    const request = ++this.requests;
     const version = this.document.version;
+    let message: ToWebviewMessage | null;
     try {
-      const analysis = this.analyses.get(this.document);
-      const fatal = fatalProblem(analysis.parsed);
-      if (fatal) {
-        this.post({ type: 'error', version, message: fatal.message, line: fatal.line, column: fatal.column });
-        return;
-      }
-      const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
-      this.ranges = { version, ranges };
-      this.post({ type: 'update', version, view });
+      message = await this.server.request(ViewModelRequest, { uri: this.uri });
     } catch (e) {
-      // Never leave the panel blank: the core failed on this text, say so where the diagram would be.
-      this.log.error(`visual editor: could not build the view of ${vscode.workspace.asRelativePath(this.document.uri)}: ${(e as Error).stack ?? e}`);
-      this.post({ type: 'error', version, message: `Rampart could not draw this model (${(e as Error).message}); see the Rampart output.`, line: 1 });
+      if (this.disposed || request !== this.requests) return;
+      if (this.document.version !== version) return; // the change that made it stale schedules the next view
+      // Never leave the panel blank: say why there is no view where the diagram would be.
+      this.log.error(`visual editor: no view of ${vscode.workspace.asRelativePath(this.document.uri)}: ${(e as Error)?.message ?? e}`);
+      this.post({ type: 'error', version, message: `Rampart could not draw this model (${(e as Error)?.message ?? e}); see the Rampart output.`, line: 1 });
+      return;
     }
+    if (this.disposed || request !== this.requests) return;
+    if (!message || message.version !== this.document.version) {
+      // The server does not have this version yet (just opened, or the change is on its way): ask again.
+      if (this.retries++ < MAX_RETRIES) this.scheduleUpdate(RETRY_MS);
+      return;
+    }
+    this.retries = 0;
+    if (message.type === 'update') this.viewVersion = message.version;
+    this.post(message);
   }
 
   /** Highlights in the webview the entry under the text editor's cursor (when it changed). */
-  private postSelect(editor: vscode.TextEditor): void {
+  private async postSelect(editor: vscode.TextEditor): Promise<void> {
     if (this.disposed || !this.panel.visible || editor.document.uri.toString() !== this.document.uri.toString()) return;
-    if (this.ranges?.version !== this.document.version) this.postView();
-    if (this.ranges?.version !== this.document.version) return;
-    const entry = selectionAt(this.ranges.ranges, this.document.offsetAt(editor.selection.active));
-    if (!entry) return;
+    if (this.viewVersion !== this.document.version) void this.postView();
+    const version = this.document.version;
+    const { line, character } = editor.selection.active;
+    let entry;
+    try {
+      entry = await this.server.request(EntryAtRequest, { uri: this.uri, version, position: { line, character } });
+    } catch {
+      return;
+    }
+    if (!entry || this.disposed || entry.version !== this.document.version) return;
     const key = `${entry.kind}:${entry.id}`;
     if (key === this.lastSelect) return;
     this.lastSelect = key;
@@ -156,10 +180,11 @@ class VisualEditorSession implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.lastSelect = '';
-        this.postView(true);
+        this.retries = 0;
+        await this.postView(true);
         {
           const editor = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === this.document.uri.toString());
-          if (editor) this.postSelect(editor);
+          if (editor) await this.postSelect(editor);
         }
         return true;
       case 'setThreatStatus':
@@ -173,31 +198,41 @@ class VisualEditorSession implements vscode.Disposable {
   private async setStatus(msg: Extract<FromWebviewMessage, { type: 'setThreatStatus' | 'setMitigationStatus' }>): Promise<boolean> {
     if (msg.version !== this.document.version) {
       // Made on a view of an older text: never apply it blindly; show the current view instead.
-      this.postView();
+      void this.postView();
       return false;
     }
-    const model = this.analyses.get(this.document).parsed.model;
-    const section = msg.type === 'setThreatStatus' ? model.threats : model.mitigations;
-    if (!section || !Object.prototype.hasOwnProperty.call(section, msg.id)) return false;
-    const text = this.document.getText();
-    const edits = msg.type === 'setThreatStatus'
-      ? computeFix(text, { kind: 'set-threat-status', title: '', threat: msg.id, status: msg.status })
-      : computeFix(text, { kind: 'set-mitigation-status', title: '', mitigation: msg.id, status: msg.status });
-    if (!edits.length) return false;
-    // No await between reading the text and building the edit: the edit is made for exactly this version.
-    const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(this.document, edits));
+    const result = await this.server.request(StatusEditRequest, msg.type === 'setThreatStatus'
+      ? { uri: this.uri, version: msg.version, section: 'threats', id: msg.id, status: msg.status }
+      : { uri: this.uri, version: msg.version, section: 'mitigations', id: msg.id, status: msg.status });
+    if (result.stale || (result.edit && result.version !== this.document.version)) {
+      void this.postView();
+      return false;
+    }
+    if (!result.edit) return false;
+    const edit = await this.server.client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
+    // The edit is made for exactly the version it names: never apply it to another.
+    if (this.document.version !== result.version) {
+      void this.postView();
+      return false;
+    }
+    const applied = await vscode.workspace.applyEdit(edit);
     if (!applied) {
       this.log.warn(`visual editor: the status edit of ${msg.id} was not applied (the document changed meanwhile?)`);
-      this.postView();
+      void this.postView();
     }
     return applied;
   }
 
   private async reveal(msg: Extract<FromWebviewMessage, { type: 'reveal' }>): Promise<boolean> {
-    const parsed = this.analyses.get(this.document).parsed;
-    const range = revealRange(parsed, { kind: msg.kind, id: msg.id, node: msg.node });
-    if (!range) return false;
-    const selection = toRange(this.document, range);
+    const ask = () => this.server.request(RevealRangeRequest, { uri: this.uri, kind: msg.kind, id: msg.id, node: msg.node });
+    let result = await ask();
+    // The server may not have this version yet (a visual editor just opened on its own): wait a little.
+    for (let i = 0; i < 20 && (!result || result.version !== this.document.version) && !this.disposed; i++) {
+      await new Promise(r => setTimeout(r, RETRY_MS));
+      result = await ask();
+    }
+    if (!result?.range || result.version !== this.document.version) return false;
+    const selection = this.server.client.protocol2CodeConverter.asRange(result.range);
     const uri = this.document.uri.toString();
     // Prefer a text editor already showing the document (visible, else a tab in some group); else open one beside.
     const visible = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === uri);
@@ -241,23 +276,16 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly analyses: AnalysisStore,
+    private readonly server: RampartServer,
     private readonly log: vscode.LogOutputChannel,
     private readonly testMode: boolean,
   ) {}
 
-  /**
-   * `analyses` and `log` are the extension's shared analysis cache and output channel; without them (a test
-   * or an embedder) the provider makes its own.
-   */
-  static register(context: vscode.ExtensionContext, analyses?: AnalysisStore, log?: vscode.LogOutputChannel): vscode.Disposable[] {
+  /** `server` is the running language server (views and edits come from it); `log` the extension's output channel. */
+  static register(context: vscode.ExtensionContext, server: RampartServer, log: vscode.LogOutputChannel): vscode.Disposable[] {
     const disposables: vscode.Disposable[] = [];
-    const channel = log ?? vscode.window.createOutputChannel('Rampart Visual Editor', { log: true });
-    if (!log) disposables.push(channel);
-    const store = analyses ?? new AnalysisStore(channel);
-    if (!analyses) disposables.push(store);
     const testMode = context.extensionMode === vscode.ExtensionMode.Test || !!process.env.RAMPART_TEST;
-    const provider = new VisualEditorProvider(context, store, channel, testMode);
+    const provider = new VisualEditorProvider(context, server, log, testMode);
     disposables.push(
       vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
         // The webview reloads when shown again (it asks for the view with `ready`): no hidden memory cost.
@@ -282,7 +310,7 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
       title: 'Rampart Visual Editor',
     });
-    const session = new VisualEditorSession(document, panel, this.analyses, this.log, this.testMode);
+    const session = new VisualEditorSession(document, panel, this.server, this.log, this.testMode);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       session.dispose();

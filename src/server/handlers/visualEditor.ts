@@ -1,0 +1,94 @@
+/**
+ * The visual editor's requests (src/shared/requests.ts): `rampart/viewModel` (the view the webview draws, or
+ * why the text cannot be drawn), `rampart/entryAt` (the entry under the text cursor), `rampart/revealRange`
+ * (where an entry the webview names is) and `rampart/statusEdit` (a status change from the webview as a
+ * comment-preserving edit). All of them answer from the open model's cached analysis (`snapshotFor`), so the
+ * view costs no analysis of its own; the view and its range index are built once per analysis.
+ *
+ * Ids come from the webview (untrusted): they are only looked up in the model (own properties of a section);
+ * no range, path or text of the webview's is used.
+ */
+import type { CancellationToken } from 'vscode-languageserver/node';
+import type { Analysis } from '../../core/analyze';
+import { computeFix } from '../../core/edit/fixes';
+import { buildViewModel, fatalProblem, revealRange, selectionAt, type RangeIndex } from '../../core/render/viewModel';
+import {
+  EntryAtRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest,
+  type EntryAtParams, type EntryAtResult, type RevealRangeParams, type RevealRangeResult, type StatusEditParams, type StatusEditResult,
+  type ViewModelResult,
+} from '../../shared/requests';
+import type { ErrorMessage, UpdateMessage } from '../../shared/protocol';
+import { snapshotFor, type ServerContext } from '../context';
+import { toOffset, toRange, toWorkspaceEdit } from '../convert';
+
+type Built = { message: Omit<UpdateMessage, 'version'> | Omit<ErrorMessage, 'version'>; ranges?: RangeIndex };
+
+/** One view per analysis (an analysis object belongs to one document version and settings generation). */
+const views = new WeakMap<Analysis, Built>();
+
+function viewOf(analysis: Analysis): Built {
+  let built = views.get(analysis);
+  if (!built) {
+    const fatal = fatalProblem(analysis.parsed);
+    if (fatal) {
+      built = { message: { type: 'error', message: fatal.message, line: fatal.line, column: fatal.column } };
+    } else {
+      const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
+      built = { message: { type: 'update', view }, ranges };
+    }
+    views.set(analysis, built);
+  }
+  return built;
+}
+
+export async function viewModel(ctx: ServerContext, uri: string, token?: CancellationToken): Promise<ViewModelResult> {
+  const snap = await snapshotFor(ctx, uri, token);
+  if (!snap) return null;
+  try {
+    return { ...viewOf(snap.analysis).message, version: snap.version } as UpdateMessage | ErrorMessage;
+  } catch (e) {
+    // Never leave the panel blank: the core failed on this text, say so where the diagram would be.
+    ctx.log(`visual editor: could not build the view of ${uri}: ${(e as Error).stack ?? e}`);
+    return { type: 'error', version: snap.version, message: `Rampart could not draw this model (${(e as Error).message}); see the Rampart output.`, line: 1 };
+  }
+}
+
+export async function entryAt(ctx: ServerContext, params: EntryAtParams, token?: CancellationToken): Promise<EntryAtResult> {
+  const snap = await snapshotFor(ctx, params.uri, token);
+  if (!snap || snap.version !== params.version) return null;
+  const ranges = viewOf(snap.analysis).ranges;
+  const entry = ranges && selectionAt(ranges, toOffset(snap.doc, params.position));
+  return entry ? { version: snap.version, ...entry } : null;
+}
+
+export async function revealRangeOf(ctx: ServerContext, params: RevealRangeParams, token?: CancellationToken): Promise<RevealRangeResult> {
+  const snap = await snapshotFor(ctx, params.uri, token);
+  if (!snap) return null;
+  const range = revealRange(snap.analysis.parsed, { kind: params.kind, id: params.id, node: params.node });
+  return range ? { version: snap.version, range: toRange(snap.doc, range) } : { version: snap.version };
+}
+
+const has = (section: Record<string, unknown> | undefined, id: string) => !!section && Object.prototype.hasOwnProperty.call(section, id);
+
+export async function statusEdit(ctx: ServerContext, params: StatusEditParams, token?: CancellationToken): Promise<StatusEditResult> {
+  const current = ctx.documents.get(params.uri)?.version ?? -1;
+  if (current !== params.version) return { version: current, stale: true };
+  const snap = await snapshotFor(ctx, params.uri, token);
+  if (!snap) return { version: current, stale: true };
+  const model = snap.analysis.parsed.model;
+  if (!has(params.section === 'threats' ? model.threats : model.mitigations, params.id)) return { version: snap.version };
+  const text = snap.doc.getText();
+  const edits = params.section === 'threats'
+    ? computeFix(text, { kind: 'set-threat-status', title: '', threat: params.id, status: params.status })
+    : computeFix(text, { kind: 'set-mitigation-status', title: '', mitigation: params.id, status: params.status });
+  if (!edits.length) return { version: snap.version };
+  return { version: snap.version, edit: toWorkspaceEdit(snap.doc, params.uri, edits, snap.version) };
+}
+
+export function registerVisualEditor(ctx: ServerContext): void {
+  const c = ctx.connection;
+  c.onRequest(ViewModelRequest, (params, token) => viewModel(ctx, params.uri, token));
+  c.onRequest(EntryAtRequest, (params, token) => entryAt(ctx, params, token));
+  c.onRequest(RevealRangeRequest, (params, token) => revealRangeOf(ctx, params, token));
+  c.onRequest(StatusEditRequest, (params, token) => statusEdit(ctx, params, token));
+}

@@ -1,0 +1,105 @@
+/**
+ * The custom requests of the Rampart language server (methods `rampart/*`), which the VS Code client sends for
+ * what only it shows: the visual editor's view, the status bar, "Check Workspace", "Export Report" and
+ * "Import Threat Models...". Both sides import these types: the server registers a handler per request
+ * (src/server/handlers/visualEditor.ts, src/server/handlers/commands.ts), the client sends them
+ * (src/vscode/client.ts). Positions and ranges are LSP ones (UTF-16, zero-based); every answer about an open
+ * model names the document version it was computed from, and the client drops an answer for an older version.
+ *
+ * Nothing here knows about VS Code: any client may send them (another editor could host the same webview).
+ */
+import { RequestType, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { MitigationStatus, ThreatStatus } from '../core/model/schema';
+import type { Level } from '../core/model/schema';
+import type { RevealKind } from '../core/render/viewModel';
+import type { ErrorMessage, UpdateMessage } from './protocol';
+
+export interface DocumentParams {
+  /** An open model's URI, as the client synchronises it. */
+  uri: string;
+}
+
+/**
+ * `rampart/viewModel`: what the visual editor's webview draws for the open model's current version (the
+ * `update` message), or why it cannot be drawn (`error`). Null when `uri` is not an open model on the server.
+ */
+export type ViewModelResult = UpdateMessage | ErrorMessage | null;
+export const ViewModelRequest = new RequestType<DocumentParams, ViewModelResult, void>('rampart/viewModel');
+
+/** `rampart/entryAt`: the entry (element, flow, threat, ...) whose YAML holds `position`, for the visual editor's highlight. */
+export interface EntryAtParams extends DocumentParams {
+  version: number;
+  position: Position;
+}
+export type EntryAtResult = { version: number; kind: RevealKind; id: string } | null;
+export const EntryAtRequest = new RequestType<EntryAtParams, EntryAtResult, void>('rampart/entryAt');
+
+/** `rampart/revealRange`: the range to select for an entry the webview names (by id only); no `range` when it is not in the model. */
+export interface RevealRangeParams extends DocumentParams {
+  kind: RevealKind;
+  id: string;
+  /** A node path inside an attack tree. */
+  node?: ('and' | 'or' | number)[];
+}
+export type RevealRangeResult = { version: number; range?: Range } | null;
+export const RevealRangeRequest = new RequestType<RevealRangeParams, RevealRangeResult, void>('rampart/revealRange');
+
+/**
+ * `rampart/statusEdit`: the comment-preserving edit that sets a threat's or a mitigation's status, computed on
+ * the document version the webview's view was made from. `edit` is absent when nothing is to be done: the id
+ * is not in that section, the status is already the one asked, or the document is no longer at `version`
+ * (`stale`: the client then refreshes the view instead).
+ */
+export type StatusEditParams = DocumentParams & { version: number; id: string } & (
+  | { section: 'threats'; status: ThreatStatus }
+  | { section: 'mitigations'; status: MitigationStatus }
+);
+export interface StatusEditResult {
+  version: number;
+  stale?: boolean;
+  edit?: WorkspaceEdit;
+}
+export const StatusEditRequest = new RequestType<StatusEditParams, StatusEditResult, void>('rampart/statusEdit');
+
+/** `rampart/riskSummary`: the status bar's numbers for an open model. */
+export interface RiskSummary {
+  version: number;
+  /** Threats above the tolerance (the headline findings). */
+  aboveTolerance: number;
+  errors: number;
+  findings: number;
+  tolerance: Level;
+}
+export const RiskSummaryRequest = new RequestType<DocumentParams, RiskSummary | null, void>('rampart/riskSummary');
+
+/** `rampart/checkWorkspace`: analyse every model of the workspace now (open ones from their text); resolves when published. */
+export interface CheckWorkspaceResult {
+  /** Model files found in the workspace folders. */
+  files: number;
+}
+export const CheckWorkspaceRequest = new RequestType<Record<string, never>, CheckWorkspaceResult, void>('rampart/checkWorkspace');
+
+/** `rampart/report`: the Markdown report of a model, from the text the client sends (open or read from disk). */
+export interface ReportParams extends DocumentParams {
+  text: string;
+  /** The model file as the reader knows it (relative to the workspace). */
+  fileName: string;
+  generator?: string;
+}
+export const ReportRequest = new RequestType<ReportParams, { markdown: string }, void>('rampart/report');
+
+export type ImportFormatName = 'threagile' | 'threat-dragon' | 'otm';
+/**
+ * `rampart/import`: converts another tool's file to a Rampart model. Without `format`, the server detects it:
+ * `unknown` asks the client to ask the user and send it again with a format.
+ */
+export interface ImportParams {
+  text: string;
+  format?: ImportFormatName;
+}
+export type ImportResultMessage =
+  | { status: 'ok'; yaml: string; notes: string[] }
+  | { status: 'unknown' }
+  | { status: 'rampart' }
+  | { status: 'error'; message: string };
+export const ImportRequest = new RequestType<ImportParams, ImportResultMessage, void>('rampart/import');
