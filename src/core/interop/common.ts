@@ -287,9 +287,12 @@ export function longText(v: unknown, max: number = LIMITS.text): string | undefi
   return s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s;
 }
 
-/** Text from HTML-ish sources (Threagile titles use <b>): tags removed, entities decoded, one line. */
+/**
+ * Text from HTML-ish sources (Threagile titles use <b>): tags removed, entities decoded, at most
+ * {@link MAX_SOURCE_STRING} characters. A tag holds no `<`, so `<<<<...` costs one step per character.
+ */
 export function stripTags(s: string): string {
-  return s.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s.slice(0, MAX_SOURCE_STRING).replace(/<[^<>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 // ---- ids ----

@@ -120,7 +120,7 @@ export function importOtm(text: string, options: ImportOptions = {}): ImportResu
     const cls = bucket(num(risk.confidentiality), OTM_CONFIDENTIALITY_BUCKETS);
     const ia = Math.max(num(risk.integrity) ?? -1, num(risk.availability) ?? -1);
     b.add('assets', id, {
-      name: oneLine(raw.name) ?? sid,
+      name: oneLine(raw.name) ?? oneLine(sid)!,
       description: longText(raw.description),
       classification: cls?.classification ?? 'internal',
       criticality: ia < 0 ? undefined : ia < 25 ? 'low' : ia < 50 ? 'medium' : ia < 75 ? 'high' : 'critical',
@@ -153,7 +153,7 @@ export function importOtm(text: string, options: ImportOptions = {}): ImportResu
     const parent = isObject(raw.parent) ? raw.parent : {};
     const parentZone = zoneIds.get(str(parent.trustZone) ?? (str(parent.type) === 'trustZone' ? str(parent.id) ?? '' : ''));
     b.add('boundaries', id, {
-      name: oneLine(raw.name) ?? sid,
+      name: oneLine(raw.name) ?? oneLine(sid)!,
       description: longText(raw.description),
       trust: trust ?? 'partial',
       parent: parentZone !== id ? parentZone : undefined,
@@ -199,7 +199,7 @@ export function importOtm(text: string, options: ImportOptions = {}): ImportResu
     const code = uniq(arr(raw.representations).filter(isObject).map(r => oneLine(r.file)));
     b.add('elements', id, {
       type: otmElementType(str(raw.type), tags),
-      name: oneLine(raw.name) ?? sid,
+      name: oneLine(raw.name) ?? oneLine(sid)!,
       description: longText(raw.description),
       boundary: zone,
       stores: uniq(arr(assets.stored).map(assetRef)),
@@ -268,24 +268,52 @@ export function importOtm(text: string, options: ImportOptions = {}): ImportResu
       }
     }
   }
+  // Per OTM id, once: mitigations (and threats) may repeat an id, and each instance list is read one time.
+  const mitigationSummaries = new Map<string, { states: string[]; status: MitigationStatus }>();
+  const mitigationSummary = (sid: string) => {
+    let summary = mitigationSummaries.get(sid);
+    if (!summary) {
+      const states = uniq(mitigationStates.get(sid) ?? []);
+      const mapped = uniq(states.map(s => own(OTM_MITIGATION_STATE_MAP, s.toLowerCase())));
+      const status = mapped.length ? mapped.sort((p, q) => MITIGATION_STATUSES.indexOf(p) - MITIGATION_STATUSES.indexOf(q))[0] : 'proposed';
+      summary = { states, status };
+      mitigationSummaries.set(sid, summary);
+    }
+    return summary;
+  };
   for (const raw of arr(src.mitigations).filter(isObject)) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'mitigation';
     const id = b.ids.mitigations.take(slugify(str(raw.name) ?? sid), sid);
     mitigationIds.set(sid, id);
-    const states = mitigationStates.get(sid) ?? [];
-    const mapped = uniq(states.map(s => own(OTM_MITIGATION_STATE_MAP, s.toLowerCase())));
-    const status = mapped.length ? mapped.sort((p, q) => MITIGATION_STATUSES.indexOf(p) - MITIGATION_STATUSES.indexOf(q))[0] : 'proposed';
+    const { states, status } = mitigationSummary(sid);
     b.add('mitigations', id, {
-      title: oneLine(raw.name) ?? sid,
+      title: oneLine(raw.name) ?? oneLine(sid)!,
       description: longText(raw.description),
       status,
       source_id: oneLine(sid),
     });
     const rr = num(raw.riskReduction);
-    b.commentEntry('mitigations', id, `OTM risk reduction: ${rr ?? 'missing'}%${states.length ? `; instance states: ${listText(uniq(states))}` : '; not used by any threat instance'}.`);
+    b.commentEntry('mitigations', id, `OTM risk reduction: ${rr ?? 'missing'}%${states.length ? `; instance states: ${listText(states)}` : '; not used by any threat instance'}.`);
   }
 
   // Threats.
+  const threatSummaries = new Map<string, { count: number; states: string[]; mappedStates: ThreatStatus[]; targets: string[]; mitigations: string[] }>();
+  const threatSummary = (sid: string) => {
+    let summary = threatSummaries.get(sid);
+    if (!summary) {
+      const insts = instances.get(sid) ?? [];
+      const states = uniq(insts.map(i => i.state?.toLowerCase() ?? 'exposed'));
+      summary = {
+        count: insts.length,
+        states,
+        mappedStates: uniq(states.map(s => own(OTM_THREAT_STATE_MAP, s) ?? 'open')),
+        targets: uniq(insts.map(i => i.target)),
+        mitigations: uniq(insts.flatMap(i => i.mitigations.map(m => mitigationIds.get(m.id)))),
+      };
+      threatSummaries.set(sid, summary);
+    }
+    return summary;
+  };
   for (const raw of arr(src.threats).filter(isObject)) {
     const sid = str(raw.id) ?? str(raw.name) ?? 'threat';
     const id = b.ids.threats.take(slugify(str(raw.name) ?? sid), sid);
@@ -296,29 +324,27 @@ export function importOtm(text: string, options: ImportOptions = {}): ImportResu
       const m = /^(?:cwe-?)?(\d{1,5})$/i.exec(str(c) ?? '');
       return m ? `CWE-${Number(m[1])}` : undefined;
     }));
-    const insts = instances.get(sid) ?? [];
-    const states = uniq(insts.map(i => i.state?.toLowerCase() ?? 'exposed'));
-    const mappedStates = uniq(states.map(s => own(OTM_THREAT_STATE_MAP, s) ?? 'open'));
+    const { count, states, mappedStates, targets, mitigations } = threatSummary(sid);
     const status: ThreatStatus = mappedStates.length === 1 ? mappedStates[0] : 'open';
     const description = [longText(raw.description), str(risk.likelihoodComment) && `Likelihood: ${clip(risk.likelihoodComment)}`, str(risk.impactComment) && `Impact: ${clip(risk.impactComment)}`]
       .filter(Boolean).join('\n\n');
     b.add('threats', id, {
-      title: oneLine(raw.name) ?? sid,
+      title: oneLine(raw.name) ?? oneLine(sid)!,
       description: longText(description),
       stride,
-      targets: uniq(insts.map(i => i.target)),
+      targets,
       likelihood: bucket(num(risk.likelihood), OTM_LIKELIHOOD_BUCKETS)?.likelihood,
       impact: bucket(num(risk.impact), OTM_IMPACT_BUCKETS)?.impact,
       cwe,
       status,
-      mitigations: uniq(insts.flatMap(i => i.mitigations.map(m => mitigationIds.get(m.id)))),
+      mitigations,
       source_id: oneLine(sid),
     });
     b.commentEntry('threats', id, `OTM risk: likelihood ${num(risk.likelihood) ?? 'missing'}%, impact ${num(risk.impact) ?? 'missing'}%.`);
     const other = categories.filter(c => !strideFrom(c));
     if (other.length) b.commentEntry('threats', id, `OTM categories without a STRIDE match: ${listText(other)}.`);
     if (arr(raw.cwes).length > cwe.length) b.commentEntry('threats', id, `OTM cwes not written CWE-123 were left out: ${listText(raw.cwes)}.`);
-    if (insts.length === 0) b.commentEntry('threats', id, 'No component or dataflow names this threat in OTM, so it has no target.');
+    if (count === 0) b.commentEntry('threats', id, 'No component or dataflow names this threat in OTM, so it has no target.');
     else if (mappedStates.length > 1) b.commentEntry('threats', id, `Its OTM instances have different states (${listText(states)}): imported as open.`);
     else if (states.some(s => !own(OTM_THREAT_STATE_MAP, s))) b.commentEntry('threats', id, `OTM state "${listText(states)}" is unknown; imported as open.`);
     const tags = arr(raw.tags).filter(t => str(t));

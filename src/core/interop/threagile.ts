@@ -120,7 +120,7 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
     if (!classification) b.commentEntry('assets', id, `Threagile confidentiality "${clip(conf, 100) ?? 'missing'}" is unknown; classification set to internal.`);
     const crit = Math.max(own(CRITICALITY, str(raw.integrity)) ?? -1, own(CRITICALITY, str(raw.availability)) ?? -1);
     b.add('assets', id, {
-      name: oneLine(name) ?? sid,
+      name: oneLine(name) ?? oneLine(sid) ?? id,
       description: longText(raw.description),
       classification: classification ?? 'internal',
       kind: 'data',
@@ -149,9 +149,14 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
       if (c && c !== id && !parentOf.has(c)) parentOf.set(c, id);
     }
   }
+  const depths = new Map<string, number>();
   const depth = (id: string) => {
-    let d = 0;
-    for (let cur = parentOf.get(id); cur && d < 100; cur = parentOf.get(cur)) d++;
+    let d = depths.get(id);
+    if (d === undefined) {
+      d = 0;
+      for (let cur = parentOf.get(id); cur && d < 100; cur = parentOf.get(cur)) d++;
+      depths.set(id, d);
+    }
     return d;
   };
   // An element inside several boundaries belongs to the innermost (deepest) one.
@@ -204,7 +209,7 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
       }
       boundary = internetBoundary;
     }
-    const displayName = oneLine(name) ?? sid;
+    const displayName = oneLine(name) ?? oneLine(sid) ?? id;
     if (raw.out_of_scope === true) {
       scopeOut.push(displayName);
       b.commentEntry('elements', id, `Out of scope in Threagile${clip(raw.justification_out_of_scope) ? `: ${clip(raw.justification_out_of_scope)}` : ''}.`);
@@ -294,7 +299,7 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
     if (mitigationText && catRisks.length > 0) {
       mitigationId = b.ids.mitigations.take(slugify(`${catId}-mitigation`), 'mitigation');
       b.add('mitigations', mitigationId, {
-        title: oneLine(mitigationText) ?? catName,
+        title: oneLine(mitigationText) ?? oneLine(catName) ?? mitigationId,
         description: longText(mitigationText)!.length > 200 || /\n/.test(mitigationText) ? longText(mitigationText) : undefined,
         status: 'proposed',
         source_id: oneLine(catId),
@@ -316,7 +321,7 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
       const lk = str(risk.exploitation_likelihood) as keyof typeof LIKELIHOOD | undefined;
       const im = str(risk.exploitation_impact) as keyof typeof IMPACT | undefined;
       b.add('threats', id, {
-        title: oneLine(stripTags(title)) ?? catName,
+        title: oneLine(stripTags(title)) ?? oneLine(catName) ?? id,
         description: longText(cat.description),
         stride: stride ? [stride] : undefined,
         targets,
@@ -353,15 +358,16 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
       str(raw.date) && `on ${clip(raw.date)}`,
     ].filter(Boolean).join(', ') + '.';
     const ids = matched.length > 0 ? matched.map(m => m.id) : [b.ids.threats.take(threatIdFrom(key), 'tracked-risk')];
+    const [rule, ...parts] = key.split('@');
+    const named = uniq(parts.filter(p => p !== '*').map(p => resolveTarget(p)));
+    const wildcard = parts.includes('*');
     for (const id of ids) {
       const existing = b.sections.threats.get(id);
-      const [rule, ...parts] = key.split('@');
-      const named = parts.filter(p => p !== '*').map(p => resolveTarget(p)).filter((p): p is string => !!p);
       const entry: Record<string, unknown> = existing
         ? { ...existing, ...tracked }
         : {
             title: oneLine(`${rule.replace(/-/g, ' ').replace(/^./, c => c.toUpperCase())}${parts.length ? ` (${parts.map(p => (p === '*' ? 'any' : p)).join(', ')})` : ''}`) ?? id,
-            targets: uniq(named),
+            targets: named,
             ...tracked,
             source_id: oneLine(key),
           };
@@ -380,7 +386,7 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
       if (!status) b.commentEntry('threats', id, `Unknown Threagile status "${clip(statusWord, 100)}"; imported as open.`);
       b.add('threats', id, entry);
       b.commentEntry('threats', id, trackingComment);
-      if (parts.includes('*')) b.commentEntry('threats', id, 'The Threagile key uses `*` wildcards (written `any` in the id): it covers every matching generated risk.');
+      if (wildcard) b.commentEntry('threats', id, 'The Threagile key uses `*` wildcards (written `any` in the id): it covers every matching generated risk.');
     }
   }
 

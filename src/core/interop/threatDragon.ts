@@ -137,7 +137,9 @@ export function importThreatDragon(text: string, options: ImportOptions = {}): I
   b.expect('boundaries', countOf('tm.BoundaryBox', 'tm.Boundary'));
   b.expect('threats', cells.reduce((n, c) => n + arr(c.data.threats).filter(isObject).length, 0));
 
-  const nameOf = (c: Cell): string | undefined => {
+  // A cell's name, read once per cell (a cell's threats ask again, and its labels may be a long list).
+  const names = new Map<Cell, string | undefined>();
+  const readName = (c: Cell): string | undefined => {
     const attrs = isObject(c.raw.attrs) ? c.raw.attrs : {};
     const fromAttrs = ['text', 'label', 'headerText'].map(k => (isObject(attrs[k]) ? str((attrs[k] as Record<string, unknown>).text) : undefined)).find(Boolean);
     // Flow labels: v2 `labels[0].attrs.labelText.text`, v1 `labels[0].attrs.text.text`.
@@ -145,6 +147,10 @@ export function importThreatDragon(text: string, options: ImportOptions = {}): I
     const labelAttrs = label && isObject(label.attrs) ? label.attrs : {};
     const fromLabel = ['labelText', 'text'].map(k => (isObject(labelAttrs[k]) ? str((labelAttrs[k] as Record<string, unknown>).text) : undefined)).find(Boolean);
     return oneLine(c.data.name) ?? oneLine(fromAttrs) ?? oneLine(fromLabel);
+  };
+  const nameOf = (c: Cell): string | undefined => {
+    if (!names.has(c)) names.set(c, readName(c));
+    return names.get(c);
   };
 
   // Boundaries.
