@@ -119,3 +119,30 @@ export function modelWithBoundaries(n: number): Model {
   }
   return { rampart: 1, title: 'Boundaries', boundaries, elements, flows: {}, threats: {}, mitigations: {}, assets: {}, attack_trees: {} } as unknown as Model;
 }
+
+/** Threagile (as JSON): one individual risk whose title is `n` characters `<` (no tag closes). */
+export function threagileAngleTitle(n: number): string {
+  return JSON.stringify({
+    threagile_version: '1.0.0', title: 'Angles', technical_assets: { A: { id: 'a', type: 'process' } },
+    individual_risk_categories: { C: { id: 'c', risks_identified: { ['<'.repeat(n)]: { most_relevant_technical_asset: 'a' } } } },
+  });
+}
+
+/** OTM: `n` threats that all have the id "t", and `n` instances of it on 20 components. */
+export function otmRepeatedThreatIds(n: number): string {
+  const components = Array.from({ length: 20 }, (_, c) => ({
+    id: `c${c}`, name: `Component ${c}`, type: 'service',
+    threats: Array.from({ length: Math.ceil(n / 20) }, (_, j) => ({ threat: 't', state: j % 2 ? 'mitigated' : 'exposed', mitigations: [{ mitigation: 'm', state: 'implemented' }] })),
+  }));
+  const threats = Array.from({ length: n }, (_, i) => ({ id: 't', name: `Threat ${i}` }));
+  return JSON.stringify({ otmVersion: '0.2.0', project: { name: 'Repeated', id: 'repeated' }, components, threats, mitigations: [{ id: 'm', name: 'M' }] });
+}
+
+/** Threat Dragon: a cell of a type that is not imported, with `n` threats and a labels list of 10n entries. */
+export function threatDragonLongLabels(n: number): string {
+  const cell = {
+    id: 'x', shape: 'note', labels: Array.from({ length: 10 * n }, () => 0),
+    data: { type: 'tm.Note', threats: Array.from({ length: n }, (_, i) => ({ title: `Threat ${i}`, status: 'Open' })) },
+  };
+  return JSON.stringify({ version: '2.3.0', summary: { title: 'Labels' }, detail: { diagrams: [{ cells: [cell] }] } });
+}

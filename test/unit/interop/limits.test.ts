@@ -12,6 +12,7 @@ import { ImportError, importModel, type ImportFormat, type ImportResult } from '
 import { DEFAULT_MAX_FILE_SIZE, parseModel } from '../../../src/core/model/parse';
 import { ID_PATTERN, LIMITS, type Model } from '../../../src/core/model/schema';
 import { corpusFile } from './corpus';
+import { threagileAngleTitle } from './generate';
 
 /** The result parses as a Rampart model without schema errors; returns the model. */
 function schemaClean(result: ImportResult, label: string): Model {
@@ -142,6 +143,28 @@ describe('interop: hostile input gives an ImportError or a clean model, never a 
     assert.ok(model.elements![id].name.length <= LIMITS.name && model.elements![id].name.endsWith('…'));
     assert.ok(model.title.length <= LIMITS.name);
     assert.ok(result.yaml.length < 100_000, 'comments quote the source briefly too');
+  });
+
+  it('a title of a million `<` is stripped of tags in one pass (the tag pattern scanned to the end from each `<`)', () => {
+    const model = schemaClean(importModel('threagile', threagileAngleTitle(1_000_000)), 'angles');
+    const [threat] = Object.values(model.threats ?? {});
+    assert.ok(threat.title.length <= LIMITS.name && threat.title.startsWith('<<<'));
+  });
+
+  it('a missing name falls back to the source id within the schema\'s limits', () => {
+    const long = 'Component '.repeat(100);
+    const otm = { otmVersion: '0.2.0', assets: [{ id: long }], trustZones: [{ id: long }], components: [{ id: long }], threats: [{ id: long }], mitigations: [{ id: long }] };
+    const o = schemaClean(importModel('otm', JSON.stringify(otm)), 'otm');
+    assert.ok(Object.values(o.elements ?? {}).every(e => e.name.length <= LIMITS.name && e.name.startsWith('Component')));
+    const threagile = {
+      threagile_version: '1.0.0',
+      data_assets: { '': { id: long } },
+      technical_assets: { '': { type: 'process' }, ' ': { id: long } },
+      individual_risk_categories: { [long]: { id: 'c', mitigation: ' ', risks_identified: { '<b></b>': { most_relevant_technical_asset: 'x' } } } },
+    };
+    const t = schemaClean(importModel('threagile', JSON.stringify(threagile)), 'threagile');
+    assert.equal(Object.keys(t.elements ?? {}).length, 2);
+    assert.ok(Object.values(t.threats ?? {}).every(x => x.title.length <= LIMITS.name));
   });
 
   it('deep nesting and too many YAML nodes are refused before the reader builds them', () => {
