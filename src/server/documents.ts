@@ -3,6 +3,10 @@
  * analysis of each model, cached by document version, settings generation and file-index generation, so every
  * request on a version (diagnostics, hover, completion, code actions, ...) shares one run of the core.
  *
+ * Open models are analysed incrementally: one `IncrementalAnalyzer` per open document re-parses only the
+ * entries an edit changed (src/core/incremental); its result equals a full analysis. Files read from disk
+ * (workspace diagnostics) get a full analysis.
+ *
  * `analysisOf` is asynchronous only because settings are pulled from the client and the folder listing is
  * built in the background; the core itself runs synchronously on a snapshot of the text, and the result says
  * which version it belongs to. Handlers then check that the document did not move on while they waited
@@ -11,6 +15,7 @@
 import { TextDocuments, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../core/analyze';
+import { IncrementalAnalyzer } from '../core/incremental/analyzer';
 import type { RampartSettings } from '../shared/settings';
 import type { SettingsStore } from './settings';
 import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
@@ -53,9 +58,14 @@ interface CacheEntry {
 export class ModelDocuments {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, CacheEntry>();
+  /** Per open document: the analyzer that keeps its parsed entries between versions. */
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
 
   constructor(private readonly settings: SettingsStore, private readonly files: WorkspaceFiles, private readonly log: (message: string) => void) {
-    this.documents.onDidClose(e => this.cache.delete(e.document.uri));
+    this.documents.onDidClose(e => {
+      this.cache.delete(e.document.uri);
+      this.analyzers.delete(e.document.uri);
+    });
   }
 
   listen(connection: Connection): void {
@@ -94,7 +104,7 @@ export class ModelDocuments {
     // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
     // Work for a version that is already superseded is not started: the newer version has its own.
     const wanted = () => this.documents.get(uri)?.version === frozen.version;
-    entry.snapshot = this.analyzeText(uri, frozen.getText(), wanted)
+    entry.snapshot = this.analyzeText(uri, frozen.getText(), wanted, true)
       .then(r => ({ uri, version: frozen.version, doc: frozen, analysis: r.analysis, settings: r.settings }));
     entry.snapshot.catch(() => { if (this.cache.get(uri) === entry) this.cache.delete(uri); });
     this.cache.set(uri, entry);
@@ -105,13 +115,20 @@ export class ModelDocuments {
    * Analyses text for a document (open or read from disk) with its settings and evidence index. `wanted` is
    * asked once they are ready: when it says no, the analysis is not run (StaleAnalysis).
    */
-  async analyzeText(uri: string, text: string, wanted: () => boolean = () => true): Promise<{ analysis: Analysis; settings: RampartSettings }> {
+  async analyzeText(uri: string, text: string, wanted: () => boolean = () => true, open = false): Promise<{ analysis: Analysis; settings: RampartSettings }> {
     const file = uriToPath(uri);
     // Evidence is looked up only for files on disk, in the index of their workspace folder.
     const [settings, evidence] = await Promise.all([this.settings.forUri(uri), file ? this.files.evidenceFor(file) : {}]);
     if (!wanted()) throw new StaleAnalysis(uri, this.documents.get(uri)?.version ?? -1);
     const t0 = Date.now();
-    const analysis = analyze(text, { ...settings, ...evidence });
+    let analysis: Analysis;
+    if (open && this.documents.get(uri)) {
+      let analyzer = this.analyzers.get(uri);
+      if (!analyzer) this.analyzers.set(uri, (analyzer = new IncrementalAnalyzer()));
+      analysis = analyzer.update(text, { ...settings, ...evidence });
+    } else {
+      analysis = analyze(text, { ...settings, ...evidence });
+    }
     const ms = Date.now() - t0;
     if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);
     return { analysis, settings };

@@ -31,7 +31,7 @@ import { prescan } from '../model/prescan';
 import { model as modelSchema, SECTION_NAMES, type Section } from '../model/schema';
 import { SourceMap } from '../model/sourceMap';
 import type { AnalysisSettings, Finding, Path } from '../types';
-import { splitModel, type Piece } from './split';
+import { cleanlySplit, splitModel, type Piece } from './split';
 
 type Issue = z.core.$ZodIssue;
 
@@ -334,6 +334,7 @@ export class IncrementalAnalyzer {
     const model = buildPartialModel(obj, badEntries, badTop);
     for (const key of badEntries) base.rejected.add(key.split('\u0000')[1]);
     const parsed: ParsedModel = { ...base, model, valid: success && findings.every(f => f.severity !== 'error'), findings };
+    cleanlySplit.add(parsed);
     return analyzeParsed(parsed, settings);
   }
 }

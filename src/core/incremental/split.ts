@@ -103,3 +103,9 @@ export function splitModel(text: string): Split | undefined {
   void headerEnd;
   return { prelude: piece(0, preludeEnd), items };
 }
+
+/**
+ * Parsed models (`ParsedModel` objects) that the incremental analyzer assembled from a split in which every
+ * piece parsed cleanly as one key: in their text, a piece can be read on its own (completion relies on it).
+ */
+export const cleanlySplit = new WeakSet<object>();

@@ -168,7 +168,7 @@ function entrySnippets(analysis: Analysis, section: string, indent: number): Com
 
 /** Completion candidates at `offset` of `text`; `analysis` is of the same (or a recent) text and gives the ids. */
 export function completionsAt(text: string, offset: number, analysis: Analysis, opts: CompletionOptions = {}): Completions | undefined {
-  let ctx = completionContextAt(text, offset);
+  let ctx = completionContextAt(text, offset, analysis.parsed);
   if (!ctx) return undefined;
   // `key:` then a word alone on the next, deeper line reads as that key's scalar value; when the key holds a
   // map (an empty entry, an empty section), the word is the map's first key.

@@ -6,9 +6,16 @@
  * the same `yaml` parser, and finds the scalar holding the sentinel. The parser already knows whether a bare
  * word on its own line is a key of the map above, an item of a flow list or the value after `key: `, and it
  * recovers from the half-typed line the same way every time.
+ *
+ * Only the enclosing entry is parsed when the incremental analyzer read the same text from cleanly parsed
+ * pieces (`cleanlySplit`, src/core/incremental): the text with the sentinel is split the same way and the
+ * piece holding the sentinel is parsed, an entry together with its section's header line so it reads in its
+ * section. Otherwise, and where the sentinel is not inside an entry or a top-level value (a new id, a
+ * top-level key: they read in the light of every other key), the whole text is parsed.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Path, Range } from '../types';
+import { cleanlySplit, splitModel } from '../incremental/split';
 
 /** A word no model contains: letters only, so it is a plain scalar wherever it is inserted. */
 export const CURSOR_SENTINEL = 'rampartcursorzq';
@@ -118,22 +125,19 @@ function bracketDepthBefore(line: string): number {
 
 /**
  * What is being typed at `offset`: a key of which map, or a value at which path. Undefined inside comments
- * and anywhere the sentinel does not land in a scalar.
+ * and anywhere the sentinel does not land in a scalar. `parsed`: the parsed model of the same text, when there
+ * is one (lets completion parse only the enclosing entry).
  */
-export function completionContextAt(text: string, offset: number): CompletionContext | undefined {
+export function completionContextAt(text: string, offset: number, parsed?: object): CompletionContext | undefined {
   offset = Math.max(0, Math.min(offset, text.length));
   const word = wordAt(text, offset);
   const ls = lineStartOf(text, offset);
   const lineBefore = text.slice(ls, word.insert.start);
   const needsSpace = text[word.insert.start - 1] === ':' && word.prefix === '';
   const probe = text.slice(0, offset) + (needsSpace ? ' ' : '') + CURSOR_SENTINEL + text.slice(offset);
-  let doc: Document;
-  try {
-    doc = parseDocument(probe, { version: '1.2', schema: 'core', uniqueKeys: false, strict: false, prettyErrors: false });
-  } catch {
-    return undefined;
-  }
-  const found = findSentinel(probe, doc.contents, []);
+  const at = offset + (needsSpace ? 1 : 0);
+  const local = !!parsed && cleanlySplit.has(parsed) && (parsed as { text?: string }).text === text;
+  const found = (local ? findInPiece(probe, at) : undefined) ?? findInText(probe);
   if (!found) return undefined;
   const inFlow = bracketDepthBefore(lineBefore) > 0;
   return {
@@ -141,6 +145,43 @@ export function completionContextAt(text: string, offset: number): CompletionCon
     siblings: found.siblings, inFlow, needsSpace, column: word.insert.start - ls,
     ownLine: found.role === 'value' && !inFlow && found.ownLine && /^\s*$/.test(lineBefore),
   };
+}
+
+const PROBE_OPTIONS = { version: '1.2', schema: 'core', uniqueKeys: false, strict: false, prettyErrors: false } as const;
+
+/** The sentinel's context from a parse of the whole probe text. */
+function findInText(probe: string): Found | undefined {
+  let doc: Document;
+  try {
+    doc = parseDocument(probe, PROBE_OPTIONS);
+  } catch {
+    return undefined;
+  }
+  return findSentinel(probe, doc.contents, []);
+}
+
+/**
+ * The sentinel's context from a parse of the piece that holds it (undefined: parse the whole text). `at` is
+ * the sentinel's offset in the probe text.
+ */
+function findInPiece(probe: string, at: number): Found | undefined {
+  const split = splitModel(probe);
+  if (!split) return undefined;
+  for (const item of split.items) {
+    if (item.kind === 'whole') {
+      if (at < item.piece.start || at >= item.piece.end) continue;
+      const found = findInText(item.piece.text);
+      // Trusted inside the top-level value only: a word at the top level reads in the light of every other key.
+      return found && found.path.length >= 1 ? found : undefined;
+    }
+    if (at < item.header.start || at >= item.entries[item.entries.length - 1].end) continue;
+    const entry = item.entries.find(e => at >= e.start && at < e.end);
+    if (!entry) return undefined;
+    const found = findInText(item.header.text + entry.text);
+    // Trusted inside the entry only: a new id, or a word between entries, reads in the light of the others.
+    return found && found.path.length >= 2 ? found : undefined;
+  }
+  return undefined;
 }
 
 interface Found {

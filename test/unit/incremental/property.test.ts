@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { analyze } from '../../../src/core/analyze';
 import { IncrementalAnalyzer } from '../../../src/core/incremental/analyzer';
 import { splitModel } from '../../../src/core/incremental/split';
+import { completionContextAt } from '../../../src/core/lang/cursor';
 import { assertSameAnalysis } from './equal';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -91,17 +92,18 @@ const typeArb: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant('type' as cons
 const lineStarts = (text: string) => { const s = [0]; for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) s.push(i + 1); return s; };
 
 /** Applies an edit; calls `step` with the text after each keystroke-sized change (typing calls it per character). */
-function apply(text: string, e: Edit, step: (t: string) => void): string {
+function apply(text: string, e: Edit, step: (t: string, cursor: number) => void): string {
   const n = text.length;
   const at = (p: number) => (n ? p % (n + 1) : 0);
+  let cursor = 0;
   switch (e.kind) {
-    case 'insert': { const p = at(e.pos); text = text.slice(0, p) + e.text + text.slice(p); break; }
-    case 'delete': { const p = at(e.pos); text = text.slice(0, p) + text.slice(p + e.len); break; }
-    case 'replace': { const p = at(e.pos); text = text.slice(0, p) + e.text + text.slice(p + e.len); break; }
-    case 'insert-line': { const ls = lineStarts(text); const p = ls[e.line % ls.length]; text = text.slice(0, p) + e.text + '\n' + text.slice(p); break; }
+    case 'insert': { const p = at(e.pos); text = text.slice(0, p) + e.text + text.slice(p); cursor = p + e.text.length; break; }
+    case 'delete': { const p = at(e.pos); text = text.slice(0, p) + text.slice(p + e.len); cursor = p; break; }
+    case 'replace': { const p = at(e.pos); text = text.slice(0, p) + e.text + text.slice(p + e.len); cursor = p + e.text.length; break; }
+    case 'insert-line': { const ls = lineStarts(text); const p = ls[e.line % ls.length]; text = text.slice(0, p) + e.text + '\n' + text.slice(p); cursor = p + e.text.length; break; }
     case 'delete-line': {
       const ls = lineStarts(text); const i = e.line % ls.length; const end = i + 1 < ls.length ? ls[i + 1] : n;
-      text = text.slice(0, ls[i]) + text.slice(end); break;
+      text = text.slice(0, ls[i]) + text.slice(end); cursor = ls[i]; break;
     }
     case 'entry': {
       const split = splitModel(text);
@@ -112,6 +114,7 @@ function apply(text: string, e: Edit, step: (t: string) => void): string {
       if (e.op === 'delete') text = without;
       else if (e.op === 'duplicate') text = text.slice(0, x.end) + x.text + text.slice(x.end);
       else { const t = entries[e.to % entries.length]; const p = t.start > x.start ? t.start - x.text.length : t.start; text = without.slice(0, p) + x.text + without.slice(p); }
+      cursor = x.start;
       break;
     }
     case 'type': {
@@ -121,12 +124,12 @@ function apply(text: string, e: Edit, step: (t: string) => void): string {
       let p = starts[e.line % starts.length];
       if (p === text.length && !text.endsWith('\n')) { text += '\n'; p++; }
       text = text.slice(0, p) + '\n' + text.slice(p);
-      step(text);
-      for (const c of e.text) { text = text.slice(0, p) + c + text.slice(p); p++; step(text); }
+      step(text, p);
+      for (const c of e.text) { text = text.slice(0, p) + c + text.slice(p); p++; step(text, p); }
       return text;
     }
   }
-  step(text);
+  step(text, Math.min(cursor, text.length));
   return text;
 }
 
@@ -148,11 +151,17 @@ describe('incremental analysis equals a full analysis', function () {
   const seed = Number(process.env.RAMPART_PROPERTY_SEED ?? 20261129);
   // Most sequences run on the small texts (excerpts and fixtures), one in twenty on the whole examples.
   const sequences = (name: string, pool: string[], numRuns: number, runSeed: number, typingToo: boolean) => it(`${name}: after every edit of ${numRuns} random edit sequences (seed ${runSeed})`, () => {
-    const counts = { sequences: 0, edits: 0, incremental: 0, full: 0 };
+    const counts = { sequences: 0, edits: 0, incremental: 0, full: 0, completions: 0 };
     const reasons = new Map<string, number>();
-    const check = (a: IncrementalAnalyzer, text: string, trail: string) => {
+    const check = (a: IncrementalAnalyzer, text: string, cursor: number, trail: string) => {
       const inc = a.update(text, SETTINGS);
       counts.edits++;
+      // Completion where the edit was made, and somewhere else: parsing the entry alone reads as the whole text.
+      for (const offset of [cursor, (text.length * 7919 + counts.edits) % (text.length + 1)]) {
+        const local = completionContextAt(text, offset, inc.parsed);
+        if (local) counts.completions++;
+        assert.deepStrictEqual(local, completionContextAt(text, offset), `${trail}: completion context at ${offset}`);
+      }
       if (a.stats.mode === 'incremental') counts.incremental++; else { counts.full++; reasons.set(a.stats.reason ?? '', (reasons.get(a.stats.reason ?? '') ?? 0) + 1); }
       assertSameAnalysis(inc, analyze(text, SETTINGS), trail);
     };
@@ -170,7 +179,7 @@ describe('incremental analysis equals a full analysis', function () {
           const trail: string[] = [];
           for (const e of typing ? [...edits.slice(0, 1), typing] : edits) {
             trail.push(JSON.stringify(e));
-            text = apply(text, e, t => check(a, t, trail.join(' then ')));
+            text = apply(text, e, (t, cursor) => check(a, t, cursor, trail.join(' then ')));
           }
         },
       ),
@@ -180,7 +189,7 @@ describe('incremental analysis equals a full analysis', function () {
     if (process.env.RAMPART_PROPERTY_VERBOSE) console.log(reasons);
     // The edits must exercise the incremental path, not only the fallback.
     assert.ok(counts.incremental > counts.edits / 3, `only ${counts.incremental} of ${counts.edits} updates were incremental`);
-    console.log(`      ${counts.sequences} sequences, ${counts.edits} updates compared (${counts.incremental} incremental, ${counts.full} full)`);
+    console.log(`      ${counts.sequences} sequences, ${counts.edits} updates compared (${counts.incremental} incremental, ${counts.full} full), ${counts.completions} completion contexts`);
   });
   const bigRuns = Math.ceil(runs / 20);
   sequences('small texts', texts.filter(t => t.length <= 5000), runs - bigRuns, seed, true);
