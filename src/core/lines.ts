@@ -34,8 +34,9 @@ export class LineIndex {
   }
 
   /**
-   * Line and column of `offset`, clamped to the text. An offset between the CR and LF of a CRLF is reported at
-   * the end of its line (the break is one unit).
+   * Line and column of `offset`, clamped to the text. The column is at most the line's length + 1 (just past its
+   * last character, where its line break starts): an offset between the CR and LF of a CRLF is reported there
+   * too, since the break is one unit.
    */
   lineCol(offset: number): LineCol {
     const o = Math.max(0, Math.min(Number.isFinite(offset) ? Math.floor(offset) : 0, this.text.length));
@@ -46,7 +47,7 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - this.starts[lo] + 1 };
+    return { line: lo + 1, column: Math.min(o, this.lineEnd(lo + 1)) - this.starts[lo] + 1 };
   }
 
   /** Offset of a 1-based line and column, clamped to the line's content (line breaks excluded). */

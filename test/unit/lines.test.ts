@@ -18,8 +18,8 @@ describe('lines: offsets to 1-based line and column', () => {
     assert.deepEqual(idx.lineCol(text.indexOf('b')), { line: 2, column: 1 });
     assert.deepEqual(idx.lineCol(text.indexOf('2')), { line: 2, column: 4 });
     assert.deepEqual(idx.lineCol(text.indexOf('d')), { line: 4, column: 1 });
-    // Between CR and LF: still the end of line 1.
-    assert.deepEqual(idx.lineCol(5), { line: 1, column: 6 });
+    // Between CR and LF: still the end of line 1, just past its last character (not one column further).
+    assert.deepEqual(idx.lineCol(5), { line: 1, column: 5 });
     assert.equal(idx.lineText(2), 'b: 2');
   });
 
@@ -53,6 +53,24 @@ describe('lines: offsets to 1-based line and column', () => {
       assert.equal(idx.offsetAt(line, column), o, `offset ${o}`);
     }
     assert.equal(idx.offsetAt(2, 99), text.indexOf('\n', 4), 'clamped to the end of the line');
+  });
+
+  it('C: an offset between the CR and LF of a CRLF, or any end offset, gives a column within its line (at most length + 1)', () => {
+    const text = 'a: 1\r\nbb: 22\r\n\r\nc: 3\rd\n\r\n';
+    const idx = new LineIndex(text);
+    for (let o = -1; o <= text.length + 1; o++) {
+      const { line, column } = idx.lineCol(o);
+      assert.ok(column >= 1 && column <= idx.lineText(line).length + 1, `offset ${o}: ${line}:${column} is past the end of ${JSON.stringify(idx.lineText(line))}`);
+      for (let e = o; e <= text.length + 1; e++) {
+        const r = idx.region({ start: o, end: e });
+        assert.ok(r.endColumn <= idx.lineText(r.endLine).length + 1, `range ${o}-${e}: end ${r.endLine}:${r.endColumn}`);
+        assert.ok(r.startColumn <= idx.lineText(r.startLine).length + 1, `range ${o}-${e}: start ${r.startLine}:${r.startColumn}`);
+        assert.ok(r.endLine > r.startLine || r.endColumn >= r.startColumn, `range ${o}-${e} is not reversed`);
+      }
+    }
+    // The CR of 'a: 1\r\n' is at 4, the LF at 5: both are the end of line 1, column 5.
+    assert.deepEqual(idx.region({ start: 0, end: 5 }), { startLine: 1, startColumn: 1, endLine: 1, endColumn: 5 });
+    assert.deepEqual(idx.region({ start: 5, end: 5 }), { startLine: 1, startColumn: 5, endLine: 1, endColumn: 5 });
   });
 
   it('regions have an exclusive end column and do not end on column 1 of the next line', () => {
