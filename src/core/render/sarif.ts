@@ -14,6 +14,9 @@
  *   `security-severity` is set for risk and design rules from their default severity (error 8.0 = high,
  *   warning 5.0 = medium, info 2.0 = low); `precision` is very-high for schema findings (facts about the
  *   file), high for risk findings, medium for STRIDE coverage and design suggestions.
+ * - `message.text` is plain text with embedded-link syntax (§3.11.6): user text in it is made visible-safe and its
+ *   backslashes and square brackets are escaped (`sarifText`), so it can neither form a link nor hide behind a
+ *   bidi override.
  * - Fixes are not emitted: they are model edits that the editor and `rampart` apply, not text patches a
  *   viewer should offer blindly.
  */
@@ -22,6 +25,7 @@ import type { RuleMeta } from '../rules/types';
 import type { Analysis } from '../analyze';
 import type { Finding, Severity } from '../types';
 import { LineIndex } from '../lines';
+import { escapeControls } from '../text/safe';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'rampart/v1';
@@ -138,15 +142,57 @@ function unknownRule(id: string, severity: Severity): RuleMeta {
 }
 
 /**
- * The SARIF log of one `rampart check` run over several files. Pure: same input, same output (no dates,
- * no absolute paths unless `srcRoot` is given).
+ * `message.text` from untrusted text (rule messages quote model keys and names): control, bidi and line
+ * separator characters become visible escapes (`escapeControls`), then backslashes and square brackets are
+ * backslash-escaped, so a viewer never reads user text as an embedded link (`[text](1)` or
+ * `[x](javascript:…)`, SARIF §3.11.6) and shows the text as it was escaped.
  */
-export function toSarif(results: readonly SarifInput[], opts: SarifOptions): Record<string, unknown> {
-  const metas: RuleMeta[] = [...ALL_RULE_META];
-  const index = new Map(metas.map((m, i) => [m.id, i]));
-  const sarifResults: Record<string, unknown>[] = [];
+export function sarifText(text: string): string {
+  return escapeControls(text).replace(/[\\[\]]/g, c => '\\' + c);
+}
 
-  for (const file of results) {
+/** Placeholder for the items of `jsonPieces`: the one array whose elements are given as JSON text. */
+export const JSON_ITEMS = '\u0000json-items\u0000';
+
+/**
+ * `JSON.stringify(value, null, 2)`, in pieces, of a value in which one array stands as `JSON_ITEMS` and its
+ * elements are given as (compact) JSON texts: joined, the pieces are exactly that text. Each element is
+ * pretty-printed only when its piece is taken, so a long list can be kept as compact text while it is produced
+ * and written out piece by piece without ever holding the whole list's objects or the whole text.
+ */
+export function* jsonPieces(value: unknown, items: Iterable<string>): Generator<string> {
+  const text = JSON.stringify(value, null, 2);
+  const marker = JSON.stringify(JSON_ITEMS);
+  const at = text.indexOf(marker);
+  if (at < 0 || text.indexOf(marker, at + marker.length) >= 0) throw new Error('jsonPieces: JSON_ITEMS must occur exactly once');
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const pad = ' '.repeat(/^ */.exec(text.slice(lineStart, at))![0].length);
+  const inner = pad + '  ';
+  let first = true;
+  for (const item of items) {
+    const pretty = JSON.stringify(JSON.parse(item), null, 2).replace(/\n/g, '\n' + inner);
+    yield first ? `${text.slice(0, at)}[\n${inner}${pretty}` : `,\n${inner}${pretty}`;
+    first = false;
+  }
+  yield first ? `${text.slice(0, at)}[]${text.slice(at + marker.length)}` : `\n${pad}]${text.slice(at + marker.length)}`;
+}
+
+/**
+ * Builds the SARIF log of one `rampart check` run file by file: `add` turns a file's findings into SARIF results
+ * and serialises them (compact JSON) at once, so a caller can drop the file's text and analysis before analysing
+ * the next one, and memory stays bounded by the size of the results' text, not by the analyses or result objects
+ * of every file. `pieces` writes the log out without building it whole.
+ */
+export class SarifLogBuilder {
+  private readonly metas: RuleMeta[] = [...ALL_RULE_META];
+  private readonly index = new Map(this.metas.map((m, i) => [m.id, i]));
+  /** Each result as compact JSON text. */
+  private readonly results: string[] = [];
+
+  constructor(private readonly opts: SarifOptions) {}
+
+  /** Adds the results of one file; keeps nothing of `file` but the results' JSON text. */
+  add(file: SarifInput): void {
     const lines = new LineIndex(file.text);
     const keys = findingKeys(file.analysis.findings);
     const uri = artifactUri(file.uri);
@@ -155,16 +201,16 @@ export function toSarif(results: readonly SarifInput[], opts: SarifOptions): Rec
       region: lines.region(range),
     });
     file.analysis.findings.forEach((f, i) => {
-      let ruleIndex = index.get(f.ruleId);
+      let ruleIndex = this.index.get(f.ruleId);
       if (ruleIndex === undefined) {
-        ruleIndex = metas.push(unknownRule(f.ruleId, f.severity)) - 1;
-        index.set(f.ruleId, ruleIndex);
+        ruleIndex = this.metas.push(unknownRule(f.ruleId, f.severity)) - 1;
+        this.index.set(f.ruleId, ruleIndex);
       }
       const result: Record<string, unknown> = {
         ruleId: f.ruleId,
         ruleIndex,
         level: sarifLevel(f.severity),
-        message: { text: f.why ? `${f.message}\nWhy: ${f.why}` : f.message },
+        message: { text: f.why ? `${sarifText(f.message)}\nWhy: ${sarifText(f.why)}` : sarifText(f.message) },
         locations: [{
           physicalLocation: location(f.range),
           ...(f.path && f.path.length ? { logicalLocations: [{ fullyQualifiedName: f.path.join('.') }] } : {}),
@@ -172,26 +218,49 @@ export function toSarif(results: readonly SarifInput[], opts: SarifOptions): Rec
         partialFingerprints: { [FINGERPRINT_KEY]: keys[i] },
       };
       if (f.related?.length) {
-        result.relatedLocations = f.related.map((r, j) => ({ id: j + 1, physicalLocation: location(r.range), message: { text: r.message } }));
+        result.relatedLocations = f.related.map((r, j) => ({ id: j + 1, physicalLocation: location(r.range), message: { text: sarifText(r.message) } }));
       }
-      sarifResults.push(result);
+      this.results.push(JSON.stringify(result));
     });
   }
 
-  const run: Record<string, unknown> = {
-    tool: {
-      driver: {
-        name: 'Rampart',
-        version: opts.toolVersion,
-        ...(/^\d+\.\d+\.\d+/.test(opts.toolVersion) ? { semanticVersion: opts.toolVersion } : {}),
-        informationUri: opts.informationUri,
-        rules: metas.map(m => ruleDescriptor(m, opts)),
+  /** The log of every file added so far, as an object. */
+  log(): Record<string, unknown> {
+    return this.frame(this.results.map(r => JSON.parse(r) as unknown));
+  }
+
+  /** The log's `JSON.stringify(log, null, 2)` text in pieces (see `jsonPieces`), built from the serialised results. */
+  pieces(): Generator<string> {
+    return jsonPieces(this.frame(JSON_ITEMS), this.results);
+  }
+
+  private frame(results: unknown): Record<string, unknown> {
+    const opts = this.opts;
+    const run: Record<string, unknown> = {
+      tool: {
+        driver: {
+          name: 'Rampart',
+          version: opts.toolVersion,
+          ...(/^\d+\.\d+\.\d+/.test(opts.toolVersion) ? { semanticVersion: opts.toolVersion } : {}),
+          informationUri: opts.informationUri,
+          rules: this.metas.map(m => ruleDescriptor(m, opts)),
+        },
       },
-    },
-    ...(opts.category ? { automationDetails: { id: opts.category.endsWith('/') ? opts.category : opts.category + '/' } } : {}),
-    ...(opts.srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: opts.srcRoot.endsWith('/') ? opts.srcRoot : opts.srcRoot + '/' } } } : {}),
-    columnKind: 'utf16CodeUnits',
-    results: sarifResults,
-  };
-  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+      ...(opts.category ? { automationDetails: { id: opts.category.endsWith('/') ? opts.category : opts.category + '/' } } : {}),
+      ...(opts.srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: opts.srcRoot.endsWith('/') ? opts.srcRoot : opts.srcRoot + '/' } } } : {}),
+      columnKind: 'utf16CodeUnits',
+      results,
+    };
+    return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  }
+}
+
+/**
+ * The SARIF log of one `rampart check` run over several files. Pure: same input, same output (no dates,
+ * no absolute paths unless `srcRoot` is given).
+ */
+export function toSarif(results: readonly SarifInput[], opts: SarifOptions): Record<string, unknown> {
+  const builder = new SarifLogBuilder(opts);
+  for (const file of results) builder.add(file);
+  return builder.log();
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyze } from '../../../src/core/analyze';
 import { ALL_RULE_META } from '../../../src/core/rules/index';
-import { cweTag, findingKeys, pascalCase, ruleDescriptor, toSarif, type SarifInput } from '../../../src/core/render/sarif';
+import { JSON_ITEMS, SarifLogBuilder, cweTag, findingKeys, jsonPieces, pascalCase, ruleDescriptor, sarifText, toSarif, type SarifInput } from '../../../src/core/render/sarif';
 import type { Finding } from '../../../src/core/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -195,6 +195,58 @@ describe('SARIF output', () => {
     const l = toSarif([input(MODEL, 'my models\\app #1.threatmodel.yaml')], opts) as unknown as Log;
     assert.equal(l.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'my%20models/app%20%231.threatmodel.yaml');
     assertValid(l);
+  });
+
+  it('B: message.text never carries Markdown link syntax, bidi overrides or control characters from user text', () => {
+    const evil = `rampart: 1
+title: Links
+elements:
+  api: { type: process, name: "[click me](javascript:alert(1)) \\u202eevil\\e[31m \\\\[x](1)" }
+  "a\\n[y](2)": { type: process, name: Y }
+`;
+    const l = toSarif([input(evil)], opts) as unknown as Log;
+    assertValid(l);
+    const texts = l.runs[0].results.flatMap(r => [r.message.text as string, ...((r.relatedLocations ?? []) as { message: { text: string } }[]).map(x => x.message.text)]);
+    assert.ok(texts.some(t => t.includes('click me')), 'the name is quoted by some message');
+    /** A `[` or `]` that is not escaped by a backslash (a backslash escapes the next character). */
+    const unescapedBracket = (t: string) => { for (let i = 0; i < t.length; i++) { if (t[i] === '\\') i++; else if (t[i] === '[' || t[i] === ']') return true; } return false; };
+    for (const t of texts) {
+      assert.ok(!unescapedBracket(t), t);
+      assert.doesNotMatch(t, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/, t);
+    }
+    assert.ok(texts.some(t => t.includes('\\[click me\\](javascript:alert(1))')), 'brackets are escaped with a backslash');
+    assert.ok(texts.some(t => t.includes('\\\\u202eevil\\\\x1b\\[31m')), 'bidi and ESC are visible escapes (their backslash escaped too)');
+    assert.equal(sarifText('a\\[b]\nc'), 'a\\\\\\[b\\]\\\\nc');
+    assert.equal(sarifText('plain `id` text'), 'plain `id` text');
+  });
+
+  it('C: a region that ends between the CR and LF of a CRLF ends within its line', () => {
+    const text = 'rampart: 1\r\ntitle: x\r\n';
+    const cr = text.indexOf('\r');
+    const l = toSarif([{ uri: 'a.yaml', text, analysis: { findings: [
+      { ruleId: 'schema/x', severity: 'error', message: 'm', range: { start: 0, end: cr + 1 } },
+      { ruleId: 'schema/x', severity: 'error', message: 'm', range: { start: cr + 1, end: cr + 1 } },
+      { ruleId: 'schema/x', severity: 'error', message: 'm', range: { start: 12, end: text.length - 1 } },
+    ] } }], opts) as unknown as Log;
+    const regions = l.runs[0].results.map(r => r.locations[0].physicalLocation.region);
+    assert.deepEqual(regions[0], { startLine: 1, startColumn: 1, endLine: 1, endColumn: 11 });
+    assert.deepEqual(regions[1], { startLine: 1, startColumn: 11, endLine: 1, endColumn: 11 });
+    assert.deepEqual(regions[2], { startLine: 2, startColumn: 1, endLine: 2, endColumn: 9 });
+    assertValid(l);
+  });
+
+  it('G: the log written piece by piece is exactly the JSON text of the whole log', () => {
+    const builder = new SarifLogBuilder({ ...opts, category: 'rampart/', srcRoot: 'file:///repo/' });
+    assert.equal([...builder.pieces()].join(''), JSON.stringify(builder.log(), null, 2), 'no results');
+    for (const [i, text] of [MODEL, 'rampart: 1\ntitle: [broken\n', '', MODEL.replace(/\n/g, '\r\n')].entries()) builder.add(input(text, `m${i}.threatmodel.yaml`));
+    builder.add({ uri: 'x.yaml', text: 'x', analysis: { findings: [{ ruleId: 'internal/rule-failed', severity: 'warning', message: 'boom', range: { start: 0, end: 0 } }] } });
+    const whole = builder.log();
+    assert.equal([...builder.pieces()].join(''), JSON.stringify(whole, null, 2));
+    assertValid(whole);
+    const value = { a: 1, list: JSON_ITEMS, z: { deep: [1, 2] } };
+    const items = [{ x: [1, { y: 'two\nlines' }] }, 'str', [], {}, null];
+    assert.equal([...jsonPieces(value, items.map(x => JSON.stringify(x)))].join(''), JSON.stringify({ ...value, list: items }, null, 2));
+    assert.equal([...jsonPieces(value, [])].join(''), JSON.stringify({ ...value, list: [] }, null, 2));
   });
 
   it('names rules in PascalCase', () => {
