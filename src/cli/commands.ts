@@ -11,7 +11,7 @@ import { severityRank, type AnalysisSettings, type Finding, type Severity } from
 import { LineIndex, lineCol } from '../core/lines';
 import { rankThreats } from '../core/risk/ranking';
 import { lossSummary } from '../core/risk/ale';
-import { toSarif } from '../core/render/sarif';
+import { JSON_ITEMS, SarifLogBuilder, jsonPieces, type SarifOptions } from '../core/render/sarif';
 import { portableMermaid, renderReport } from '../core/render/report';
 import { modelDiagram } from '../core/render/mermaid';
 import { attackTreeDiagram } from '../core/render/attackTree';
@@ -19,6 +19,7 @@ import { diffModels } from '../core/diff';
 import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModel, importModel, type ExportFormat, type ImportFormat } from '../core/interop/index';
 import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
+import { documentSafe, jsonSafe, terminalSafe } from '../core/text/safe';
 
 export const VERSION = '0.1.0';
 import { HOMEPAGE, ruleDocsUrl } from '../core/rules/docs';
@@ -31,6 +32,9 @@ export interface Io {
 }
 
 export class UsageError extends Error {}
+
+/** A file the command cannot write (or a resource it cannot use): exit 2 with the reason, without a usage hint. */
+export class CommandError extends Error {}
 
 export interface Command {
   help: string;
@@ -154,53 +158,50 @@ NO_COLOR turns colours off.
     const failOn = String(values['fail-on']) as Severity;
     if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance'), disabledRules: (values.disable as string[] | undefined) ?? [] };
+    if (values.output) checkOutputPath(io, String(values.output));
     const { files, missing } = findModels(positionals.length ? positionals : ['.'], io.cwd);
-    for (const m of missing) io.err(`rampart check: cannot read '${m}': no such file or directory\n`);
+    for (const m of missing) io.err(`rampart check: cannot read '${terminalSafe(m)}': no such file or directory\n`);
     if (!files.length && !missing.length) {
-      io.err(`rampart check: no *.threatmodel.yaml files found under ${positionals.length ? positionals.join(', ') : 'the current directory'}. Run 'rampart init' to create one.\n`);
+      io.err(`rampart check: no *.threatmodel.yaml files found under ${positionals.length ? terminalSafe(positionals.join(', ')) : 'the current directory'}. Run 'rampart init' to create one.\n`);
       return 2;
     }
-    const results: FileResult[] = [];
+    // Each file becomes its output (text lines, a JSON entry, SARIF results) right after its analysis, and its
+    // text and analysis are dropped: memory follows the size of the output, not the analyses of every file.
+    const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+    // Info findings are many on a young model: listed with --all, or when they can fail the run.
+    const shown: Severity = values.quiet ? 'error' : values.all || failOn === 'info' ? 'info' : 'warning';
+    const textLines: string[] = [];
+    const jsonFiles: string[] = [];
+    const sarif = format === 'sarif' ? new SarifLogBuilder(sarifOptions(io.cwd)) : undefined;
+    let hidden = 0;
+    let analysed = 0;
     let unreadable = missing.length > 0;
     for (const f of files) {
       const r = analyzeFile(f, settings);
-      if ('error' in r) { io.err(`rampart check: cannot read '${display(f, io.cwd)}': ${r.error}\n`); unreadable = true; continue; }
+      if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
       r.display = display(f, io.cwd);
-      results.push(r);
+      analysed++;
+      for (const x of r.analysis.findings) counts[x.severity]++;
+      if (format === 'text') hidden += textFindings(r, shown, io, textLines);
+      else if (format === 'json') jsonFiles.push(JSON.stringify(checkJson(r)));
+      else sarif!.add({ uri: r.display, text: r.text, analysis: r.analysis });
     }
-    const all = results.flatMap(r => r.analysis.findings);
-    const failing = all.some(f => severityRank(f.severity) >= severityRank(failOn));
+    const failing = (Object.keys(counts) as Severity[]).some(s => counts[s] > 0 && severityRank(s) >= severityRank(failOn));
 
-    let output = '';
+    // JSON and SARIF are written piece by piece (one file's entry, one result at a time), never as one string.
+    let pieces: Iterable<string>;
     if (format === 'text') {
-      const lines: string[] = [];
-      // Info findings are many on a young model: listed with --all, or when they can fail the run.
-      const shown: Severity = values.quiet ? 'error' : values.all || failOn === 'info' ? 'info' : 'warning';
-      let hidden = 0;
-      for (const r of results) {
-        const index = new LineIndex(r.text);
-        for (const f of r.analysis.findings) {
-          if (severityRank(f.severity) < severityRank(shown)) { hidden++; continue; }
-          const { line, column } = index.lineCol(f.range.start);
-          lines.push(`${r.display}:${line}:${column} ${paint(io, f.severity, COLORS[f.severity])} ${f.ruleId} ${f.message}`);
-          if (f.why) lines.push(`    why: ${f.why}`);
-        }
-      }
-      const count = (s: Severity) => all.filter(f => f.severity === s).length;
       const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-      lines.push(`${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info in ${plural(results.length, 'file')}${hidden ? ` (${hidden} not shown: use --all to list them)` : ''}`);
-      output = lines.join('\n') + '\n';
-    } else if (format === 'json') {
-      output = JSON.stringify({
-        version: 1,
-        files: results.map(r => checkJson(r)),
-        summary: { files: results.length, error: all.filter(f => f.severity === 'error').length, warning: all.filter(f => f.severity === 'warning').length, info: all.filter(f => f.severity === 'info').length },
-      }, null, 2) + '\n';
+      textLines.push(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info in ${plural(analysed, 'file')}${hidden ? ` (${hidden} not shown: use --all to list them)` : ''}`);
+      pieces = [textLines.join('\n') + '\n'];
     } else {
-      output = JSON.stringify(sarifFor(results, io.cwd), null, 2) + '\n';
+      const json = format === 'json'
+        ? jsonPieces({ version: 1, files: JSON_ITEMS, summary: { files: analysed, error: counts.error, warning: counts.warning, info: counts.info } }, jsonFiles)
+        : sarif!.pieces();
+      pieces = (function* () { for (const p of json) yield jsonSafe(p); yield '\n'; })();
     }
-    if (values.output) fs.writeFileSync(path.resolve(io.cwd, String(values.output)), output);
-    else io.out(output);
+    if (values.output) writeFile(io, String(values.output), pieces);
+    else for (const p of pieces) io.out(p);
     if (unreadable) return 2;
     return failing ? 1 : 0;
   },
@@ -228,11 +229,29 @@ function checkJson(r: FileResult) {
   };
 }
 
-function sarifFor(results: FileResult[], cwd: string): unknown {
-  return toSarif(results.map(r => ({ uri: r.display, text: r.text, analysis: r.analysis })), {
+/**
+ * Appends the text lines of one file's findings at or above `shown` and returns how many were left out. Every
+ * model- or file-derived part is made terminal-safe, so a line always starts with our `path:line:col` and a
+ * key or name can neither break it (forging a finding or a CI workflow command) nor drive the terminal.
+ */
+function textFindings(r: FileResult, shown: Severity, io: Io, out: string[]): number {
+  const index = new LineIndex(r.text);
+  const file = terminalSafe(r.display);
+  let hidden = 0;
+  for (const f of r.analysis.findings) {
+    if (severityRank(f.severity) < severityRank(shown)) { hidden++; continue; }
+    const { line, column } = index.lineCol(f.range.start);
+    out.push(`${file}:${line}:${column} ${paint(io, f.severity, COLORS[f.severity])} ${terminalSafe(f.ruleId)} ${terminalSafe(f.message)}`);
+    if (f.why) out.push(`    why: ${terminalSafe(f.why)}`);
+  }
+  return hidden;
+}
+
+function sarifOptions(cwd: string): SarifOptions {
+  return {
     toolVersion: VERSION, informationUri: HOMEPAGE, ruleHelpUri: ruleDocsUrl, category: 'rampart/',
     srcRoot: 'file://' + cwd.split(path.sep).join('/').replace(/\/?$/, '/'),
-  });
+  };
 }
 
 const init: Command = {
@@ -249,11 +268,11 @@ Options:
     if (!MODEL_FILE.test(name)) throw new UsageError(`the file name must end in .threatmodel.yaml or .threatmodel.yml (got '${name}')`);
     const file = path.resolve(io.cwd, name);
     if (fs.existsSync(file) && !values.force) {
-      io.err(`rampart init: ${name} already exists; use --force to overwrite it.\n`);
+      io.err(`rampart init: ${terminalSafe(name)} already exists; use --force to overwrite it.\n`);
       return 2;
     }
-    fs.writeFileSync(file, STARTER_MODEL);
-    io.out(`Wrote ${name}. Edit it, then run 'rampart check ${name}'.\n`);
+    writeFile(io, name, STARTER_MODEL);
+    io.out(`Wrote ${terminalSafe(name)}. Edit it, then run 'rampart check ${terminalSafe(name)}'.\n`);
     return 0;
   },
 };
@@ -275,12 +294,71 @@ Lists every rule with its id, default severity and title.
   },
 };
 
-function writeOrPrint(io: Io, output: unknown, text: string, what: string) {
+/** Why a write failed, in words (the errno code is kept for anything else). */
+function writeFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EISDIR': return 'is a directory';
+    case 'ENOENT': return 'no such directory';
+    case 'ENOTDIR': return 'a parent of it is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    default: return err.code ? `${err.code.toLowerCase()}: ${err.message}` : String(err.message ?? e);
+  }
+}
+
+/**
+ * Writes `text` (or its pieces, in order) to the output file `name`, relative to the working directory; a failure
+ * (a directory, a read-only path, a missing parent, a full disk) is a clear exit 2, not an internal error.
+ */
+function writeFile(io: Io, name: string, text: string | Iterable<string>): string {
+  const file = path.resolve(io.cwd, name);
+  let fd: number | undefined;
+  try {
+    if (typeof text === 'string') fs.writeFileSync(file, text);
+    else {
+      fd = fs.openSync(file, 'w');
+      for (const piece of text) fs.writeSync(fd, piece);
+    }
+  } catch (e) {
+    throw new CommandError(`cannot write '${name}': ${writeFailure(e)}`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  return file;
+}
+
+/** Fails early, before a long run, when the output file is certainly not writable (a directory). */
+function checkOutputPath(io: Io, name: string): void {
+  let st: fs.Stats | undefined;
+  try { st = fs.statSync(path.resolve(io.cwd, name)); } catch { return; }
+  if (st.isDirectory()) throw new CommandError(`cannot write '${name}': is a directory`);
+}
+
+/**
+ * Writes a document to `-o FILE` exactly, or prints it. Printed, it is made safe for the terminal: a JSON
+ * document gets `\uXXXX` escapes for the characters `JSON.stringify` leaves raw (same value), any other document
+ * (Markdown, Mermaid, YAML, whose encoders already drop such characters) gets visible escapes for control and
+ * bidi characters that would still be there.
+ */
+function writeOrPrint(io: Io, output: unknown, text: string, what: string, kind: 'json' | 'document' = 'document') {
   if (output) {
-    const file = path.resolve(io.cwd, String(output));
-    fs.writeFileSync(file, text);
-    io.err(`Wrote ${what} to ${display(file, io.cwd)}\n`);
-  } else io.out(text);
+    const file = writeFile(io, String(output), text);
+    io.err(`Wrote ${what} to ${terminalSafe(display(file, io.cwd))}\n`);
+  } else io.out(kind === 'json' ? jsonSafe(text) : documentSafe(text));
+}
+
+/** Ids for a "the model has: …" hint, at most `max` of them. */
+function idList(ids: string[], max = 20): string {
+  if (!ids.length) return 'none';
+  return ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length - max} more)` : '');
+}
+
+/** The own entry `id` of a section of the model (never an inherited property such as `__proto__` or `constructor`). */
+function ownEntry<T>(section: Record<string, T> | undefined, id: string): T | undefined {
+  return section && typeof section === 'object' && Object.hasOwn(section, id) ? section[id] : undefined;
 }
 
 const report: Command = {
@@ -318,21 +396,23 @@ Options:
     const { model } = analysis.parsed;
     if (values['attack-tree']) {
       const id = String(values['attack-tree']);
-      const tree = model.attack_trees?.[id];
-      if (!tree) throw new UsageError(`no attack tree '${id}' in the model (trees: ${Object.keys(model.attack_trees ?? {}).join(', ') || 'none'})`);
+      const tree = ownEntry(model.attack_trees, id);
+      if (!tree) throw new UsageError(`no attack tree '${id}'; the model has: ${idList(Object.keys(model.attack_trees ?? {}))}`);
       const blocked = (tid: string) => { const a = analysis.assessments.get(tid); return !!a && (a.residual === 'mitigated' || a.residual === 'not-applicable'); };
-      writeOrPrint(io, values.output, attackTreeDiagram(tree, { blocked, threatTitle: (tid: string) => model.threats?.[tid]?.title }).text + '\n', 'the diagram');
+      writeOrPrint(io, values.output, attackTreeDiagram(tree, { blocked, threatTitle: (tid: string) => ownEntry(model.threats, tid)?.title }).text + '\n', 'the diagram');
       return 0;
     }
     let focus;
     if (values.focus) {
       const id = String(values.focus);
-      if (model.boundaries?.[id]) focus = { boundary: id };
-      else if (model.elements?.[id]) focus = { element: id };
-      else throw new UsageError(`--focus: no boundary or element '${id}' in the model`);
+      if (ownEntry(model.boundaries, id)) focus = { boundary: id };
+      else if (ownEntry(model.elements, id)) focus = { element: id };
+      else {
+        throw new UsageError(`--focus: no boundary or element '${id}'; the model has: boundaries ${idList(Object.keys(model.boundaries ?? {}))}; elements ${idList(Object.keys(model.elements ?? {}))}`);
+      }
     }
     const d = modelDiagram(model, analysis.assessments, { focus });
-    if (d.note) io.err(`rampart diagram: ${d.note}\n`);
+    if (d.note) io.err(`rampart diagram: ${terminalSafe(d.note)}\n`);
     // edge ids (`e0@-->`) need Mermaid 11.5+; the printed text is for any renderer (GitHub, wikis)
     writeOrPrint(io, values.output, portableMermaid(d.text) + '\n', 'the diagram');
     return 0;
@@ -359,21 +439,7 @@ Options:
       headText = text;
       fileName = display(file, io.cwd);
       const rev = String(values.git);
-      if (!/^[\w./~^@{}-]+$/.test(rev) || rev.startsWith('-')) throw new UsageError(`'${rev}' is not a git revision`);
-      try {
-        const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-        const rel = path.relative(top, file).split(path.sep).join('/');
-        try {
-          baseText = execFileSync('git', ['show', `${rev}:${rel}`], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-        } catch (e) {
-          const msg = String((e as { stderr?: string }).stderr ?? '');
-          if (/does not exist|exists on disk, but not in/.test(msg)) baseText = null;
-          else throw new UsageError(`git could not read ${rel} at ${rev}: ${msg.trim().split('\n')[0] || (e as Error).message}`);
-        }
-      } catch (e) {
-        if (e instanceof UsageError) throw e;
-        throw new UsageError(`'${display(file, io.cwd)}' is not in a git repository (or git is missing)`);
-      }
+      baseText = gitBlob(rev, file, io);
       baseLabel = rev;
       headLabel = 'working tree';
     } else {
@@ -391,6 +457,55 @@ Options:
     return 0;
   },
 };
+
+/** Runs git and returns its standard output; throws with git's standard error kept on the exception. */
+function git(args: string[], cwd: string): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+/**
+ * The text of `file` at git revision `rev`, or null when the file does not exist there (a model added since).
+ * `rev` must name one commit: ranges (`A..B`, `A...B`, `A^@`, `A^-`) and anything that looks like an option are
+ * refused, the revision is resolved to a commit first, and the object at the file's path in it must be a blob,
+ * so no other git output (a log, a tree listing, a diff) can ever be taken as the base model.
+ */
+function gitBlob(rev: string, file: string, io: Io): string | null {
+  if (rev.startsWith('-')) throw new UsageError(`--git: '${rev}' is not a git revision (it starts with '-')`);
+  if (rev.includes('..') || /\^[@!-]/.test(rev)) throw new UsageError(`--git takes one revision, not a range ('${rev}'); for example --git main or --git HEAD~1`);
+  if (!/^[\w./~^@{}-]+$/.test(rev)) throw new UsageError(`--git: '${rev}' is not a git revision`);
+  let top: string;
+  let rel: string;
+  try {
+    top = git(['rev-parse', '--show-toplevel'], path.dirname(file)).trim();
+    let real = file;
+    try { real = fs.realpathSync(file); } catch { /* keep the path as given */ }
+    rel = path.relative(top, real).split(path.sep).join('/');
+  } catch {
+    throw new UsageError(`'${display(file, io.cwd)}' is not in a git repository (or git is missing)`);
+  }
+  let commit: string;
+  try {
+    commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top).trim();
+  } catch {
+    throw new UsageError(`--git: '${rev}' is not a commit of this repository`);
+  }
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new UsageError(`--git: '${rev}' is not a commit of this repository`);
+  const object = `${commit}:${rel}`;
+  let type: string;
+  try {
+    type = git(['cat-file', '-t', object], top).trim();
+  } catch (e) {
+    const msg = String((e as { stderr?: string }).stderr ?? '');
+    if (/does not exist|exists on disk, but not in/.test(msg)) return null;
+    throw new UsageError(`git could not read ${rel} at ${rev}: ${msg.trim().split('\n')[0] || (e as Error).message}`);
+  }
+  if (type !== 'blob') throw new UsageError(`--git: ${rel} at ${rev} is a ${type}, not a file`);
+  try {
+    return git(['cat-file', 'blob', object], top);
+  } catch (e) {
+    throw new UsageError(`git could not read ${rel} at ${rev}: ${String((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0] || (e as Error).message}`);
+  }
+}
 
 const importCmd: Command = {
   help: `Usage: rampart import --from threagile|threat-dragon|otm FILE [-o out.threatmodel.yaml]
@@ -411,18 +526,18 @@ Options:
     try {
       result = importModel(from, text);
     } catch (e) {
-      if (e instanceof ImportError) { io.err(`rampart import: ${e.message}\n`); return 2; }
+      if (e instanceof ImportError) { io.err(`rampart import: ${terminalSafe(e.message)}\n`); return 2; }
       throw e;
     }
     if (values.output) {
       const out = String(values.output);
       if (!MODEL_FILE.test(out)) throw new UsageError(`the output file must end in .threatmodel.yaml (got '${out}')`);
-      if (fs.existsSync(path.resolve(io.cwd, out)) && !values.force) { io.err(`rampart import: ${out} already exists; use --force to overwrite it.\n`); return 2; }
+      if (fs.existsSync(path.resolve(io.cwd, out)) && !values.force) { io.err(`rampart import: ${terminalSafe(out)} already exists; use --force to overwrite it.\n`); return 2; }
     }
     writeOrPrint(io, values.output, result.yaml, 'the model');
     const st = result.stats;
     io.err(`Imported ${st.elements} elements, ${st.flows} flows, ${st.threats} threats, ${st.boundaries} boundaries, ${st.assets} assets, ${st.mitigations} mitigations.\n`);
-    for (const n of result.notes) io.err(`note: ${n}\n`);
+    for (const n of result.notes) io.err(`note: ${terminalSafe(n)}\n`);
     return 0;
   },
 };
@@ -446,12 +561,12 @@ Options:
     if (errors.length) {
       for (const f of errors.slice(0, 10)) {
         const { line, column } = lineCol(text, f.range.start);
-        io.err(`${display(file, io.cwd)}:${line}:${column} error ${f.ruleId} ${f.message}\n`);
+        io.err(`${terminalSafe(display(file, io.cwd))}:${line}:${column} error ${terminalSafe(f.ruleId)} ${terminalSafe(f.message)}\n`);
       }
       io.err(`rampart export: the model has ${errors.length} schema error(s); fix them first.\n`);
       return 1;
     }
-    writeOrPrint(io, values.output, exportModel(to, analysis.parsed.model), 'the export');
+    writeOrPrint(io, values.output, exportModel(to, analysis.parsed.model), 'the export', 'json');
     return 0;
   },
 };

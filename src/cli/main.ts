@@ -3,7 +3,8 @@
  * Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage errors and unreadable files.
  */
 import { parseArgs } from 'node:util';
-import { COMMANDS, UsageError, type Io } from './commands';
+import { COMMANDS, CommandError, UsageError, type Io } from './commands';
+import { terminalSafe } from '../core/text/safe';
 
 const VERSION = process.env.RAMPART_VERSION ?? '0.1.0';
 
@@ -29,14 +30,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     const topic = cmd === 'help' ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) { io.out(COMMANDS[topic].help); return 0; }
+    if (topic && Object.hasOwn(COMMANDS, topic)) { io.out(COMMANDS[topic].help); return 0; }
     io.out(HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') { io.out(VERSION + '\n'); return 0; }
-  const command = COMMANDS[cmd];
+  // Own commands only: `rampart __proto__` or `rampart constructor` is an unknown command, not Object's.
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!command) {
-    io.err(`rampart: unknown command '${cmd}'. Run 'rampart --help' for the list of commands.\n`);
+    io.err(`rampart: unknown command '${terminalSafe(cmd)}'. Run 'rampart --help' for the list of commands.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) { io.out(command.help); return 0; }
@@ -44,12 +46,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
   } catch (e) {
+    // Messages quote ids, file names and git output: each is printed as one terminal-safe line.
     const err = e as Error & { code?: string };
-    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`rampart ${cmd}: ${err.message.replace(/\. To specify a positional argument.*$/, '')}\nRun 'rampart ${cmd} --help' for usage.\n`);
+    if (e instanceof CommandError) {
+      io.err(`rampart ${cmd}: ${terminalSafe(err.message)}\n`);
       return 2;
     }
-    io.err(`rampart ${cmd}: internal error: ${err.message}\nPlease report this with the model that caused it.\n`);
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`rampart ${cmd}: ${terminalSafe(err.message.replace(/\. To specify a positional argument.*$/s, ''))}\nRun 'rampart ${cmd} --help' for usage.\n`);
+      return 2;
+    }
+    io.err(`rampart ${cmd}: internal error: ${terminalSafe(err?.message ?? String(e))}\nPlease report this with the model that caused it.\n`);
     return 2;
   }
 }
