@@ -39,13 +39,14 @@ export function analyze(text: string, settings: AnalysisSettings = {}): Analysis
  * The analysis of a model already parsed (by `parseModel`, or assembled from cached entries by the
  * incremental analyzer, src/core/incremental): index, graph, assessments and every rule's findings.
  */
-export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = {}): Analysis {
+export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = {}, memo?: RuleContext['memo']): Analysis {
   const index = buildIndex(parsed);
   const graph = new ModelGraph(parsed.model);
   const now = settings.now ?? new Date();
   const tolerance = toleranceOf(parsed.model, settings.tolerance);
   const assessments = assessAll(parsed.model, { tolerance, now });
   const ctx: RuleContext = { model: parsed.model, source: parsed.source, index, graph, assessments, tolerance, now, settings, rejected: parsed.rejected };
+  if (memo) ctx.memo = memo;
 
   const findings: Finding[] = [];
   for (const f of parsed.findings) {

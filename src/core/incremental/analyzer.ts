@@ -32,6 +32,7 @@ import { model as modelSchema, SECTION_NAMES, type Section } from '../model/sche
 import { SourceMap } from '../model/sourceMap';
 import type { AnalysisSettings, Finding, Path } from '../types';
 import { cleanlySplit, splitModel, type Piece } from './split';
+import { RuleMemo } from './memo';
 
 type Issue = z.core.$ZodIssue;
 
@@ -162,6 +163,8 @@ function validateEntry(rec: PieceRecord, section: Section, id: string, text: str
 
 export class IncrementalAnalyzer {
   private memo = new Map<string, PieceRecord[]>();
+  /** Results of rule computations that only depend on unchanged sections (design rules' detection). */
+  private readonly rules = new RuleMemo();
   private last: { text: string; settingsKey: unknown; analysis: Analysis } | undefined;
   stats: UpdateStats = { mode: 'full', parsedPieces: 0, reusedPieces: 0 };
 
@@ -174,6 +177,7 @@ export class IncrementalAnalyzer {
     } catch (e) {
       if (!(e instanceof Fallback)) throw e;
       this.memo = new Map();
+      this.rules.clear();
       this.stats = { mode: 'full', reason: e.message, parsedPieces: 0, reusedPieces: 0 };
       analysis = analyze(text, settings);
     }
@@ -184,6 +188,7 @@ export class IncrementalAnalyzer {
   /** Forgets every cached piece. */
   reset(): void {
     this.memo = new Map();
+    this.rules.clear();
     this.last = undefined;
   }
 
@@ -335,7 +340,8 @@ export class IncrementalAnalyzer {
     for (const key of badEntries) base.rejected.add(key.split('\u0000')[1]);
     const parsed: ParsedModel = { ...base, model, valid: success && findings.every(f => f.severity !== 'error'), findings };
     cleanlySplit.add(parsed);
-    return analyzeParsed(parsed, settings);
+    this.rules.next(model);
+    return analyzeParsed(parsed, settings, this.rules.memo);
   }
 }
 

@@ -40,6 +40,11 @@ export interface RuleContext {
   settings: AnalysisSettings;
   /** Ids defined in the file whose entries failed validation (not dangling, only invalid). */
   rejected: ReadonlySet<string>;
+  /**
+   * Optional memo of pure, range-free computations (the incremental analyzer's, src/core/incremental): runs
+   * `compute` on a context that records what it reads, or returns the previous result when none of that changed.
+   */
+  memo?: <T>(key: string, ctx: RuleContext, compute: (ctx: RuleContext) => T) => T;
 }
 
 /** A finding as a rule returns it: rule id and severity are filled in from the metadata and settings. */

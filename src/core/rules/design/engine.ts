@@ -127,7 +127,8 @@ function compute(ctx: RuleContext, defs: readonly DesignRuleDef[], cache: Cache)
   for (const def of defs) {
     if (disabled(ctx, def.meta.id)) continue;
     const seen = new Set<string>();
-    const list = def.detect(ctx).filter(s => !seen.has(s.subject) && !!seen.add(s.subject));
+    const detected = ctx.memo ? ctx.memo(`detect:${def.meta.id}`, ctx, c => def.detect(c)) : def.detect(ctx);
+    const list = detected.filter(s => !seen.has(s.subject) && !!seen.add(s.subject));
     raw.set(def.meta.id, list);
     const untracked = list.filter(s => !isTracked(ctx, def, s, toSuggestedThreat(def.meta, s)));
     open.set(def.meta.id, untracked);
