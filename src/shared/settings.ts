@@ -12,7 +12,7 @@ import { LEVELS, type Level } from '../core/model/schema';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/model/parse';
 import { SEVERITIES, type AnalysisSettings, type Severity } from '../core/types';
 
-export const SECTION = 'rampart';
+export { SECTION } from './section';
 
 export type DiagnosticsScope = 'workspace' | 'openFiles';
 

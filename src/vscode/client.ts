@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type RequestType, type ServerOptions } from 'vscode-languageclient/node';
-import { SECTION } from '../shared/settings';
+import { SECTION } from '../shared/section';
 import { LiveDocuments } from './liveDocuments';
 import { MODEL_SELECTOR } from './models';
 

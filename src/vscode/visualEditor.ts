@@ -18,7 +18,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
-import { SECTION } from '../shared/settings';
+import { SECTION } from '../shared/section';
 import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
 import { EntryAtRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest } from '../shared/requests';
 import { webviewHtml } from '../webview/html';

@@ -9,3 +9,4 @@ import './codeActions.itest';
 import './language.itest';
 import './visualEditor.itest';
 import './interop.itest';
+import './hostLoad.itest';

@@ -1,0 +1,109 @@
+/**
+ * The extension host never waits on analysis (issue #17, P5): a scripted typing session into a large generated
+ * model (scripts/genModel.ts), with the visual editor open beside it, while the host's own event-loop delay is
+ * sampled (`perf_hooks.monitorEventLoopDelay`). The figures are printed (`P5 longest host task`), never
+ * asserted on: timings depend on the machine. What is asserted is that the server keeps up: the diagnostics of
+ * the last keystroke arrive.
+ *
+ * Opt-in (it takes minutes): `RAMPART_P5_COMPONENTS=2000 RAMPART_ITEST_GREP="host load" npm run test:host`;
+ * add RAMPART_P5_PROFILE=1 for the host's CPU profile by function.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector';
+import { generateModel } from '../../scripts/genModel';
+import { closeAllEditors, waitFor } from './helpers';
+import { langUri } from './modelHelpers';
+
+const COMPONENTS = Number(process.env.RAMPART_P5_COMPONENTS ?? 0);
+const KEYSTROKES = 40;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+
+/** With RAMPART_P5_PROFILE=1: a CPU profile of the extension host while `fn` runs, summed by function (self time). */
+async function profiled(fn: () => Promise<void>): Promise<string> {
+  if (!process.env.RAMPART_P5_PROFILE) {
+    await fn();
+    return '';
+  }
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  try {
+    await fn();
+  } finally {
+    const { profile } = await post('Profiler.stop') as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    session.disconnect();
+    const byId = new Map(profile.nodes.map(n => [n.id, n]));
+    const self = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    });
+    return [...self].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 15)
+      .map(([k, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${k}`).join('\n');
+  }
+}
+
+/** Opens the model (and the visual editor beside it), types into it and prints what the host went through. */
+async function typingSession(uri: vscode.Uri, size: number, visual: boolean): Promise<void> {
+  const label = visual ? 'visual editor open' : 'text editor only';
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const t0 = performance.now();
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  if (visual) await vscode.commands.executeCommand('rampart.openVisualEditorToSide', doc.uri);
+  await waitFor('the first diagnostics of the large model', () => vscode.languages.getDiagnostics(uri).length > 0, 120000);
+  const firstDiagnostics = performance.now() - t0;
+  const openMax = histogram.max / 1e6;
+  histogram.reset();
+
+  // Type into the title, one character at a time, like a user (about 12 characters a second).
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const at = doc.positionAt(doc.getText().indexOf('\n', doc.getText().indexOf('title:')));
+  let slowestEdit = 0;
+  const typed = ' typed in the host load test'.padEnd(KEYSTROKES, '.');
+  let settle = 0;
+  const profile = await profiled(async () => {
+    for (let i = 0; i < typed.length; i++) {
+      const e0 = performance.now();
+      assert.ok(await editor.edit(b => b.insert(at.translate(0, i), typed[i]), { undoStopBefore: false, undoStopAfter: false }));
+      slowestEdit = Math.max(slowestEdit, performance.now() - e0);
+      await sleep(80);
+    }
+    const version = doc.version;
+    const t1 = performance.now();
+    await waitFor('the diagnostics of the last keystroke', () => vscode.languages.getDiagnostics(uri).length > 0 && doc.version === version, 120000);
+    await sleep(2000); // let the debounced analysis (and the visual editor's view) arrive while sampling
+    settle = performance.now() - t1;
+  });
+  histogram.disable();
+  console.log(`P5 longest host task: ${(histogram.max / 1e6).toFixed(0)} ms while typing ${typed.length} keystrokes into ${(size / 1024).toFixed(0)} KB (${COMPONENTS} components), ${label}; `
+    + `slowest keystroke round trip ${slowestEdit.toFixed(0)} ms; event-loop delay p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`);
+  console.log(`P5 open (${label}): first diagnostics after ${firstDiagnostics.toFixed(0)} ms, longest host task while opening ${openMax.toFixed(0)} ms; settle window ${settle.toFixed(0)} ms`);
+  if (profile) console.log(`P5 host CPU while typing (${label}), by function (self time):\n${profile}`);
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await closeAllEditors();
+}
+
+describe('extension host load', function () {
+  this.timeout(480000);
+  afterEach(closeAllEditors);
+
+  it(`stays responsive while typing into a ${COMPONENTS || 'large'}-component model (prints P5)`, async function () {
+    if (!COMPONENTS) this.skip(); // opt-in: RAMPART_P5_COMPONENTS=2000
+    const text = generateModel(COMPONENTS);
+    const uri = langUri(`load-${COMPONENTS}.threatmodel.yaml`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await typingSession(uri, text.length, false);
+    await typingSession(uri, text.length, true);
+  });
+});
