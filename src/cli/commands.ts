@@ -19,6 +19,7 @@ import { diffModels } from '../core/diff';
 import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModel, importModel, type ExportFormat, type ImportFormat } from '../core/interop/index';
 import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
+import { evidenceSettings } from '../node/evidence';
 import { documentSafe, jsonSafe, terminalSafe } from '../core/text/safe';
 
 export const VERSION = '0.1.0';
@@ -103,12 +104,7 @@ export function analyzeFile(file: string, settings: AnalysisSettings): FileResul
   } catch (e) {
     return { file, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
   }
-  const dir = path.dirname(file);
-  const fileExists = (rel: string) => {
-    const abs = path.resolve(dir, rel);
-    try { return fs.existsSync(abs); } catch { return undefined; }
-  };
-  return { file, display: file, text, analysis: analyze(text, { ...settings, fileExists }) };
+  return { file, display: file, text, analysis: analyze(text, { ...settings, ...evidenceSettings(file) }) };
 }
 
 function findingJson(f: Finding, lines: LineIndex) {
