@@ -37,6 +37,7 @@ const BAD_START = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*'
 
 export function splitModel(text: string): Split | undefined {
   if (text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined; // a lone CR (a line break of its own)
   const n = text.length;
   const piece = (start: number, end: number): Piece => ({ start, end, text: text.slice(start, end) });
   const items: TopItem[] = [];
@@ -63,9 +64,6 @@ export function splitModel(text: string): Split | undefined {
   while (ls < n) {
     let le = text.indexOf('\n', ls);
     if (le < 0) le = n;
-    const cr = text.indexOf('\r', ls);
-    if (cr >= 0 && cr < le && cr !== le - 1) return undefined; // a lone CR
-    if (cr === le - 1 && le === n) return undefined; // a CR at the very end
     let i = ls;
     while (i < le && text.charCodeAt(i) === 32) i++;
     const col = i - ls;
