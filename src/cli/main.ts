@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, CommandError, UsageError, type Io } from './commands';
 import { terminalSafe } from '../core/text/safe';
+import { LSP_HELP, runLanguageServer } from './lsp';
 
 const VERSION = process.env.RAMPART_VERSION ?? '0.1.0';
 
@@ -21,6 +22,7 @@ Commands:
   export --to TOOL     Convert a Rampart model into Threat Dragon or OTM JSON
   init [FILE]          Write a commented starter model
   rules                List every rule with its id, severity and title
+  lsp --stdio          Run the language server (for Neovim, Helix, Zed, JetBrains IDEs and other LSP clients)
 
 Run 'rampart <command> --help' for the options of a command.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error or unreadable file.
@@ -30,11 +32,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     const topic = cmd === 'help' ? rest[0] : undefined;
+    if (topic === 'lsp') { io.out(LSP_HELP); return 0; }
     if (topic && Object.hasOwn(COMMANDS, topic)) { io.out(COMMANDS[topic].help); return 0; }
     io.out(HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') { io.out(VERSION + '\n'); return 0; }
+  if (cmd === 'lsp') return runLanguageServer(rest, io);
   // Own commands only: `rampart __proto__` or `rampart constructor` is an unknown command, not Object's.
   const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!command) {

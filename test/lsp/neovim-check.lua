@@ -1,6 +1,6 @@
 -- Drives the Rampart language server from Neovim's built-in LSP client (headless), for test/lsp/neovim.test.mjs.
 -- Works with Neovim 0.7 (Debian bookworm: vim.lsp.start_client, no `nvim -l`) and later.
--- Environment: RAMPART_SERVER (dist/server.js), RAMPART_MODEL (a model file in a scratch folder),
+-- Environment: RAMPART_SERVER (dist/cli.js, run as `rampart lsp --stdio`), RAMPART_MODEL (a model file in a scratch folder),
 -- RAMPART_ROOT (that folder), RAMPART_OUT (where the JSON results go).
 local server = assert(os.getenv('RAMPART_SERVER'), 'RAMPART_SERVER')
 local model = assert(os.getenv('RAMPART_MODEL'), 'RAMPART_MODEL')
@@ -52,7 +52,7 @@ local ok, err = pcall(function()
 
   local config = {
     name = 'rampart',
-    cmd = { 'node', server, '--stdio' },
+    cmd = { 'node', server, 'lsp', '--stdio' }, -- what a user configures: `rampart lsp --stdio`
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = 'scratch' } },
     settings = { rampart = { debounceMs = 0 } },

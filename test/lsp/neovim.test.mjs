@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The language server driven by a client that is not ours: Neovim's built-in LSP client, headless
 // (Debian's `neovim` package; `apt-get install neovim`, see scripts/host/setup.sh). Runs
-// test/lsp/neovim-check.lua in `nvim --headless --clean -u NONE` against dist/server.js on a copy of an example
+// test/lsp/neovim-check.lua in `nvim --headless --clean -u NONE` against `rampart lsp --stdio` (dist/cli.js, which loads dist/server.js) on a copy of an example
 // model, then checks what it recorded: the headline diagnostic, a hover, the code actions (and that resolving
 // "Accept the risk" and applying it removes the finding), go to definition and the outline.
 // Prints one line per check and a last line `neovim: N passed, N failed`; exits 1 when a check fails.
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVER = path.join(ROOT, 'dist/server.js');
+const SERVER = path.join(ROOT, 'dist/cli.js'); // started as `rampart lsp --stdio`
 const HEADLINE = 'risk/unmitigated-above-tolerance';
 let passed = 0;
 let failed = 0;
@@ -31,7 +31,7 @@ if (version.error || version.status !== 0) {
   finish();
 }
 console.log(version.stdout.split('\n')[0]);
-if (!fs.existsSync(SERVER)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+if (!fs.existsSync(SERVER) || !fs.existsSync(path.join(ROOT, 'dist/server.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-nvim-'));
 const model = path.join(dir, 'shop.threatmodel.yaml');
