@@ -361,3 +361,18 @@ mitigations: *m
     });
   });
 });
+
+describe('expired acceptance: the finding offers to renew it (#9)', () => {
+  it('"Renew the acceptance" writes a new expiry and asks for a fresh justification and sign-off', () => {
+    const text = 'rampart: 1\ntitle: Renew\nelements:\n  api: { type: process, name: API }\nthreats:\n  t1:\n    title: Old risk\n    targets: [api]\n    likelihood: likely\n    impact: major\n    status: accepted\n    justification: Fine last year\n    accepted_by: Dana\n    expires: 2020-01-01\n';
+    const now = new Date('2026-11-29T00:00:00Z');
+    const f = analyze(text, { now }).findings.find(x => x.ruleId === 'risk/expired-acceptance')!;
+    const renew = f.fixes!.find(x => x.kind === 'accept-risk')!;
+    assert.match(renew.title, /^Renew the acceptance of t1/);
+    const after = applyEdits(text, computeFix(text, renew, { now, acceptanceDays: 30 }));
+    assert.match(after, /expires: 2026-12-29/);
+    assert.doesNotMatch(after, /Fine last year/);
+    assert.match(after, /accepted_by: TODO/);
+    assert.ok(!analyze(after, { now }).findings.some(x => x.ruleId === 'risk/expired-acceptance'));
+  });
+});

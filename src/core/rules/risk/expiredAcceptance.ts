@@ -20,7 +20,11 @@ export const expiredAcceptance: Rule = {
         range: valueRange(ctx, ['threats', id, 'expires']),
         stableId: `risk/expired-acceptance@${id}`,
         message: `The ${t.status === 'transferred' ? 'transfer' : 'acceptance'} of ${quote(id)} expired on ${t.expires} (${a.expiredDays} day(s) ago): it counts as open again. Review it and renew or mitigate.`,
-        fixes: [{ kind: 'add-mitigation' as const, title: `Add a mitigation for ${id}`, threat: id }],
+        fixes: [
+          { kind: 'add-mitigation' as const, title: `Add a mitigation for ${id}`, threat: id },
+          // Renewing writes a new expiry and asks for a fresh justification and sign-off (placeholders).
+          { kind: 'accept-risk' as const, title: `Renew the ${t.status === 'transferred' ? 'transfer' : 'acceptance'} of ${id} (new expiry, fresh justification)`, threat: id, status: t.status === 'transferred' ? 'transferred' as const : 'accepted' as const },
+        ],
       });
     }
     return out;
