@@ -29,7 +29,7 @@ import {
 import { describeIssue } from '../model/issues';
 import { prescan } from '../model/prescan';
 import { model as modelSchema, SECTION_NAMES, type Section } from '../model/schema';
-import { SourceMap } from '../model/sourceMap';
+import { SourceMap, type Located } from '../model/sourceMap';
 import type { AnalysisSettings, Finding, Path } from '../types';
 import { cleanlySplit, splitModel, type Piece } from './split';
 import { RuleMemo } from './memo';
@@ -53,7 +53,39 @@ interface PieceRecord {
   /** Entries: schema findings, and whether the entry failed validation. */
   schemaFindings: Finding[];
   invalid: boolean;
-  /** Top-level pieces: raw issues are not cached (they are validated with the rest of the top level). */
+  /** Entries: a source map over the entry alone (its lookup caches survive updates; its nodes are the document's). */
+  local?: SourceMap;
+}
+
+/** A document of its own around an entry, so paths from the root ([section, id, ...]) resolve to its nodes. */
+function localSource(rec: PieceRecord, section: string, textLength: number): SourceMap {
+  if (!rec.local) {
+    const top = new YAMLMap();
+    top.items.push(new Pair(new Scalar(section), rec.doc.contents));
+    const local = new Document();
+    local.contents = top;
+    rec.local = new SourceMap(local, textLength);
+  }
+  return rec.local;
+}
+
+/**
+ * The assembled document's source map: a path into an entry of a split section is looked up in that entry's
+ * own source map, whose caches outlive the update (a fresh map of the whole document would index every
+ * section again after each keystroke). Same nodes, same answers.
+ */
+class AssembledSourceMap extends SourceMap {
+  constructor(doc: Document, textLength: number, private readonly entries: Map<string, Map<string, PieceRecord>>) {
+    super(doc, textLength);
+  }
+
+  override locate(path: Path): Located | undefined {
+    if (path.length >= 2) {
+      const rec = this.entries.get(String(path[0]))?.get(String(path[1]));
+      if (rec) return localSource(rec, String(path[0]), this.textLength).locate(path);
+    }
+    return super.locate(path);
+  }
 }
 
 /** Statistics of the last update (for tests and logs). */
@@ -145,12 +177,7 @@ function validateEntry(rec: PieceRecord, section: Section, id: string, text: str
   const result = SECTION_SCHEMAS[section].safeParse(input);
   if (result.success) return;
   rec.invalid = true;
-  // A document of its own around the entry, so paths from the root resolve to the entry's nodes.
-  const top = new YAMLMap();
-  top.items.push(new Pair(new Scalar(section), rec.doc.contents));
-  const local = new Document();
-  local.contents = top;
-  const source = new SourceMap(local, text.length);
+  const source = localSource(rec, section, text.length);
   const root: Record<string, unknown> = Object.create(null);
   root[section] = input;
   for (const raw of result.error.issues) {
@@ -254,7 +281,8 @@ export class IncrementalAnalyzer {
     const topEnd = endOf(top.items[top.items.length - 1] as Pair);
     top.range = [firstKey.range![0], topEnd, topEnd];
     doc.contents = top;
-    const source = new SourceMap(doc, text.length);
+    const byId = new Map<string, Map<string, PieceRecord>>();
+    const source = new AssembledSourceMap(doc, text.length, byId);
 
     // 4. Plain data and conversion findings, in the order of a one-pass conversion.
     const findings: Finding[] = [];
@@ -285,6 +313,7 @@ export class IncrementalAnalyzer {
       }
       data[key] = section;
       splitEntries.set(key, accepted);
+      byId.set(key, new Map(accepted.map(r => [r.key!, r])));
     }
     if (nodes > MAX_NODES / 2) throw new Fallback('node limit');
     const obj = data;
