@@ -26,8 +26,8 @@ export function threatDragonSameName(n: number): string {
 
 /**
  * Threat Dragon geometry: `n` cells: processes on a grid, one boundary box around every block of 4x2 processes
- * (and one box around everything), flows whose source end is a loose point 20 px from a process, and every
- * eighth flow loose at both ends far away (left out, each with its own note).
+ * (and one box around everything), and flows: every eighth with its source end a loose point 20 px from a
+ * process, the others loose at both ends far from everything (left out, each with its own note).
  */
 export function threatDragonGeometry(n: number): string {
   const k = Math.max(8, Math.floor(n / 2));
@@ -46,8 +46,10 @@ export function threatDragonGeometry(n: number): string {
   }
   for (let i = 0; i < n - k; i++) {
     const a = i % k;
-    const source = i % 8 === 7 ? { x: -100000 - i, y: -100000 } : { x: at(a).x + 120, y: at(a).y + 50 };
-    cells.push({ id: `f${i}`, shape: 'flow', source, target: { cell: `p${(a + 1) % k}` }, data: { type: 'tm.Flow', name: `Flow ${i}` } });
+    const near = i % 8 === 0;
+    const source = near ? { x: at(a).x + 120, y: at(a).y + 50 } : { x: -100000 - i, y: -100000 };
+    const target = near ? { cell: `p${(a + 1) % k}` } : { x: -100000, y: 100000 + i };
+    cells.push({ id: `f${i}`, shape: 'flow', source, target, data: { type: 'tm.Flow', name: `Flow ${i}` } });
   }
   return JSON.stringify({ version: '2.3.0', summary: { title: 'Geometry' }, detail: { diagrams: [{ id: 0, title: 'D', cells }] } });
 }
@@ -91,15 +93,17 @@ export function threagileTags(n: number): string {
 }
 
 /**
- * Threagile (as JSON): `n` individually identified risks of one category, each on its own asset, and a
- * risk_tracking entry naming each of them, plus one wildcard entry over all.
+ * Threagile (as JSON): `n` individually identified risks of one category, each on its own asset (long ids with
+ * a shared prefix, as generated ids often are), and a risk_tracking entry naming each of them, plus one
+ * wildcard entry over all.
  */
 export function threagileTracking(n: number): string {
   const risks: Record<string, unknown> = {};
   const tracking: Record<string, unknown> = { 'custom-risk@*': { status: 'in-progress', checked_by: 'Someone' } };
   for (let i = 0; i < n; i++) {
-    risks[`Risk at asset ${i}`] = { severity: 'medium', exploitation_likelihood: 'likely', exploitation_impact: 'medium', most_relevant_technical_asset: `asset-${i}` };
-    tracking[`custom-risk@asset-${i}`] = { status: 'accepted', justification: 'Fine', checked_by: 'Someone' };
+    const asset = `${'component-of-the-payment-platform-'.repeat(4)}${i}`;
+    risks[`Risk at asset ${i}`] = { severity: 'medium', exploitation_likelihood: 'likely', exploitation_impact: 'medium', most_relevant_technical_asset: asset };
+    tracking[`custom-risk@${asset}`] = { status: 'accepted', justification: 'Fine', checked_by: 'Someone' };
   }
   return JSON.stringify({
     threagile_version: '1.0.0', title: 'Tracking',
