@@ -10,8 +10,9 @@
  * Only the enclosing entry is parsed when the incremental analyzer read the same text from cleanly parsed
  * pieces (`cleanlySplit`, src/core/incremental): the text with the sentinel is split the same way and the
  * piece holding the sentinel is parsed, an entry together with its section's header line so it reads in its
- * section. Otherwise, and where the sentinel is not inside an entry or a top-level value (a new id, a
- * top-level key: they read in the light of every other key), the whole text is parsed.
+ * section. Otherwise, where that piece has a syntax error (the parser's recovery may reach into the next
+ * entries), and where the sentinel is not inside an entry or a top-level value (a new id, a top-level key:
+ * they read in the light of every other key), the whole text is parsed.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Path, Range } from '../types';
@@ -149,14 +150,15 @@ export function completionContextAt(text: string, offset: number, parsed?: objec
 
 const PROBE_OPTIONS = { version: '1.2', schema: 'core', uniqueKeys: false, strict: false, prettyErrors: false } as const;
 
-/** The sentinel's context from a parse of the whole probe text. */
-function findInText(probe: string): Found | undefined {
+/** The sentinel's context from a parse of the whole probe text (`clean`: undefined when the text has a syntax error). */
+function findInText(probe: string, clean = false): Found | undefined {
   let doc: Document;
   try {
     doc = parseDocument(probe, PROBE_OPTIONS);
   } catch {
     return undefined;
   }
+  if (clean && doc.errors.length) return undefined;
   return findSentinel(probe, doc.contents, []);
 }
 
@@ -170,14 +172,14 @@ function findInPiece(probe: string, at: number): Found | undefined {
   for (const item of split.items) {
     if (item.kind === 'whole') {
       if (at < item.piece.start || at >= item.piece.end) continue;
-      const found = findInText(item.piece.text);
+      const found = findInText(item.piece.text, true);
       // Trusted inside the top-level value only: a word at the top level reads in the light of every other key.
       return found && found.path.length >= 1 ? found : undefined;
     }
     if (at < item.header.start || at >= item.entries[item.entries.length - 1].end) continue;
     const entry = item.entries.find(e => at >= e.start && at < e.end);
     if (!entry) return undefined;
-    const found = findInText(item.header.text + entry.text);
+    const found = findInText(item.header.text + entry.text, true);
     // Trusted inside the entry only: a new id, or a word between entries, reads in the light of the others.
     return found && found.path.length >= 2 ? found : undefined;
   }
