@@ -43,7 +43,11 @@ function lineEnd(text: string, offset: number): number {
   return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
 }
 
-const columnOf = (text: string, offset: number) => offset - lineStart(text, offset);
+/** Column of an offset; a byte-order mark at the start of the file takes no column. */
+const columnOf = (text: string, offset: number) => {
+  const start = lineStart(text, offset);
+  return Math.max(0, offset - start - (start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0));
+};
 
 /** The indentation unit of the document: the column of the first nested block key, or 2. */
 export function indentUnit(doc: Document, text: string): number {
@@ -65,7 +69,20 @@ export function indentUnit(doc: Document, text: string): number {
  * Renders a value on one line as YAML that means the same in block and in flow context: a flow collection
  * (`{a: 1, b: [x]}`) or a scalar quoted wherever a flow context needs it (`"a, b"`).
  */
+/**
+ * Values copied from the model into new text (names in stub titles, say) lose U+FFFD: written raw it would make
+ * the file read as "not text" (it marks bytes that were not UTF-8). Control characters are escaped by the
+ * YAML stringifier in double quotes, so they stay as they are.
+ */
+function writable(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\uFFFD') ? value.replace(/\uFFFD/g, '?') : value;
+  if (Array.isArray(value)) return value.map(writable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [writable(k) as string, writable(v)]));
+  return value;
+}
+
 export function flowText(value: unknown): string {
+  value = writable(value);
   // Rendered as the only item of a flow list, then unwrapped: scalars get the flow-context quoting, which is
   // also valid (if sometimes more than needed) in block context.
   const d = new Document([value], { version: '1.2' });
@@ -85,6 +102,8 @@ export function flowText(value: unknown): string {
 
 /** Renders `key: value` as block YAML lines indented by `indent` spaces (without a trailing newline). */
 export function blockEntry(key: string, value: unknown, indent: number, unit: number, eol: string): string {
+  key = writable(key) as string;
+  value = writable(value);
   const d = new Document({ [key]: value });
   // short lists of scalars read best in flow style: `stride: [spoofing]`
   const flowScalars = (n: unknown) => {

@@ -232,11 +232,13 @@ export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string
 
 /**
  * The value as a trimmed string (at most {@link MAX_SOURCE_STRING} characters), or undefined for anything that is
- * not a non-empty string/number/boolean. Never calls the value's own `toString`.
+ * not a non-empty string/number/boolean. Never calls the value's own `toString`. Control characters and U+FFFD
+ * (the mark of text that was not UTF-8) are dropped: a model holding them would be refused as binary.
  */
 export function str(v: unknown): string | undefined {
   if (typeof v === 'string') {
-    const s = (v.length > MAX_SOURCE_STRING ? v.slice(0, MAX_SOURCE_STRING) : v).trim();
+    // Characters that make a model file read as binary (`rampart check` refuses it) are dropped.
+    const s = (v.length > MAX_SOURCE_STRING ? v.slice(0, MAX_SOURCE_STRING) : v).replace(/[\u0000-\u0008\u000E-\u001A\uFFFD]/g, '').trim();
     return s === '' ? undefined : s;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

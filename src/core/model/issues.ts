@@ -104,7 +104,10 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: So
       const keys = issue.keys;
       const known = knownKeysAt(path);
       const key = keys[0];
-      const suggestion = didYouMean(key, known);
+      // Never suggest a key the map already has: the rename would make a duplicate key.
+      const here = valueAt(root, path);
+      const present = (k: string) => here !== null && typeof here === 'object' && Object.hasOwn(here, k);
+      const suggestion = didYouMean(key, known.filter(k => !present(k)));
       const where = path.length ? `in ${fieldName(path)}` : 'at the top level';
       const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : known.length ? ` Allowed keys: ${known.join(', ')}.` : '';
       const f = base('schema/unknown-key', `Unknown key \`${key}\` ${where}.${hint}`, source.keyRange([...path, key]) ?? source.rangeFor(path));

@@ -306,7 +306,8 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
       if (issue.path.length === 0 && issue.code === 'invalid_type') continue;
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) continue;
       const described = describeIssue(issue as z.core.$ZodIssue, obj, source);
-      for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
+      // A replace fix expects exactly the characters it was made from (a quoted key includes its quotes).
+      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') fx.expect = text.slice(fx.range.start, fx.range.end);
       // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
       if (!damaged(described.range.start)) findings.push(described);
       const [top, entry] = issue.path as (string | number)[];

@@ -8,6 +8,7 @@
  */
 import type { ElementType, Stride } from '../../model/schema';
 import type { ELEMENT_KINDS } from '../../model/schema';
+import { LIMITS } from '../../model/schema';
 
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -134,9 +135,11 @@ export function catalogEntry(type: string | undefined, category: Stride, kind?: 
  */
 export function catalogStub(type: string | undefined, category: Stride, target: string, name = target, kind?: string): Record<string, unknown> {
   const c = catalogEntry(type, category, kind);
+  // A long element name must not make the stub longer than the schema allows.
+  const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s);
   return {
-    title: fill(c.title, name),
-    description: `${fill(c.description, name)} Typical mitigation: ${fill(c.mitigations[0], name)}.`,
+    title: cut(fill(c.title, name), LIMITS.name),
+    description: cut(`${fill(c.description, name)} Typical mitigation: ${fill(c.mitigations[0], name)}.`, LIMITS.text),
     stride: [category],
     targets: [target],
     ...(c.cwe.length ? { cwe: c.cwe } : {}),

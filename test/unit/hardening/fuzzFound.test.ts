@@ -1,0 +1,54 @@
+/** Defects the fuzzer (npm run fuzz) found, each with its minimal reproducer (#9). */
+import assert from 'node:assert/strict';
+import { analyze } from '../../../src/core/analyze';
+import { computeFix } from '../../../src/core/edit/fixes';
+import { applyEdits } from '../../../src/core/edit/yamlEdit';
+import { importModel } from '../../../src/core/interop/index';
+import type { FixSpec } from '../../../src/core/types';
+
+const schemaIds = (text: string) => analyze(text).findings.filter(f => f.ruleId.startsWith('schema/')).map(f => f.ruleId);
+const stubs: FixSpec = { kind: 'add-stride-stubs', title: 'stubs', target: 'api', categories: ['spoofing', 'repudiation'] };
+
+describe('hardening: defects found by fuzzing (#9)', () => {
+  it('STRIDE stubs of an element with a 195-character name stay within the 200-character title limit', () => {
+    const text = `rampart: 1\ntitle: x\nelements:\n  api: { type: external, name: ${'n'.repeat(195)} }\n`;
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.notEqual(after, text);
+    assert.deepEqual(schemaIds(after), []);
+  });
+
+  it('a name holding U+FFFD (escaped) copied into a stub does not make the file "not text"', () => {
+    const text = 'rampart: 1\ntitle: x\nelements:\n  api: { type: external, name: "r \\ufffd" }\n';
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.notEqual(after, text);
+    assert.deepEqual(schemaIds(after), []);
+  });
+
+  it('an OTM name holding U+FFFD imports into a model that checks', () => {
+    const otm = JSON.stringify({ otmVersion: '0.2.0', project: { name: 'P', id: 'p' }, components: [{ id: 'api', name: 'replacement \ufffd', type: 'web-service', parent: { trustZone: 'tz' } }], trustZones: [{ id: 'tz', name: 'TZ', risk: { trustRating: 50 } }] });
+    const r = importModel('otm', otm);
+    assert.match(r.yaml, /replacement/);
+    assert.ok(!schemaIds(r.yaml).includes("schema/not-a-threat-model"), schemaIds(r.yaml).join(", "));
+  });
+
+  it('a file that starts with a byte-order mark gets its new section at column 0', () => {
+    const text = '\ufefframpart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\n';
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.match(after, /\nthreats:\n {2}api-spoofing:/);
+    assert.deepEqual(schemaIds(after), []);
+  });
+
+  it('"Rename to `elements`" works on a quoted key', () => {
+    const text = "rampart: 1\ntitle: x\n'elemnts': {}\n";
+    const fix = analyze(text).findings.flatMap(f => f.fixes ?? []).find(f => f.title === 'Rename to `elements`')!;
+    assert.ok(fix);
+    assert.equal(applyEdits(text, computeFix(text, fix)), 'rampart: 1\ntitle: x\nelements: {}\n');
+  });
+
+  it('no rename is suggested to a key the map already has (it would duplicate it)', () => {
+    const text = 'rampart: 1\ntitle: x\nelemnts: y\nelements: {}\n';
+    const unknown = analyze(text).findings.find(f => f.ruleId === 'schema/unknown-key')!;
+    assert.ok(unknown);
+    assert.deepEqual(unknown.fixes ?? [], []);
+  });
+});
