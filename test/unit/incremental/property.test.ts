@@ -169,7 +169,7 @@ describe('incremental analysis equals a full analysis', function () {
     const tiny = pool.filter(t => t.length <= 1500);
     fc.assert(
       fc.property(
-        fc.nat(), fc.array(editArb, { minLength: 1, maxLength: 4 }), fc.tuple(fc.nat(24), typeArb).map(([n, t]) => (n === 0 ? t : null)),
+        fc.nat(), fc.array(editArb, { minLength: 1, maxLength: 4 }), fc.tuple(fc.nat(49), typeArb).map(([n, t]) => (n === 0 ? t : null)),
         (which, edits, typing) => {
           counts.sequences++;
           if (!typingToo) typing = null;
