@@ -15,22 +15,7 @@ import { IncrementalAnalyzer } from '../src/core/incremental/analyzer';
 import { completionsAt } from '../src/core/lang/completions';
 import { hoverAt } from '../src/core/lang/hover';
 import { generateModel } from './genModel';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Runs each function `rounds` times, round-robin, and returns the median time of each in ms. */
-function interleaved(fns: (() => unknown)[], rounds: number): number[] {
-  const times = fns.map(() => [] as number[]);
-  fns.forEach(f => f()); // warm up
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      f();
-      times[i].push(performance.now() - t0);
-    });
-  }
-  return times.map(median);
-}
+import { interleaved } from './benchUtil';
 
 const n = Number(process.argv[2] ?? 500);
 const text = generateModel(n);

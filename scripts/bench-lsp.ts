@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { generateModel } from './genModel';
+import { median } from './benchUtil';
 
 const ROOT = path.resolve(__dirname, '..');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number) => `${x.toFixed(3)}x`;
 
 async function interleaved(fns: (() => unknown)[], rounds: number): Promise<number[]> {

@@ -8,22 +8,7 @@ import { parseModel } from '../src/core/model/parse';
 import { analyze } from '../src/core/analyze';
 import { buildIndex } from '../src/core/model/index';
 import { generateModel } from './genModel';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Runs each function `rounds` times, round-robin, and returns the median time of each in ms. */
-function interleaved(fns: (() => unknown)[], rounds: number): number[] {
-  const times = fns.map(() => [] as number[]);
-  fns.forEach(f => f()); // warm up
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((f, i) => {
-      const t0 = performance.now();
-      f();
-      times[i].push(performance.now() - t0);
-    });
-  }
-  return times.map(median);
-}
+import { interleaved } from './benchUtil';
 
 const rows: string[][] = [['components', 'lines', 'yaml.parseDocument', 'parse+validate', 'ratio', 'analyze (all rules)', 'ratio', 'index', 'findings']];
 for (const n of [50, 500, 2000]) {
