@@ -79,8 +79,11 @@ export class FuzzWorker {
     const prop = PROPERTIES.find(p => p.name === task.property)!;
     const t0 = performance.now();
     const failures: { failure: Failure; index: number }[] = [];
+    // the heartbeat counts every case this worker started (shrinking included); this chunk's start from `base`
+    const base = Atomics.load(this.beat, 0);
+    Atomics.store(this.beat, 1, 0);
     return new Promise<ChunkReport>(resolve => {
-      let last = Atomics.load(this.beat, 0);
+      let last = base;
       let since = performance.now();
       const finish = (r: ChunkReport) => {
         clearInterval(timer);
@@ -92,7 +95,7 @@ export class FuzzWorker {
       /** The chunk's report from what the worker said before it stopped, plus the stopped case. */
       const partial = (stopped: Failure | undefined): ChunkReport => {
         const shrinking = Atomics.load(this.beat, 1) === 1;
-        const started = Atomics.load(this.beat, 0);
+        const started = Atomics.load(this.beat, 0) - base;
         const runs = shrinking ? task.numRuns : Math.min(task.numRuns, started);
         const bySig = new Map<string, FailureRecord>();
         const add = (f: Failure, index: number) => {

@@ -419,7 +419,7 @@ export const renderProperty: FuzzProperty<RenderCase> = {
     step('sarif', () => {
       const log = JSON.parse(JSON.stringify(toSarif([{ uri: c.fileName, text, analysis: a }], { toolVersion: '0.1.0', informationUri: 'https://example.com/rampart', category: 'rampart/', srcRoot: 'file:///repo/' })));
       validate('sarif', log, 'SARIF log');
-      const lines = text.split('\n').length;
+      const lines = text.split(/\r\n|\r|\n/).length; // YAML's line breaks, as src/core/lines.ts counts them
       for (const r of log.runs[0].results) {
         const reg = r.locations[0].physicalLocation.region;
         if (!(reg.startLine >= 1 && reg.startLine <= lines && (reg.endLine ?? reg.startLine) >= reg.startLine && (reg.endLine ?? reg.startLine) <= lines)) {
@@ -573,6 +573,12 @@ export function checkFix(text: string, fix: FixSpec, before: Analysis, from: str
       // a comment's trailing spaces are not part of what it says (a fix may trim the end of the file)
       const src = raw.trimEnd();
       const inside = sorted.find(e => e.length > 0 && off < e.offset + e.length && off + src.length > e.offset);
+      if (inside) {
+        // an edit that spans a comment must write it again, as a comment, inside its new text
+        const start = inside.offset + sorted.filter(e => e.offset + e.length <= inside.offset).reduce((n, e) => n + e.text.length - e.length, 0);
+        const kept = [...afterComments].some(([o, c]) => o >= start && o < start + inside.text.length && c.trimEnd() === src);
+        if (kept) continue;
+      }
       if (inside) throw new Violation('fix-removes-comment', `${what} replaces ${JSON.stringify(text.slice(inside.offset, inside.offset + inside.length).slice(0, 120))}, which holds the comment ${JSON.stringify(src.slice(0, 80))}`, fix.kind);
       const moved = off + sorted.filter(e => e.offset + e.length <= off).reduce((n, e) => n + e.text.length - e.length, 0);
       if (afterComments.get(moved)?.trimEnd() !== src) {
@@ -588,14 +594,20 @@ export function checkFix(text: string, fix: FixSpec, before: Analysis, from: str
     const m = /^schema\/[a-z-]+: \["([^"]+)","((?:[^"\\]|\\.)*)"/.exec(key);
     if (m && before.parsed.rejected.has(JSON.parse(`"${m[2]}"`))) continue;
     if (n > (was.get(key) ?? 0)) {
-      // The same data at the same path before and after: the fix did not cause the finding, the first
-      // analysis missed it (e.g. a dangling reference reached only through an alias).
       const f0 = reanalysed.findings.find(x => x.path && key === `${x.ruleId}: ${JSON.stringify(x.path)}`);
-      if (f0?.path && f0.path.length > 1) {
+      const top = f0?.path?.[0];
+      // A rename (`replace`) of an unknown key to a section or field brings its content under validation:
+      // what is wrong inside it was there before, under the unknown key.
+      if (fix.kind === 'replace' && typeof top === 'string' && !(before.parsed.data && typeof before.parsed.data === 'object' && Object.hasOwn(before.parsed.data, top))) continue;
+      if (f0?.ruleId === 'schema/dangling-reference' && f0.path) {
+        // the same missing id was reported before (at the anchor of an alias the fix wrote out): not new
+        if (before.findings.some(x => x.ruleId === f0.ruleId && x.message === f0.message)) continue;
+        // The same reference at the same path before and after, and never reported before: the fix did not
+        // make it dangle, the first analysis missed it (e.g. a reference reached only through an alias).
         const at = (data: unknown) => f0.path!.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k as string] : undefined), data);
         const was0 = JSON.stringify(at(before.parsed.data));
         if (was0 !== undefined && was0 === JSON.stringify(at(reanalysed.parsed.data))) {
-          throw new Violation('finding-hidden-before', `${f0.ruleId} at ${JSON.stringify(f0.path)} (${f0.message.slice(0, 200)}) is reported only after ${what} edited elsewhere; the value there is the same before and after: ${was0.slice(0, 200)}`, f0.ruleId);
+          throw new Violation('finding-hidden-before', `${f0.ruleId} at ${JSON.stringify(f0.path)} (${f0.message.slice(0, 200)}) is reported only after ${what} edited elsewhere; the reference is the same before and after: ${was0.slice(0, 200)}`, f0.ruleId);
         }
       }
       const f = reanalysed.findings.find(x => key.startsWith(x.ruleId + ':') && (x.path ? key.endsWith(JSON.stringify(x.path)) : true));
@@ -642,7 +654,7 @@ export interface ImportCase {
 
 const EXPORT_FORMATS: ExportFormat[] = ['threat-dragon', 'otm'];
 
-function importInput(c: ImportCase): { format: ImportFormat; text: string; name: string } {
+export function importInput(c: ImportCase): { format: ImportFormat; text: string; name: string } {
   let text: string, format: ImportFormat, name: string;
   if ('seed' in c.source) {
     const s = FOREIGN_SEEDS[c.source.seed % FOREIGN_SEEDS.length];

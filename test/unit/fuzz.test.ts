@@ -39,34 +39,9 @@ interface KnownFailure {
  */
 export const KNOWN_FAILING: KnownFailure[] = [
   {
-    signature: /^(import import-invalid-model \[(threagile|threat-dragon|otm)|export reimport-invalid-model \[(threat-dragon|otm)|fix fix-new-schema-finding \[[a-z-]+ ->) schema\/not-a-threat-model\]$/,
-    owner: 'src/core/model/parse.ts (any U+FFFD makes a file "binary"); src/core/interop, src/core/edit write U+FFFD raw',
-    reproducer: 'a valid model with `name: "r \ufffd"` (escaped): export + import, or add-stride-stubs, writes a raw U+FFFD and the result is "not text"',
-  },
-  {
     signature: /^import import-invalid-model \[threat-dragon schema\/boundary-cycle\]$/,
     owner: 'src/core/interop/threatDragon.ts',
-    reproducer: 'a Threat Dragon model whose detail.diagrams holds the same diagram twice (same boundary cell id): `payment: { parent: payment-2 }`, `payment-2: { parent: payment }`',
-  },
-  {
-    signature: /^fix fix-new-schema-finding \[add-stride-stubs -> schema\/too-long\]$/,
-    owner: 'src/core/rules/stride/catalog.ts (stub titles embed the element name unclipped)',
-    reproducer: 'elements: { api: { type: external, name: <190 characters> } } -> add-stride-stubs writes a title over 200 characters',
-  },
-  {
-    signature: /^fix fix-no-op \[add-stride-stubs\]$/,
-    owner: 'src/core/edit (a file that starts with a byte-order mark gets no new top-level section)',
-    reproducer: '"\ufefframpart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\n" -> add-stride-stubs gives []',
-  },
-  {
-    signature: /^fix fix-no-op \[replace\]$/,
-    owner: 'src/core/model/issues.ts (the rename range includes the quotes, `expect` does not)',
-    reproducer: '"rampart: 1\ntitle: x\n\'elemnts\': {}\n" -> "Rename to `elements`" gives []',
-  },
-  {
-    signature: /^fix fix-new-schema-finding \[replace -> schema\/(duplicate-key|invalid-type)\]$/,
-    owner: 'src/core/model/issues.ts (suggests renaming an unknown key to a key the map already has)',
-    reproducer: '"rampart: 1\ntitle: x\nelemnts: y\nelements: {}\n" -> "Rename to `elements`" makes a duplicate key',
+    reproducer: 'a Threat Dragon model whose detail.diagrams holds the same diagram twice (same boundary box, same cell id): the import writes `dmz: { parent: dmz-2 }` and `dmz-2: { parent: dmz }`',
   },
 ];
 
