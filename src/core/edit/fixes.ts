@@ -10,7 +10,7 @@
 import type { Document } from 'yaml';
 import { STRIDE, type Stride } from '../model/schema';
 import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
-import { applyEdits, EditRefusal, MAX_ALIAS_COUNT, YamlEditor } from './yamlEdit';
+import { applyEdits, EditRefusal, plainValue, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
 
@@ -86,8 +86,8 @@ function verify(b: Document, a: Document, after: string, fix: FixSpec, opts: Fix
   for (const [code, n] of codes(a.errors)) {
     if (n > (was.get(code) ?? 0)) return `This fix would break the YAML of this file (${code}); edit it by hand.`;
   }
-  const opt = { maxAliasCount: MAX_ALIAS_COUNT };
-  if (!sameExcept(b.toJS(opt), a.toJS(opt), touchedPaths(fix), [])) {
+  const plain = (d: Document) => (d.contents ? plainValue(d.contents, d) : null);
+  if (!sameExcept(plain(b), plain(a), touchedPaths(fix), [])) {
     return 'This fix would also change other entries (they share a value through a YAML anchor or alias, or the file has an unusual layout); edit it by hand.';
   }
   if (editsOf(new YamlEditor(after, a), fix, opts).length) return 'This fix does not settle in one step on this file; edit it by hand.';

@@ -6,6 +6,7 @@
  */
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Path, TextEdit } from '../types';
+import { toPlain, type ConvertState } from '../model/parse';
 
 /**
  * Thrown inside the editor when an edit cannot be made safely (the target is not a map, an alias is used as a
@@ -18,8 +19,19 @@ export class EditRefusal extends Error {
 
 /** How the editor reads the text: as the model parser does (YAML 1.2, core schema), duplicate keys tolerated. */
 export const EDIT_PARSE_OPTIONS = { version: '1.2', schema: 'core', uniqueKeys: false } as const;
-/** Bound on alias expansion when the editor resolves values (the model parser allows far fewer). */
-export const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The plain value of a node, aliases resolved, read as the model parser reads it (complex keys left out, bounded
+ * alias expansion, node count and depth). Never `toJS`: it stringifies complex keys, which costs time
+ * exponential in their nesting (`? ? ? … x` froze a fix for half a minute).
+ */
+export function plainValue(node: Node, doc: Document, exact = false): unknown {
+  const st: ConvertState = { findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() };
+  const value = toPlain(node, doc, st, 0, []);
+  if (st.stopped) throw new EditRefusal('The value nests too deeply or expands to too many values through aliases; edit it by hand.');
+  if (exact && st.findings.length) throw new EditRefusal('The value has keys that are not plain strings, or tags; edit it by hand.');
+  return value;
+}
 
 interface Located {
   node: Node | null;
@@ -213,7 +225,7 @@ export class YamlEditor {
 
   private valueOf(node: Node | null): unknown {
     if (!node) return null;
-    return isScalar(node) ? node.value : node.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    return isScalar(node) ? node.value : plainValue(node, this.doc);
   }
 
   /** Plain value at a path, aliases resolved (or undefined). */
@@ -275,7 +287,7 @@ export class YamlEditor {
   private materialise(a: Alias) {
     const target = a.resolve(this.doc);
     if (!target || !a.range) throw new EditRefusal(`The alias *${a.source} refers to no anchor.`);
-    const value = target.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    const value = plainValue(target, this.doc, true);
     this.commit({ offset: a.range[0], length: a.range[1] - a.range[0], text: flowText(value) });
   }
 

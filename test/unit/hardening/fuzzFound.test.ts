@@ -5,6 +5,7 @@ import { computeFix } from '../../../src/core/edit/fixes';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
 import { importModel } from '../../../src/core/interop/index';
 import type { FixSpec } from '../../../src/core/types';
+import { scaling } from '../helpers';
 
 const schemaIds = (text: string) => analyze(text).findings.filter(f => f.ruleId.startsWith('schema/')).map(f => f.ruleId);
 const stubs: FixSpec = { kind: 'add-stride-stubs', title: 'stubs', target: 'api', categories: ['spoofing', 'repudiation'] };
@@ -50,5 +51,15 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const unknown = analyze(text).findings.find(f => f.ruleId === 'schema/unknown-key')!;
     assert.ok(unknown);
     assert.deepEqual(unknown.fixes ?? [], []);
+  });
+
+  it('a fix next to a key nested 400 levels deep (`? ? ? … x`) takes at most 6x as long as next to one nested 100 levels', () => {
+    // yaml's toJS stringified each complex key with everything under it: the status fix took 14 s at 420 levels
+    const withDeepKey = (n: number) => `rampart: 1\nmitigations:\n  m1:\n    title: T\r\n    status: implemented\ndeep: ${'? '.repeat(n)}x\n`;
+    const fix: FixSpec = { kind: 'set-mitigation-status', title: 'verify', mitigation: 'm1', status: 'verified' };
+    const small = withDeepKey(100), large = withDeepKey(400);
+    assert.match(applyEdits(large, computeFix(large, fix)), /status: verified/);
+    const ratio = scaling(() => computeFix(small, fix), () => computeFix(large, fix), 6);
+    assert.ok(ratio <= 6, `400/100 levels took ${ratio.toFixed(1)}x`);
   });
 });

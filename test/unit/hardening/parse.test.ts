@@ -7,26 +7,7 @@
 import assert from 'node:assert/strict';
 import { parseModel } from '../../../src/core/model/parse';
 import { analyze } from '../../../src/core/analyze';
-import { ids } from '../helpers';
-
-function fastest(f: () => void, runs = 3): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage();
-    f();
-    const d = process.cpuUsage(t0);
-    best = Math.min(best, d.user + d.system);
-  }
-  return best;
-}
-
-/** The CPU-time ratio of `large` to `small`, re-measured (up to 4 times) while it is over `bound`. */
-function scaling(small: () => void, large: () => void, bound: number): number {
-  small();
-  let ratio = Infinity;
-  for (let attempt = 0; attempt < 4 && ratio > bound; attempt++) ratio = fastest(large) / fastest(small);
-  return ratio;
-}
+import { ids, scaling } from '../helpers';
 
 const manyKeys = (n: number) => 'rampart: 1\ntitle: Keys\nelements:\n' + Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n') + '\n';
 const damagedLines = (n: number) => 'rampart: 1\ntitle: Damaged\nelements:\n' + Array.from({ length: n }, () => '  - : : ] }').join('\n') + '\n';
