@@ -61,6 +61,10 @@ export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = 
 function replaceEdits(text: string, fix: Extract<FixSpec, { kind: 'replace' }>): TextEdit[] {
   const { start, end } = fix.range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) return [];
+  // Done already: the range starts the replacement. When the replacement extends what it replaces (`mediu` ->
+  // `medium`), the range of the fixed text still holds the old characters; the range was a whole key or
+  // value, so the characters after it in the original are never the rest of the replacement.
+  if (fix.text !== fix.expect && text.startsWith(fix.text, start)) return [];
   return text.slice(start, end) !== fix.expect ? [] : [{ offset: start, length: end - start, text: fix.text }];
 }
 

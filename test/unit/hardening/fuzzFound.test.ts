@@ -62,4 +62,13 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const ratio = scaling(() => computeFix(small, fix), () => computeFix(large, fix), 6);
     assert.ok(ratio <= 6, `400/100 levels took ${ratio.toFixed(1)}x`);
   });
+
+  it('"Change to `medium`" on `tolerance: mediu` is done after one application (the new value starts with the old)', () => {
+    const text = 'rampart: 1\ntitle: x\npolicy:\n  tolerance: mediu\n';
+    const fix = analyze(text).findings.flatMap(f => f.fixes ?? []).find(f => f.title === 'Change to `medium`')!;
+    assert.ok(fix);
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.equal(after, 'rampart: 1\ntitle: x\npolicy:\n  tolerance: medium\n');
+    assert.deepEqual(computeFix(after, fix), []);
+  });
 });
