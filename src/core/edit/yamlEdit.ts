@@ -61,7 +61,15 @@ const columnOf = (text: string, offset: number) => {
   return Math.max(0, offset - start - (start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0));
 };
 
-/** The indentation unit of the document: the column of the first nested block key, or 2. */
+/**
+ * Where a block map's entries start: the map's own start, which is the `?` indicator of an explicit first key
+ * (`? \n`, `? key`) rather than the key after it; `first` (its first key) when the map has no position.
+ */
+function blockStart(map: YAMLMap, first: Node): number {
+  return map.range ? map.range[0] : first.range![0];
+}
+
+/** The indentation unit of the document: the column of the first nested block map's entries, or 2. */
 export function indentUnit(doc: Document, text: string): number {
   const top = doc.contents;
   if (isMap(top)) {
@@ -70,7 +78,7 @@ export function indentUnit(doc: Document, text: string): number {
       const pk = pair.key as Node | null;
       if (isMap(v) && !v.flow && v.items.length && pk?.range) {
         const k = v.items[0].key as Node | null;
-        if (k?.range) return Math.max(1, columnOf(text, k.range[0]) - columnOf(text, pk.range[0]));
+        if (k?.range) return Math.max(1, columnOf(text, blockStart(v, k)) - columnOf(text, blockStart(top, pk)));
       }
     }
   }
@@ -380,7 +388,9 @@ export class YamlEditor {
     const last = map.items[map.items.length - 1];
     const lastKey = last.key as Node | null;
     if (!first?.range || !lastKey?.range) throw new EditRefusal(`${pathText(mapPath)} has entries without a key.`);
-    const col = columnOf(this.current, first.range[0]);
+    // the column of the map's entries: where the map starts, which is the `?` of an explicit first key
+    // (`? \n` or `? key`), not the key after it
+    const col = columnOf(this.current, blockStart(map, first));
     const unit = indentUnit(this.doc, this.current);
     if (mapPath.length === 0) {
       // top level: after the last section (and the comments after it), at the column of the other sections

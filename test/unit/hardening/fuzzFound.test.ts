@@ -71,4 +71,12 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.equal(after, 'rampart: 1\ntitle: x\npolicy:\n  tolerance: medium\n');
     assert.deepEqual(computeFix(after, fix), []);
   });
+
+  it('a new section goes at the column of a top-level map whose first key is explicit (`? `), not after the `? `', () => {
+    for (const first of ['? \n', '? tags\n: [a]\n']) {
+      const text = `${first}rampart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\n`;
+      const after = applyEdits(text, computeFix(text, stubs));
+      assert.match(after, /\nthreats:\n {2}api-spoofing:/);
+    }
+  });
 });
