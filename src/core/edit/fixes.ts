@@ -13,6 +13,7 @@ import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
 import { applyEdits, EditRefusal, plainValue, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
+import { RESERVED_KEYS } from '../model/parse';
 
 export interface FixOptions {
   now?: Date;
@@ -178,6 +179,7 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
     }
     case 'create-element': {
       if (ed.has([fix.section, fix.id])) return [];
+      if (RESERVED_KEYS.has(fix.id)) throw new EditRefusal(`\`${fix.id}\` is a reserved word and cannot be an id; give the entry another id.`);
       const name = fix.id.split('-').map(w => (w ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
       const stub: Record<string, Record<string, unknown>> = {
         elements: { type: 'process', name },

@@ -23,7 +23,8 @@ export const MAX_NODES = 500_000;
 export const MIN_NODE_BUDGET = 200_000;
 const CORE_TAG_PREFIX = 'tag:yaml.org,2002:';
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map(t => CORE_TAG_PREFIX + t));
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys the parser refuses (`schema/reserved-key`): an entry can never have one of them as its id. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface ParsedModel {
   text: string;

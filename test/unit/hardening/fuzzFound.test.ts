@@ -79,4 +79,16 @@ describe('hardening: defects found by fuzzing (#9)', () => {
       assert.match(after, /\nthreats:\n {2}api-spoofing:/);
     }
   });
+
+  it('no "Create element" fix for a reference to a reserved word (`constructor` can never be an id)', () => {
+    for (const defined of ['  constructor: { type: external, name: C }\n', '']) {
+      const text = `rampart: 1\ntitle: x\nelements:\n  api: { type: process, name: A }\n${defined}flows:\n  f: { from: api, to: constructor }\n`;
+      const dangling = analyze(text).findings.filter(f => f.ruleId === 'schema/dangling-reference');
+      assert.equal(dangling.length, 1);
+      assert.match(dangling[0].message, /reserved word/);
+      assert.deepEqual((dangling[0].fixes ?? []).map(f => f.kind), []);
+    }
+    const create: FixSpec = { kind: 'create-element', title: 'create', section: 'elements', id: 'constructor' };
+    assert.deepEqual(computeFix('rampart: 1\ntitle: x\nelements: {}\n', create), []);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Rule } from '../types';
 import { didYouMean } from '../../model/issues';
 import { SECTION_OF } from '../../model/index';
+import { RESERVED_KEYS } from '../../model/parse';
 import type { FixSpec } from '../../types';
 
 const WORD = { asset: 'asset', boundary: 'boundary', element: 'element', flow: 'flow', threat: 'threat', mitigation: 'mitigation', attack_tree: 'attack tree' } as const;
@@ -23,15 +24,21 @@ export const danglingReference: Rule = {
       const suggestion = didYouMean(ref.id, candidates);
       const fixes: FixSpec[] = [];
       if (suggestion) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, expect: ref.id, preferred: true });
+      // A reserved word (`constructor`) is never an id: the parser refuses such a key wherever it is (an entry
+      // of that name is reported as `schema/reserved-key`), so the entry cannot be created, only renamed.
+      const reserved = RESERVED_KEYS.has(ref.id);
       const section = SECTION_OF[ref.kinds[0]];
-      if (section === 'elements' || section === 'boundaries' || section === 'assets' || section === 'mitigations' || section === 'threats') {
+      if (!reserved && (section === 'elements' || section === 'boundaries' || section === 'assets' || section === 'mitigations' || section === 'threats')) {
         fixes.push({ kind: 'create-element', title: `Create ${WORD[ref.kinds[0]]} \`${ref.id}\``, section, id: ref.id, preferred: !suggestion });
       }
+      const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
       out.push({
         path: ref.path,
         range: ref.range,
         stableId: `schema/dangling-reference@${ref.path.join('.')}`,
-        message: `Unknown ${kinds} \`${ref.id}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Define it under \`${ref.kinds.map(k => SECTION_OF[k]).join('` or `')}:\` or fix the reference.`,
+        message: reserved
+          ? `\`${ref.id}\` is a reserved word and cannot be the id of ${/^[aeiou]/.test(kinds) ? 'an' : 'a'} ${kinds}.${hint} Give the entry another id and refer to that.`
+          : `Unknown ${kinds} \`${ref.id}\`.${hint} Define it under \`${ref.kinds.map(k => SECTION_OF[k]).join('` or `')}:\` or fix the reference.`,
         fixes,
       });
     }
