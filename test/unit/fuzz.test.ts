@@ -37,13 +37,7 @@ interface KnownFailure {
  * Failures of the seed-fixed run in code other engineers are fixing now. Not a place for new failures:
  * fix the code, or (when the property is wrong) the property.
  */
-export const KNOWN_FAILING: KnownFailure[] = [
-  {
-    signature: /^import import-invalid-model \[threat-dragon schema\/boundary-cycle\]$/,
-    owner: 'src/core/interop/threatDragon.ts',
-    reproducer: 'a Threat Dragon model whose detail.diagrams holds the same diagram twice (same boundary box, same cell id): the import writes `dmz: { parent: dmz-2 }` and `dmz-2: { parent: dmz }`',
-  },
-];
+export const KNOWN_FAILING: KnownFailure[] = [];
 
 const known = (f: FailureRecord) => KNOWN_FAILING.find(k => k.signature.test(f.signature));
 

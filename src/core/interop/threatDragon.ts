@@ -179,8 +179,14 @@ export function importThreatDragon(text: string, options: ImportOptions = {}): I
     }
     return best;
   };
+  // Two boxes that hold each other (the same rectangle) are ordered by cell id, then by their order in the
+  // file: cell ids are unique only within a diagram (a diagram that appears twice repeats them), and two boxes
+  // that both allowed the other as parent made a cycle.
+  const order = new Map(boxes.map((box, i) => [box, i]));
+  const after = (o: (typeof boxes)[number], box: (typeof boxes)[number]) =>
+    o.cell.id > box.cell.id || (o.cell.id === box.cell.id && order.get(o)! > order.get(box)!);
   for (const box of boxes) {
-    const parent = smallest(box.rect.x, box.rect.y, o => o !== box && inside(box.rect, o.rect) && !(inside(o.rect, box.rect) && o.cell.id > box.cell.id));
+    const parent = smallest(box.rect.x, box.rect.y, o => o !== box && inside(box.rect, o.rect) && !(inside(o.rect, box.rect) && after(o, box)));
     if (parent) {
       const entry = b.sections.boundaries.get(box.id)!;
       b.add('boundaries', box.id, { ...entry, parent: parent.id });

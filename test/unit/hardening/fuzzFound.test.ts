@@ -91,4 +91,13 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const create: FixSpec = { kind: 'create-element', title: 'create', section: 'elements', id: 'constructor' };
     assert.deepEqual(computeFix('rampart: 1\ntitle: x\nelements: {}\n', create), []);
   });
+
+  it('a Threat Dragon file holding the same diagram twice imports without a boundary cycle', () => {
+    // cell ids are unique per diagram only: two boxes with the same rectangle and the same id each took the other as parent
+    const box = { id: 'b1', shape: 'trust-boundary-box', position: { x: 0, y: 0 }, size: { width: 100, height: 100 }, data: { type: 'tm.BoundaryBox', name: 'DMZ' } };
+    const diagram = { id: 0, title: 'D', cells: [box] };
+    const r = importModel('threat-dragon', JSON.stringify({ version: '2.3.0', summary: { title: 'T' }, detail: { diagrams: [diagram, diagram] } }));
+    assert.match(r.yaml, /dmz-2:/);
+    assert.deepEqual(schemaIds(r.yaml), []);
+  });
 });
