@@ -62,10 +62,11 @@ export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = 
 function replaceEdits(text: string, fix: Extract<FixSpec, { kind: 'replace' }>): TextEdit[] {
   const { start, end } = fix.range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) return [];
-  // Done already: the range starts the replacement. When the replacement extends what it replaces (`mediu` ->
-  // `medium`), the range of the fixed text still holds the old characters; the range was a whole key or
-  // value, so the characters after it in the original are never the rest of the replacement.
-  if (fix.text !== fix.expect && text.startsWith(fix.text, start)) return [];
+  // Done already: a replacement that extends what it replaces (`mediu` -> `medium`) leaves the old characters
+  // in the range, so the range alone cannot tell; the text there then starts with the whole replacement. The
+  // range was a whole key or value, so in the original the characters after it never continue the
+  // replacement. (A replacement that shortens (`a>` -> `a`) is told by the range: it no longer holds `a>`.)
+  if (fix.text.length > fix.expect.length && fix.text.startsWith(fix.expect) && text.startsWith(fix.text, start)) return [];
   return text.slice(start, end) !== fix.expect ? [] : [{ offset: start, length: end - start, text: fix.text }];
 }
 

@@ -100,4 +100,13 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.match(r.yaml, /dmz-2:/);
     assert.deepEqual(schemaIds(r.yaml), []);
   });
+
+  it('"Change to `information-disclosure`" on `information-disclosure>` (the new value a prefix of the old) edits', () => {
+    const text = 'rampart: 1\ntitle: x\nthreats:\n  t:\n    title: T\n    stride: [information-disclosure>]\n';
+    const fix = analyze(text).findings.flatMap(f => f.fixes ?? []).find(f => f.title === 'Change to `information-disclosure`')!;
+    assert.ok(fix);
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.equal(after, text.replace('>', ''));
+    assert.deepEqual(computeFix(after, fix), []);
+  });
 });
