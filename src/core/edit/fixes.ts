@@ -8,7 +8,7 @@
  * and computing the fix again on the result gives no edits.
  */
 import type { Document } from 'yaml';
-import { STRIDE, type Stride } from '../model/schema';
+import { LIMITS, STRIDE, type Stride } from '../model/schema';
 import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
 import { applyEdits, EditRefusal, plainValue, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
@@ -30,6 +30,14 @@ export const STRIDE_SHORT: Record<Stride, string> = {
 export const mitigationIdFor = (threatId: string) => `mitigate-${threatId.replace(/[@.]/g, '-')}`.slice(0, 64).replace(/-+$/, '');
 export const strideStubId = (target: string, c: Stride) => `${target}-${STRIDE_SHORT[c]}`.slice(0, 128);
 export const TODO = 'TODO';
+
+/** `s` shortened to at most `max` characters (UTF-16 units, as the schema counts), ending in `…`, never inside a surrogate pair. */
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max - 1;
+  if (/[\ud800-\udbff]/.test(s[end - 1] ?? '')) end--;
+  return s.slice(0, end).trimEnd() + '…';
+}
 
 /** The edits of a fix, or none and the reason when it cannot be made safely. */
 export interface FixResult {
@@ -144,7 +152,9 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);
       if (!ed.has(['mitigations', mid])) {
-        ed.insertEntry(['mitigations'], mid, { title: `${TODO}: mitigate "${typeof title === 'string' ? title : fix.threat}"`, status: 'proposed' });
+        // the threat's title may take the whole length a title may have: it is shortened to fit
+        const quoted = `${TODO}: mitigate ""`;
+        ed.insertEntry(['mitigations'], mid, { title: `${TODO}: mitigate "${clip(typeof title === 'string' ? title : fix.threat, LIMITS.name - quoted.length)}"`, status: 'proposed' });
       }
       ed.appendToSeq(['threats', fix.threat, 'mitigations'], mid);
       return ed.edits();

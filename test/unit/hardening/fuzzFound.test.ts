@@ -109,4 +109,12 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.equal(after, text.replace('>', ''));
     assert.deepEqual(computeFix(after, fix), []);
   });
+
+  it('"Add mitigation" for a threat with a 199-character title writes a mitigation title within the 200-character limit', () => {
+    const text = `rampart: 1\ntitle: x\nthreats:\n  api: { title: '${'y '.repeat(99)}y', status: open }\n`;
+    const fix: FixSpec = { kind: 'add-mitigation', title: 'mitigate', threat: 'api' };
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.match(after, /title: 'TODO: mitigate "y y .*y…"'\n/);
+    assert.deepEqual(schemaIds(after), []);
+  });
 });
