@@ -3,7 +3,7 @@
  * position. Pure: the same input gives the same output in the CLI, the extension and the tests.
  */
 import { parseModel, type ParsedModel } from './model/parse';
-import { buildIndex, ModelGraph, type ModelIndex } from './model/index';
+import { buildIndex, ModelGraph, type IndexCache, type ModelIndex } from './model/index';
 import { assessAll, type ThreatAssessment } from './risk/assess';
 import { toleranceOf } from './risk/matrix';
 import { RULES, ruleMeta } from './rules/index';
@@ -39,8 +39,8 @@ export function analyze(text: string, settings: AnalysisSettings = {}): Analysis
  * The analysis of a model already parsed (by `parseModel`, or assembled from cached entries by the
  * incremental analyzer, src/core/incremental): index, graph, assessments and every rule's findings.
  */
-export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = {}, memo?: RuleContext['memo']): Analysis {
-  const index = buildIndex(parsed);
+export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = {}, memo?: RuleContext['memo'], indexCache?: IndexCache): Analysis {
+  const index = buildIndex(parsed, indexCache);
   const graph = new ModelGraph(parsed.model);
   const now = settings.now ?? new Date();
   const tolerance = toleranceOf(parsed.model, settings.tolerance);

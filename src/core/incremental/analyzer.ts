@@ -29,6 +29,7 @@ import {
 import { describeIssue } from '../model/issues';
 import { prescan } from '../model/prescan';
 import { model as modelSchema, SECTION_NAMES, type Section } from '../model/schema';
+import type { IndexCache } from '../model/index';
 import { SourceMap, type Located } from '../model/sourceMap';
 import type { AnalysisSettings, Finding, Path } from '../types';
 import { cleanlySplit, splitModel, type Piece } from './split';
@@ -192,6 +193,8 @@ export class IncrementalAnalyzer {
   private memo = new Map<string, PieceRecord[]>();
   /** Results of rule computations that only depend on unchanged sections (design rules' detection). */
   private readonly rules = new RuleMemo();
+  /** Where each entry's id and references are (its nodes, moved with the entry): see `buildIndex`. */
+  private indexCache: IndexCache = new WeakMap();
   private last: { text: string; settingsKey: unknown; analysis: Analysis } | undefined;
   stats: UpdateStats = { mode: 'full', parsedPieces: 0, reusedPieces: 0 };
 
@@ -205,6 +208,7 @@ export class IncrementalAnalyzer {
       if (!(e instanceof Fallback)) throw e;
       this.memo = new Map();
       this.rules.clear();
+      this.indexCache = new WeakMap();
       this.stats = { mode: 'full', reason: e.message, parsedPieces: 0, reusedPieces: 0 };
       analysis = analyze(text, settings);
     }
@@ -216,6 +220,7 @@ export class IncrementalAnalyzer {
   reset(): void {
     this.memo = new Map();
     this.rules.clear();
+    this.indexCache = new WeakMap();
     this.last = undefined;
   }
 
@@ -370,7 +375,7 @@ export class IncrementalAnalyzer {
     const parsed: ParsedModel = { ...base, model, valid: success && findings.every(f => f.severity !== 'error'), findings };
     cleanlySplit.add(parsed);
     this.rules.next(model);
-    return analyzeParsed(parsed, settings, this.rules.memo);
+    return analyzeParsed(parsed, settings, this.rules.memo, this.indexCache);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { AttackNode, Boundary, Element, Flow, Model, Trust } from './schema';
 import type { ParsedModel } from './parse';
+import { keyRangeOf, valueRangeOf, type Located } from './sourceMap';
 import type { Path, Range } from '../types';
 
 export type IdKind = 'asset' | 'boundary' | 'element' | 'flow' | 'threat' | 'mitigation' | 'attack_tree';
@@ -76,24 +77,65 @@ function* nodeSlots(node: AttackNode, path: Path): Generator<[Path, readonly IdK
   }
 }
 
-export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>): ModelIndex {
+/**
+ * Where an entry's id and references are in the text: the YAML nodes, whose ranges are read when the index is
+ * built. The incremental analyzer keeps an entry's plain data object and its nodes while the entry's text is
+ * unchanged (it moves the nodes to their new offsets), so it can pass a cache keyed by entry object and skip
+ * the lookups of every unchanged entry.
+ */
+export interface EntryLocations {
+  definition: Located | undefined;
+  references: [Path, readonly IdKind[], string, Located][];
+}
+export type IndexCache = WeakMap<object, EntryLocations>;
+
+const ZERO: Range = { start: 0, end: 0 };
+
+/** Entry object -> its slots as [path, kinds, id] (the slots of `referenceSlots`, per entry). */
+function entrySlots(section: keyof Model, id: string, entry: unknown): [Path, readonly IdKind[], string][] {
+  const one: Model = { [section]: { [id]: entry } } as unknown as Model;
+  return [...referenceSlots(one)];
+}
+
+export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?: IndexCache): ModelIndex {
   const { model, source } = parsed;
   const definitions: Definition[] = [];
   const byKind = new Map<IdKind, Map<string, Definition>>();
+  const references: Reference[] = [];
   for (const [kind, section] of Object.entries(SECTION_OF) as [IdKind, keyof Model][]) {
     const m = new Map<string, Definition>();
     byKind.set(kind, m);
-    for (const id of Object.keys((model[section] as Record<string, unknown> | undefined) ?? {})) {
+    for (const [id, entry] of Object.entries((model[section] as Record<string, unknown> | undefined) ?? {})) {
       const path = [section, id];
-      const def: Definition = { kind, id, path, range: source.keyRange(path) ?? { start: 0, end: 0 } };
+      let loc = cache && entry && typeof entry === 'object' ? cache.get(entry) : undefined;
+      if (!loc) {
+        loc = {
+          definition: source.locate(path),
+          references: cache ? entrySlots(section, id, entry).map(([p, kinds, ref]) => [p, kinds, ref, source.locate(p)!] as [Path, readonly IdKind[], string, Located]).filter(r => r[3]) : [],
+        };
+        if (cache && entry && typeof entry === 'object') cache.set(entry, loc);
+      }
+      const def: Definition = { kind, id, path, range: keyRangeOf(loc.definition) ?? ZERO };
       definitions.push(def);
       m.set(id, def);
     }
   }
-  const references: Reference[] = [];
-  for (const [path, kinds, id] of referenceSlots(model)) {
-    const range = source.valueRange(path);
-    if (range) references.push({ kinds, id, path, range });
+  if (cache) {
+    // In `referenceSlots` order: section by section, entries in model order.
+    for (const section of REFERENCE_ORDER) {
+      for (const entry of Object.values((model[section] as Record<string, unknown> | undefined) ?? {})) {
+        const refs = entry && typeof entry === 'object' ? cache.get(entry)?.references : undefined;
+        for (const [path, kinds, ref, loc] of refs ?? []) {
+          const range = valueRangeOf(loc);
+          if (range) references.push({ kinds, id: ref, path, range });
+        }
+      }
+    }
+  } else {
+    for (const [path, kinds, id] of referenceSlots(model)) {
+      const range = source.valueRange(path);
+      if (range) references.push({ kinds, id, path, range });
+    }
   }
   return {
     definitions, references, byKind,
@@ -106,6 +148,9 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>): Model
     },
   };
 }
+
+/** The sections `referenceSlots` visits, in its order. */
+const REFERENCE_ORDER: (keyof Model)[] = ['elements', 'boundaries', 'flows', 'threats', 'attack_trees'];
 
 const TRUST_RANK: Record<Trust, number> = { untrusted: 0, partial: 1, trusted: 2 };
 export const trustRank = (t: Trust | undefined) => (t === undefined ? 0 : TRUST_RANK[t]);

@@ -11,6 +11,23 @@ export interface Located {
   pair?: Pair;
 }
 
+/** Range of the key of a located entry (falls back to its value). */
+export function keyRangeOf(loc: Located | undefined): Range | undefined {
+  if (!loc) return undefined;
+  const k = loc.pair?.key as Node | undefined;
+  if (k?.range) return { start: k.range[0], end: k.range[1] };
+  return valueRangeOf(loc);
+}
+
+/** Range of a located value, without trailing comments or blank lines (falls back to its key). */
+export function valueRangeOf(loc: Located | undefined): Range | undefined {
+  if (!loc) return undefined;
+  if (loc.node?.range) return { start: loc.node.range[0], end: loc.node.range[1] };
+  const k = loc.pair?.key as Node | undefined;
+  if (k?.range) return { start: k.range[0], end: k.range[1] };
+  return undefined;
+}
+
 export class SourceMap {
   private readonly mapCache = new WeakMap<object, Map<string, Pair>>();
 
@@ -56,21 +73,12 @@ export class SourceMap {
 
   /** Range of the key of the entry at `path` (falls back to its value). */
   keyRange(path: Path): Range | undefined {
-    const loc = this.locate(path);
-    if (!loc) return undefined;
-    const k = loc.pair?.key as Node | undefined;
-    if (k?.range) return { start: k.range[0], end: k.range[1] };
-    return this.valueRange(path);
+    return keyRangeOf(this.locate(path));
   }
 
   /** Range of the value at `path`, without trailing comments or blank lines. */
   valueRange(path: Path): Range | undefined {
-    const loc = this.locate(path);
-    if (!loc) return undefined;
-    if (loc.node?.range) return { start: loc.node.range[0], end: loc.node.range[1] };
-    const k = loc.pair?.key as Node | undefined;
-    if (k?.range) return { start: k.range[0], end: k.range[1] };
-    return undefined;
+    return valueRangeOf(this.locate(path));
   }
 
   /** Range of the whole entry (key and value). */

@@ -89,14 +89,29 @@ const GENERIC_IDS = new Set(['CWE-200', 'CWE-284', 'CWE-668', 'CWE-693', 'CAPEC-
  * targeting the subject (or one of `alsoMatches`) that names the rule (`rule:`), shares a specific CWE or
  * CAPEC id with it, or whose text matches the rule's `covers` words.
  */
-export function isTracked(ctx: Pick<RuleContext, 'model' | 'graph'>, def: Pick<DesignRuleDef, 'meta' | 'covers'>, s: Pick<Suggestion, 'subject' | 'alsoMatches'>, threat?: SuggestedThreat): boolean {
+export function isTracked(ctx: Pick<RuleContext, 'model' | 'graph'>, def: Pick<DesignRuleDef, 'meta' | 'covers'>, s: Pick<Suggestion, 'subject' | 'alsoMatches'>, threat?: Pick<SuggestedThreat, 'cwe' | 'capec'>): boolean {
   const threats = ctx.model.threats ?? {};
   const { meta } = def;
   if (threats[suggestedThreatId(meta.id, s.subject)]) return true;
+  const byTarget = ctx.graph.threatsByTarget;
+  const candidates = [...new Set([s.subject, ...(s.alsoMatches ?? [])].flatMap(x => byTarget.get(x) ?? []))];
+  if (!candidates.length) return false;
+  // The answer depends only on the candidate threats' entries: unchanged since the last analysis (the same
+  // objects, see memo.ts), it is the same.
+  const inputs = candidates.map(tid => threats[tid]);
+  const memo = trackedMemo.get(s);
+  if (memo && memo.inputs.length === inputs.length && memo.inputs.every((t, i) => t === inputs[i])) return memo.tracked;
+  const tracked = trackedBy(def, inputs, threat);
+  trackedMemo.set(s, { inputs, tracked });
+  return tracked;
+}
+
+const trackedMemo = new WeakMap<object, { inputs: unknown[]; tracked: boolean }>();
+
+function trackedBy(def: Pick<DesignRuleDef, 'meta' | 'covers'>, candidates: (Threat | undefined)[], threat?: Pick<SuggestedThreat, 'cwe' | 'capec'>): boolean {
+  const { meta } = def;
   const ids = new Set([...(meta.cwe ?? []), ...(meta.capec ?? []), ...(threat?.cwe ?? []), ...(threat?.capec ?? [])].filter(x => !GENERIC_IDS.has(x)));
-  const candidates = new Set([s.subject, ...(s.alsoMatches ?? [])].flatMap(x => ctx.graph.threatsByTarget.get(x) ?? []));
-  for (const tid of candidates) {
-    const t = threats[tid] as Threat | undefined;
+  for (const t of candidates) {
     if (!t) continue;
     if (t.rule === meta.id) return true;
     if ([...(t.cwe ?? []), ...(t.capec ?? [])].some(x => ids.has(x))) return true;
@@ -130,17 +145,28 @@ function compute(ctx: RuleContext, defs: readonly DesignRuleDef[], cache: Cache)
     const detected = ctx.memo ? ctx.memo(`detect:${def.meta.id}`, ctx, c => def.detect(c)) : def.detect(ctx);
     const list = detected.filter(s => !seen.has(s.subject) && !!seen.add(s.subject));
     raw.set(def.meta.id, list);
-    const untracked = list.filter(s => !isTracked(ctx, def, s, toSuggestedThreat(def.meta, s)));
+    const untracked = list.filter(s => !isTracked(ctx, def, s, s.threat));
     open.set(def.meta.id, untracked);
     for (const s of untracked) {
       const arr = bySubject.get(s.subject) ?? [];
-      arr.push({ id: suggestedThreatId(def.meta.id, s.subject), threat: toSuggestedThreat(def.meta, s) });
+      arr.push({ id: suggestedThreatId(def.meta.id, s.subject), threat: suggestedThreat(def.meta, s) });
       bySubject.set(s.subject, arr);
     }
   }
   const out = { raw, open, bySubject };
   perModel.set(ctx.settings, out);
   return out;
+}
+
+/**
+ * The suggested threat of a suggestion, made once per suggestion: the language server's analyzer keeps a rule's
+ * suggestions while the sections it reads are unchanged, so they are not rebuilt on every keystroke. Read only.
+ */
+const suggested = new WeakMap<Suggestion, SuggestedThreat>();
+function suggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThreat {
+  let t = suggested.get(s);
+  if (!t) suggested.set(s, (t = toSuggestedThreat(meta, s)));
+  return t;
 }
 
 export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThreat {
@@ -163,7 +189,7 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
 
 function toFinding(ctx: RuleContext, meta: RuleMeta, s: Suggestion, c: Computed): RuleFinding {
   const id = suggestedThreatId(meta.id, s.subject);
-  const threat = toSuggestedThreat(meta, s);
+  const threat = suggestedThreat(meta, s);
   const fixes: FixSpec[] = [{ kind: 'add-suggested-threat', title: `Add suggested threat ${id}`, id, threat, preferred: true }];
   const group = c.bySubject.get(s.subject) ?? [];
   if (group.length > 1) {
