@@ -88,7 +88,7 @@ export function serverCapabilities(f: ClientFeatures): ServerCapabilities {
     referencesProvider: true,
     renameProvider: { prepareProvider: true },
     documentSymbolProvider: { label: 'Rampart' },
-    codeLensProvider: { resolveProvider: false },
+    codeLensProvider: { resolveProvider: true },
     documentLinkProvider: { resolveProvider: false },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };

@@ -22,7 +22,7 @@ import { isThreatModel, ModelDocuments } from './documents';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
 import { SettingsStore } from './settings';
 import { registerCodeActions } from './handlers/codeActions';
-import { codeLensRefresher, registerCodeLens } from './handlers/codeLens';
+import { codeLensRefresher, forgetLenses, registerCodeLens } from './handlers/codeLens';
 import { registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
@@ -139,7 +139,10 @@ export function startServer(options: ServerOptions = {}): Connection {
   });
   docs.onDidChangeContent(e => diagnostics.schedule(e.document.uri));
   docs.onDidSave(e => { if (isThreatModel(e.document)) refreshIndex(e.document.uri); });
-  docs.onDidClose(e => { if (isThreatModel(e.document)) void diagnostics.closed(e.document.uri); });
+  docs.onDidClose(e => {
+    forgetLenses(e.document.uri);
+    if (isThreatModel(e.document)) void diagnostics.closed(e.document.uri);
+  });
 
   registerHover(ctx);
   registerCompletion(ctx);

@@ -17,6 +17,7 @@
  *   setMitigationStatus  {id, status, version}
  */
 import { z } from 'zod';
+import { isViewModel } from './viewMessage';
 import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/schema';
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
 
@@ -63,7 +64,14 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
   return r.success ? (r.data as FromWebviewMessage) : undefined;
 }
 
-export type UpdateMessage = { type: 'update'; version: number; view: ViewModel };
+/**
+ * A new view of the model. From the extension it carries the view serialised (`viewJson`): the host passes the
+ * server's string on to the webview without parsing and re-serialising megabytes of objects on the editor's
+ * thread. `view` (the same as an object) is accepted too (tests, other hosts). Exactly one of the two is set.
+ */
+export { viewOfUpdate } from './viewMessage';
+export type UpdateMessage = { type: 'update'; version: number } & ({ view: ViewModel; viewJson?: undefined } | { viewJson: string; view?: undefined });
+
 export type ErrorMessage = { type: 'error'; version: number; message: string; line: number; column?: number };
 export type SelectMessage = { type: 'select'; kind: RevealKind; id: string };
 export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage;
@@ -73,7 +81,8 @@ export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage;
  * shape only; the webview still treats every string in it as text (textContent, encoded Mermaid).
  */
 export const toWebviewMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('update'), version, view: z.custom<ViewModel>(v => typeof v === 'object' && v !== null && 'diagram' in v && 'threats' in v) }),
+  z.strictObject({ type: z.literal('update'), version, view: z.custom<ViewModel>(isViewModel).optional(), viewJson: z.string().optional() })
+    .refine(m => (m.view === undefined) !== (m.viewJson === undefined), 'an update carries either view or viewJson'),
   z.strictObject({ type: z.literal('error'), version, message: z.string().max(10_000), line: z.number().int().min(1), column: z.number().int().min(1).optional() }),
   z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().max(128) }),
 ]);

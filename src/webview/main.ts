@@ -9,6 +9,7 @@ import type { Level, MitigationStatus, ThreatStatus } from '../core/model/schema
 import { dataFlowDiagram, type DataFlowDiagram, type DiagramFocus } from '../core/render/mermaid';
 import type { AttackTreeView, RevealKind, ThreatRow, ViewModel } from '../core/render/viewModel';
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shared/protocol';
+import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
 import { fixSvgSize, PanZoom, renderMermaid, themeFromBody, type Layout, type MermaidTheme } from './diagram';
 
@@ -159,9 +160,11 @@ window.addEventListener('message', (event: MessageEvent) => {
   const m = event.data as ToWebviewMessage | undefined;
   if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
   switch (m.type) {
-    case 'update':
-      if (typeof m.version === 'number' && m.view && typeof m.view === 'object') void onUpdate(m.version, m.view);
+    case 'update': {
+      const next = typeof m.version === 'number' ? viewOfUpdate(m) : undefined;
+      if (next) void onUpdate(m.version, next);
       break;
+    }
     case 'error':
       showError(m.message, m.line);
       break;

@@ -10,6 +10,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { FromWebviewMessage, ToWebviewMessage, UpdateMessage, ErrorMessage, SelectMessage } from '../../src/shared/protocol';
+import { viewOfUpdate } from '../../src/shared/viewMessage';
 import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor } from './helpers';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -30,6 +31,8 @@ function waitPosted(doc: vscode.TextDocument, what: string, pred: (m: ToWebviewM
   return waitFor(what, async () => [...(await posted(doc))].reverse().find(pred));
 }
 const isUpdate = (m: ToWebviewMessage): m is UpdateMessage => m.type === 'update';
+/** The view an update carries (the host passes it on serialised). */
+const viewOf = (m: UpdateMessage) => viewOfUpdate(m)!;
 const isError = (m: ToWebviewMessage): m is ErrorMessage => m.type === 'error';
 const isSelect = (m: ToWebviewMessage): m is SelectMessage => m.type === 'select';
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -83,7 +86,7 @@ describe('visual editor', function () {
     assert.strictEqual((tab.input as vscode.TabInputCustom).uri.toString(), doc.uri.toString());
     assert.strictEqual(tab.group.viewColumn, vscode.ViewColumn.Two, 'opened to the side of the text editor');
 
-    const v = first.view;
+    const v = viewOf(first);
     assert.strictEqual(v.title, 'Larkspur Outdoor web shop - checkout and payments');
     assert.strictEqual(v.threats.length, 14, 'one row per threat');
     assert.strictEqual(v.threats[0].id, 'refund-abuse', 'the critical threat comes first');
@@ -107,7 +110,7 @@ describe('visual editor', function () {
     we.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'title: Larkspur'.length)), 'title: Bluebell');
     assert.ok(await vscode.workspace.applyEdit(we));
     const u = await waitPosted(doc, 'an update of the edited version', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
-    assert.strictEqual(u.view.title, 'Bluebell Outdoor web shop - checkout and payments');
+    assert.strictEqual(viewOf(u).title, 'Bluebell Outdoor web shop - checkout and payments');
     // A burst of keystrokes gives one view, not one per keystroke.
     await clear(doc);
     for (const ch of ' burst') {
@@ -119,7 +122,7 @@ describe('visual editor', function () {
     await sleep(400);
     const updates = (await posted(doc)).filter(isUpdate);
     assert.ok(updates.length <= 2, `one or two updates for six quick edits, got ${updates.length}`);
-    assert.ok(updates[updates.length - 1].view.title.endsWith('payments burst'));
+    assert.ok(viewOf(updates[updates.length - 1]).title.endsWith('payments burst'));
   });
 
   it('applies a threat status from the webview as an undoable edit that keeps the comments', async () => {
@@ -139,14 +142,14 @@ describe('visual editor', function () {
     assert.deepStrictEqual(changed.map(i => b[i]), ['    status: mitigated']);
     // The webview gets the new view.
     const u = await waitPosted(doc, 'the update after the edit', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
-    assert.strictEqual(u.view.threats.find(t => t.id === 'checkout-skimming')?.status, 'mitigated');
+    assert.strictEqual(viewOf(u).threats.find(t => t.id === 'checkout-skimming')?.status, 'mitigated');
 
     // Undo in the text editor restores the text.
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     await vscode.commands.executeCommand('undo');
     await waitFor('undo to restore the text', () => doc.getText() === before);
     const back = await waitPosted(doc, 'the update after undo', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
-    assert.strictEqual(back.view.threats.find(t => t.id === 'checkout-skimming')?.status, 'open');
+    assert.strictEqual(viewOf(back).threats.find(t => t.id === 'checkout-skimming')?.status, 'open');
     await vscode.commands.executeCommand('redo');
     await waitFor('redo to apply it again', () => doc.getText() === after);
   });
@@ -268,8 +271,8 @@ describe('visual editor', function () {
     await clear(doc);
     try {
       await config.update('tolerance', 'high', vscode.ConfigurationTarget.Workspace);
-      const u = await waitPosted(doc, 'a view under the new tolerance', (m): m is UpdateMessage => isUpdate(m) && m.view.tolerance === 'high');
-      assert.ok(!u.view.threats.find(t => t.id === 'checkout-skimming')?.aboveTolerance, 'a high threat is within a high tolerance');
+      const u = await waitPosted(doc, 'a view under the new tolerance', (m): m is UpdateMessage => isUpdate(m) && viewOf(m).tolerance === 'high');
+      assert.ok(!viewOf(u).threats.find(t => t.id === 'checkout-skimming')?.aboveTolerance, 'a high threat is within a high tolerance');
     } finally {
       await config.update('tolerance', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -1,33 +1,93 @@
 /**
  * `textDocument/codeLens`: a line over each threat (`high · open · 1/2 mitigations implemented`) and each
  * element and flow (`2 open threats (1 high)`), from the core (`lenses`). Informational: the command is empty,
- * so clients show the title without running anything. Switched off with `rampart.codeLens.enabled`; clients
- * that support it are asked to refresh after each published analysis (`workspace/codeLens/refresh`).
+ * so clients show the title without running anything. Switched off with `rampart.codeLens.enabled`.
+ *
+ * Lenses are sent unresolved (a range and a small `data`) and get their title at `codeLens/resolve`, which
+ * editors ask only for the lenses on screen: a 2,000-component model has over 6,000 lenses, and the editor
+ * converts every one it receives on its own thread. Clients that support it are asked to refresh after a
+ * published analysis changed the lenses without a change of the text (settings, evidence files); an edit
+ * makes the editor ask again by itself.
  */
 import { CodeLensRefreshRequest, type CancellationToken, type CodeLens, type CodeLensParams } from 'vscode-languageserver/node';
-import { lenses } from '../../core/lang/outline';
+import type { Analysis } from '../../core/analyze';
+import { lenses, type Lens } from '../../core/lang/outline';
 import { snapshotFor, type ServerContext } from '../context';
-import { toRange } from '../convert';
+import { toRange, type PositionMapper } from '../convert';
 
-export async function codeLenses(ctx: ServerContext, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[] | null> {
-  const snap = await snapshotFor(ctx, params.textDocument.uri, token);
-  if (!snap) return null;
-  if (!snap.settings.codeLens) return [];
-  return lenses(snap.analysis).map(l => ({ range: toRange(snap.doc, l.range), command: { title: l.title, command: '' } }));
+/** What an unresolved lens carries: the document version it was listed for and its place in that list. */
+interface LensData { uri: string; version: number; i: number }
+const isLensData = (d: unknown): d is LensData => !!d && typeof d === 'object'
+  && typeof (d as LensData).uri === 'string' && Number.isInteger((d as LensData).version) && Number.isInteger((d as LensData).i);
+
+/** One list of lenses per analysis (an analysis belongs to one document version and settings generation). */
+const byAnalysis = new WeakMap<Analysis, Lens[]>();
+function lensesOf(analysis: Analysis): Lens[] {
+  let list = byAnalysis.get(analysis);
+  if (!list) byAnalysis.set(analysis, (list = lenses(analysis)));
+  return list;
 }
 
-/** Asks the client to fetch the lenses again (debounced: one refresh for a burst of publications). */
-export function codeLensRefresher(ctx: ServerContext): () => void {
+/** Per URI: the lenses the client last listed (lines and titles), to tell whether a refresh would show anything new. */
+const listed = new Map<string, string>();
+const signature = (list: Lens[], doc: PositionMapper) => list.map(l => `${doc.positionAt(l.range.start).line}:${l.title}`).join('\n');
+
+export async function codeLenses(ctx: ServerContext, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[] | null> {
+  const uri = params.textDocument.uri;
+  const snap = await snapshotFor(ctx, uri, token);
+  if (!snap) return null;
+  if (!snap.settings.codeLens) {
+    listed.set(uri, '');
+    return [];
+  }
+  const list = lensesOf(snap.analysis);
+  listed.set(uri, signature(list, snap.doc));
+  return list.map((l, i) => ({ range: toRange(snap.doc, l.range), data: { uri, version: snap.version, i } satisfies LensData }));
+}
+
+export async function resolveCodeLens(ctx: ServerContext, lens: CodeLens, token: CancellationToken): Promise<CodeLens> {
+  if (lens.command || !isLensData(lens.data)) return lens;
+  const { uri, version, i } = lens.data;
+  const snap = await snapshotFor(ctx, uri, token);
+  if (!snap) return { ...lens, command: { title: '', command: '' } };
+  const list = lensesOf(snap.analysis);
+  // Listed for an older version: the lens now on the same line, if any (the editor lists them again soon).
+  const found = snap.version === version ? list[i] : list.find(l => toRange(snap.doc, l.range).start.line === lens.range.start.line);
+  return { ...lens, command: { title: found?.title ?? '', command: '' } };
+}
+
+/** Asks the client to list the lenses again when they changed since it last did (debounced: one refresh for a burst). */
+export function codeLensRefresher(ctx: ServerContext): (uri: string) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return () => {
-    if (!ctx.features.codeLensRefresh || timer) return;
+  const uris = new Set<string>();
+  return (uri: string) => {
+    if (!ctx.features.codeLensRefresh || !listed.has(uri)) return;
+    uris.add(uri);
+    if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => { /* the client may have gone */ });
+      const pending = [...uris];
+      uris.clear();
+      void (async () => {
+        for (const u of pending) {
+          const snap = await snapshotFor(ctx, u).catch(() => undefined);
+          const before = listed.get(u);
+          if (!snap || before === undefined) continue;
+          if ((snap.settings.codeLens ? signature(lensesOf(snap.analysis), snap.doc) : '') === before) continue;
+          ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => { /* the client may have gone */ });
+          return; // one refresh lists every document's lenses again
+        }
+      })();
     }, 50);
   };
 }
 
+/** Forgets what the client listed for a closed document. */
+export function forgetLenses(uri: string): void {
+  listed.delete(uri);
+}
+
 export function registerCodeLens(ctx: ServerContext): void {
   ctx.connection.onCodeLens((params, token) => codeLenses(ctx, params, token));
+  ctx.connection.onCodeLensResolve((lens, token) => resolveCodeLens(ctx, lens, token));
 }

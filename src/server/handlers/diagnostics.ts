@@ -14,7 +14,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Position, type Range, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { ruleDocsUrl } from '../../core/rules/docs';
 import type { Finding, Severity } from '../../core/types';
 import type { ClientFeatures } from '../capabilities';
@@ -37,6 +37,14 @@ const TAGS: Record<string, DiagnosticTag[]> = {
   'risk/expired-acceptance': [DiagnosticTag.Deprecated],
 };
 
+/** Per rule: its documentation link (one object, shared by all its diagnostics). */
+const docLinks = new Map<string, { href: string }>();
+function docLink(ruleId: string): { href: string } {
+  let link = docLinks.get(ruleId);
+  if (!link) docLinks.set(ruleId, (link = { href: ruleDocsUrl(ruleId) }));
+  return link;
+}
+
 /** A finding as a diagnostic: rule id as `code` with a link to its documentation, related ranges as related information. */
 export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, features: Pick<ClientFeatures, 'diagnosticRelatedInformation' | 'diagnosticTags'>): Diagnostic {
   const d: Diagnostic = {
@@ -44,7 +52,7 @@ export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, featu
     severity: SEVERITY[f.severity],
     source: DIAGNOSTIC_SOURCE,
     code: f.ruleId,
-    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    codeDescription: docLink(f.ruleId),
     message: f.message,
   };
   if (f.related?.length && features.diagnosticRelatedInformation) {
@@ -53,6 +61,25 @@ export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, featu
   const tags = TAGS[f.ruleId];
   if (tags && features.diagnosticTags) d.tags = tags;
   return d;
+}
+
+const samePosition = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
+const sameRange = (a: Range, b: Range) => samePosition(a.start, b.start) && samePosition(a.end, b.end);
+
+/** Whether two lists of diagnostics show the same thing (field by field: cheaper than serialising thousands). */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.message !== y.message || x.code !== y.code || x.severity !== y.severity || x.source !== y.source || !sameRange(x.range, y.range)) return false;
+    if (x.codeDescription?.href !== y.codeDescription?.href || (x.tags ?? []).join() !== (y.tags ?? []).join()) return false;
+    const rx = x.relatedInformation ?? [], ry = y.relatedInformation ?? [];
+    if (rx.length !== ry.length) return false;
+    for (let j = 0; j < rx.length; j++) {
+      if (rx[j].message !== ry[j].message || rx[j].location.uri !== ry[j].location.uri || !sameRange(rx[j].location.range, ry[j].location.range)) return false;
+    }
+  }
+  return true;
 }
 
 function fileTooLarge(size: number, max: number): Diagnostic {
@@ -75,6 +102,11 @@ export class DiagnosticsPublisher {
   /** URIs whose diagnostics came from disk (not from an open document), by file path. */
   private readonly fromDisk = new Map<string, string>();
   private pass = 0;
+  /**
+   * Per URI: the diagnostics last sent. An update that leaves them unchanged (typing inside a value usually
+   * does) is not sent again: the client would convert thousands of identical diagnostics on the editor's thread.
+   */
+  private readonly lastSent = new Map<string, Diagnostic[]>();
   /** Fired after a model's diagnostics were published (CodeLens refresh, tests). */
   onPublished: (uri: string) => void = () => {};
 
@@ -128,7 +160,12 @@ export class DiagnosticsPublisher {
   }
 
   private send(uri: string, diagnostics: Diagnostic[], version?: number): void {
-    void this.ctx.connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined && this.ctx.features.diagnosticVersion ? { version } : {}) });
+    const last = this.lastSent.get(uri);
+    if (!last || !sameDiagnostics(last, diagnostics)) {
+      if (diagnostics.length) this.lastSent.set(uri, diagnostics);
+      else this.lastSent.delete(uri);
+      void this.ctx.connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined && this.ctx.features.diagnosticVersion ? { version } : {}) });
+    }
     this.onPublished(uri);
   }
 

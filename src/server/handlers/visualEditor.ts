@@ -34,7 +34,7 @@ function viewOf(analysis: Analysis): Built {
       built = { message: { type: 'error', message: fatal.message, line: fatal.line, column: fatal.column } };
     } else {
       const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
-      built = { message: { type: 'update', view }, ranges };
+      built = { message: { type: 'update', viewJson: JSON.stringify(view) }, ranges };
     }
     views.set(analysis, built);
   }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  CodeActionRequest, CodeActionResolveRequest, CodeLensRequest, CompletionRequest, DefinitionRequest, DiagnosticSeverity,
+  CodeActionRequest, CodeActionResolveRequest, CodeLensRequest, CodeLensResolveRequest, CompletionRequest, DefinitionRequest, DiagnosticSeverity,
   DocumentLinkRequest, DocumentSymbolRequest, HoverRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest,
   type CodeAction, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location,
   type MarkupContent, type PublishDiagnosticsParams, type WorkspaceEdit,
@@ -189,11 +189,14 @@ describe('language server (stdio)', function () {
 
   it('shows CodeLenses over threats, elements and flows', async () => {
     await client.open(modelUri, EXAMPLE);
-    const lenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: modelUri } });
+    const listed = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: modelUri } });
+    assert.ok(listed!.length > 10 && listed!.every(l => !l.command), 'lenses are listed unresolved');
+    // the editor resolves the lenses on screen
+    const lenses = await Promise.all(listed!.map(l => client.conn.sendRequest(CodeLensResolveRequest.type, l)));
     const line = lineOf(EXAMPLE, '  checkout-skimming:');
-    const lens = lenses!.find(l => l.range.start.line === line)!;
+    const lens = lenses.find(l => l.range.start.line === line)!;
     assert.match(lens.command!.title, /^high · open/);
-    assert.ok(lenses!.some(l => /open threat/.test(l.command!.title)));
+    assert.ok(lenses.some(l => /open threat/.test(l.command!.title)));
   });
 
   it('updates diagnostics on incremental edits', async () => {
@@ -218,6 +221,23 @@ describe('language server (stdio)', function () {
     const v3 = await client.change(modelUri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'rampart: [\n' }]);
     const p3 = await client.diagnosticsWhere(modelUri, x => x.version === v3);
     assert.ok(p3.diagnostics.some(x => String(x.code).startsWith('schema/')));
+  });
+
+  it('does not send diagnostics again when an edit leaves them as they were', async () => {
+    await client.open(modelUri, EXAMPLE);
+    await client.diagnosticsWhere(modelUri, x => x.version === 1);
+    // Typing inside the model's title (a line without findings) moves no diagnostic...
+    const title = positionOf(EXAMPLE, 'title: ', 'title: '.length);
+    const v2 = await client.change(modelUri, [{ range: { start: title, end: title }, text: 'New ' }]);
+    await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: modelUri }, position: title }); // answered once v2 is analysed
+    await new Promise(r => setTimeout(r, 300));
+    // ...a new line above every finding moves them all.
+    const v3 = await client.change(modelUri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '# a comment\n' }]);
+    const moved = await client.diagnosticsWhere(modelUri, x => x.version === v3);
+    const sent = client.diagnostics.get(modelUri)!.map(x => x.version);
+    assert.ok(!sent.includes(v2), `versions sent: ${sent.join(', ')}`);
+    assert.equal(sent.filter(v => v === v3).length, 1);
+    assert.equal(headlines(moved).length, 5);
   });
 
   it('publishes what is saved on disk once a model with unsaved edits is closed', async () => {
@@ -341,6 +361,31 @@ mitigations:
     await client.close(shop);
     const cleared = await client.nextDiagnostics(shop);
     assert.equal(cleared.diagnostics.length, 0);
+  });
+
+  it('asks the editor to list CodeLenses again when a setting changes them, not after each analysis', async () => {
+    let settings: Record<string, unknown> = { debounceMs: 0 };
+    client = await LspClient.start({ folders: [ws], settings: () => settings });
+    const shop = fileUri(path.join(ws, 'models/shop.threatmodel.yaml'));
+    await client.open(shop, EXAMPLE);
+    await client.diagnosticsWhere(shop, x => x.version === 1);
+    const titles = async () => {
+      const listed = await client!.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: shop } });
+      return (await Promise.all(listed!.map(l => client!.conn.sendRequest(CodeLensResolveRequest.type, l)))).map(l => l.command!.title);
+    };
+    assert.ok((await titles()).some(t => /above medium tolerance/.test(t)));
+    const before = client.codeLensRefreshes;
+    // A re-analysis that changes no lens (settings unrelated to risk): no refresh.
+    settings = { debounceMs: 0, disabledRules: ['stride/'] };
+    await client.configurationChanged({});
+    await client.nextDiagnostics(shop, x => !x.diagnostics.some(d => String(d.code).startsWith('stride/')));
+    await new Promise(r => setTimeout(r, 300));
+    assert.equal(client.codeLensRefreshes, before);
+    // A tolerance that changes what the lenses say: one refresh, and the new titles.
+    settings = { debounceMs: 0, disabledRules: ['stride/'], tolerance: 'critical' };
+    await client.configurationChanged({});
+    await client.waitFor(() => (client!.codeLensRefreshes > before ? true : undefined), 10_000, 'a CodeLens refresh');
+    assert.ok(!(await titles()).some(t => /above .* tolerance/.test(t)));
   });
 
   it('honours rampart.debounceMs, and a change within it supersedes the previous one', async () => {
