@@ -65,7 +65,11 @@ export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = 
         continue;
       }
       for (const f of produced) {
-        findings.push({ ...f, ruleId: rule.meta.id, severity: severityFor(rule.meta.id, f.severity ?? rule.meta.severity, settings) });
+        // A rule's findings are its own fresh objects: completed in place (thousands per keystroke in the server).
+        const out = f as Finding;
+        out.ruleId = rule.meta.id;
+        out.severity = severityFor(rule.meta.id, f.severity ?? rule.meta.severity, settings);
+        findings.push(out);
       }
     }
   }

@@ -36,9 +36,11 @@ export function changedKeys(prev: Model | undefined, next: Model): Set<string> {
     const y = b[k];
     if (x === y) continue;
     if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x) && !Array.isArray(y) && Object.getPrototypeOf(x) === Object.prototype && Object.getPrototypeOf(y) === Object.prototype) {
-      const ex = Object.entries(x);
-      const ey = Object.entries(y);
-      if (ex.length === ey.length && ex.every(([id, v], i) => id === ey[i][0] && v === ey[i][1])) continue;
+      const ox = x as Record<string, unknown>;
+      const oy = y as Record<string, unknown>;
+      const ix = Object.keys(ox);
+      const iy = Object.keys(oy);
+      if (ix.length === iy.length && ix.every((id, i) => id === iy[i] && ox[id] === oy[id])) continue;
     }
     out.add(k);
   }

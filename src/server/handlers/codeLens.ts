@@ -15,10 +15,24 @@ import { lenses, type Lens } from '../../core/lang/outline';
 import { snapshotFor, type ServerContext } from '../context';
 import { toRange, type PositionMapper } from '../convert';
 
-/** What an unresolved lens carries: the document version it was listed for and its place in that list. */
-interface LensData { uri: string; version: number; i: number }
-const isLensData = (d: unknown): d is LensData => !!d && typeof d === 'object'
-  && typeof (d as LensData).uri === 'string' && Number.isInteger((d as LensData).version) && Number.isInteger((d as LensData).i);
+/**
+ * What an unresolved lens carries, kept short (thousands are sent): [document number, version it was listed
+ * for, place in that list]. Documents are numbered by the server (a resolve request names no document).
+ */
+type LensData = [number, number, number];
+const isLensData = (d: unknown): d is LensData => Array.isArray(d) && d.length === 3 && d.every(Number.isInteger);
+const docNumbers = new Map<string, number>();
+const docUris = new Map<number, string>();
+let nextDocNumber = 1;
+function docNumber(uri: string): number {
+  let n = docNumbers.get(uri);
+  if (n === undefined) {
+    n = nextDocNumber++;
+    docNumbers.set(uri, n);
+    docUris.set(n, uri);
+  }
+  return n;
+}
 
 /** One list of lenses per analysis (an analysis belongs to one document version and settings generation). */
 const byAnalysis = new WeakMap<Analysis, Lens[]>();
@@ -42,18 +56,32 @@ export async function codeLenses(ctx: ServerContext, params: CodeLensParams, tok
   }
   const list = lensesOf(snap.analysis);
   listed.set(uri, signature(list, snap.doc));
-  return list.map((l, i) => ({ range: toRange(snap.doc, l.range), data: { uri, version: snap.version, i } satisfies LensData }));
+  const n = docNumber(uri);
+  return list.map((l, i) => ({ range: toRange(snap.doc, l.range), data: [n, snap.version, i] satisfies LensData }));
 }
 
 export async function resolveCodeLens(ctx: ServerContext, lens: CodeLens, token: CancellationToken): Promise<CodeLens> {
   if (lens.command || !isLensData(lens.data)) return lens;
-  const { uri, version, i } = lens.data;
-  const snap = await snapshotFor(ctx, uri, token);
+  const [n, version, i] = lens.data;
+  const uri = docUris.get(n);
+  const snap = uri === undefined ? undefined : await snapshotFor(ctx, uri, token);
   if (!snap) return { ...lens, command: { title: '', command: '' } };
   const list = lensesOf(snap.analysis);
   // Listed for an older version: the lens now on the same line, if any (the editor lists them again soon).
-  const found = snap.version === version ? list[i] : list.find(l => toRange(snap.doc, l.range).start.line === lens.range.start.line);
+  const found = snap.version === version ? list[i] : onLine(list, snap.doc, lens.range.start.line);
   return { ...lens, command: { title: found?.title ?? '', command: '' } };
+}
+
+/** The lens on a line (lenses are sorted by offset): a binary search. */
+function onLine(list: Lens[], doc: PositionMapper, line: number): Lens | undefined {
+  const start = doc.offsetAt({ line, character: 0 });
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].range.start < start) lo = mid + 1; else hi = mid;
+  }
+  const l = list[lo];
+  return l && doc.positionAt(l.range.start).line === line ? l : undefined;
 }
 
 /** Asks the client to list the lenses again when they changed since it last did (debounced: one refresh for a burst). */
@@ -85,6 +113,11 @@ export function codeLensRefresher(ctx: ServerContext): (uri: string) => void {
 /** Forgets what the client listed for a closed document. */
 export function forgetLenses(uri: string): void {
   listed.delete(uri);
+  const n = docNumbers.get(uri);
+  if (n !== undefined) {
+    docNumbers.delete(uri);
+    docUris.delete(n);
+  }
 }
 
 export function registerCodeLens(ctx: ServerContext): void {

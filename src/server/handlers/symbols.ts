@@ -19,15 +19,26 @@ const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   attack_tree: SymbolKind.Module,
 };
 
+/** Details longer than this are cut (the outline shows one line; a 2,000-entry model sends thousands). */
+const MAX_DETAIL = 100;
+
+function clip(text: string): string {
+  if (text.length <= MAX_DETAIL) return text;
+  let end = MAX_DETAIL - 1;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--; // never half a surrogate pair
+  return `${text.slice(0, end)}…`;
+}
+
 function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
-  return {
+  const out: DocumentSymbol = {
     name: s.name || ' ', // LSP forbids an empty name
-    detail: s.detail,
     kind: KIND[s.kind],
     range: toRange(doc, s.range),
     selectionRange: toRange(doc, s.selectionRange),
-    children: s.children.map(c => toSymbol(doc, c)),
   };
+  if (s.detail) out.detail = clip(s.detail);
+  if (s.children.length) out.children = s.children.map(c => toSymbol(doc, c));
+  return out;
 }
 
 function flatten(uri: string, doc: PositionMapper, symbols: OutlineSymbol[], container?: string): SymbolInformation[] {

@@ -197,6 +197,13 @@ describe('language server (stdio)', function () {
     const lens = lenses.find(l => l.range.start.line === line)!;
     assert.match(lens.command!.title, /^high · open/);
     assert.ok(lenses.some(l => /open threat/.test(l.command!.title)));
+    // A lens listed before an edit resolves to what its line says now.
+    const likelihood = positionOf(EXAMPLE, 'likelihood: possible', 'likelihood: '.length, EXAMPLE.indexOf('  checkout-skimming:'));
+    const v = await client.change(modelUri, [{ range: { start: likelihood, end: { line: likelihood.line, character: likelihood.character + 'possible'.length } }, text: 'rare' }]);
+    await client.diagnosticsWhere(modelUri, x => x.version === v);
+    const stale = listed!.find(l => l.range.start.line === line)!;
+    const now = await client.conn.sendRequest(CodeLensResolveRequest.type, stale);
+    assert.match(now.command!.title, /^(low|medium) · open/);
   });
 
   it('updates diagnostics on incremental edits', async () => {
