@@ -2,6 +2,7 @@
 // (node/cjs, no `vscode` at all) and the webview (browser/iife, Mermaid bundled in). Flags: --production (minify), --watch.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { mermaidFlowchartOnly } from './scripts/mermaidFlowchartOnly.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -29,7 +30,7 @@ const targets = [
   { ...common, entryPoints: ['src/server/bin.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 if (fs.existsSync('src/webview/main.ts')) {
-  targets.push({ ...common, entryPoints: ['src/webview/main.ts'], outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' } });
+  targets.push({ ...common, entryPoints: ['src/webview/main.ts'], outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' }, plugins: [problemMatcher, mermaidFlowchartOnly] });
 }
 if (fs.existsSync('test/integration/suite.ts')) {
   targets.push({ ...common, entryPoints: ['test/integration/suite.ts'], outfile: 'dist/test/suite.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] });

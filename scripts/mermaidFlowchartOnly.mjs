@@ -1,0 +1,30 @@
+/**
+ * esbuild plugin for the webview bundle (issue #10): Mermaid with the flowchart path only. Mermaid's core loads
+ * each diagram type with a dynamic `import()` of its chunk; the webview only ever draws flowcharts (the
+ * data-flow diagram and attack trees, whose Mermaid text Rampart writes itself), so every other diagram
+ * chunk, the cytoscape layouts and KaTeX (math in labels: Rampart writes `$` as an entity, so it never
+ * triggers) are replaced by stubs. The Langium parser, cytoscape and their kin go with them.
+ * test/unit/build.test.ts fails if any of them comes back.
+ */
+
+/** Dynamic chunks of mermaid.core that the flowchart path never loads. */
+const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
+const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
+
+/** Packages that must not be in the webview bundle (checked by the build test). */
+export const EXCLUDED_PACKAGES = ['katex', 'cytoscape', 'cytoscape-fcose', 'cytoscape-cose-bilkent', '@mermaid-js/parser', 'langium', 'chevrotain'];
+
+export const mermaidFlowchartOnly = {
+  name: 'mermaid-flowchart-only',
+  setup(build) {
+    build.onResolve({ filter: UNUSED_CHUNK }, args => (args.kind === 'dynamic-import' && /[\\/]mermaid[\\/]dist[\\/]/.test(args.importer) && !KEPT_CHUNK.test(args.path) ? { path: args.path, namespace: 'mermaid-unused' } : undefined));
+    build.onResolve({ filter: /^katex$/ }, args => ({ path: args.path, namespace: 'mermaid-unused' }));
+    build.onLoad({ filter: /.*/, namespace: 'mermaid-unused' }, args => ({
+      contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Rampart's webview`)}); };
+export const diagram = undefined;
+export const render = unused;
+export default { renderToString: unused, render: unused };`,
+      loader: 'js',
+    }));
+  },
+};
