@@ -16,27 +16,30 @@
  *   setThreatStatus      {id, status, version}
  *   setMitigationStatus  {id, status, version}
  */
-import { z } from 'zod';
+// zod's tree-shakable build: the extension bundles this module, and the full zod would be half its size.
+import * as z from 'zod/mini';
 import { isViewModel } from './viewMessage';
-import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/schema';
+import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/vocabulary';
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
 
 export const REVEAL_KINDS = ['element', 'flow', 'boundary', 'threat', 'mitigation', 'attack_tree', 'asset'] as const satisfies readonly RevealKind[];
 
-const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const entryId = z.string().min(1).max(128).regex(ID_PATTERN);
-const threatId = z.string().min(1).max(128).regex(THREAT_ID_PATTERN);
+const version = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+const entryId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(ID_PATTERN));
+const threatId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(THREAT_ID_PATTERN));
 /** A node path inside an attack tree: alternating and/or and indexes, bounded. */
-const treeNodePath = z.array(z.union([z.enum(['and', 'or']), z.number().int().min(0).max(99)])).max(64)
-  .refine(p => p.length % 2 === 0 && p.every((s, i) => (i % 2 === 0) === (typeof s === 'string')), 'a path alternates and/or and an index');
+const treeNodePath = z.array(z.union([z.enum(['and', 'or']), z.int().check(z.minimum(0), z.maximum(99))])).check(
+  z.maxLength(64),
+  z.refine(p => p.length % 2 === 0 && p.every((s, i) => (i % 2 === 0) === (typeof s === 'string')), 'a path alternates and/or and an index'),
+);
 
 export const readyMessage = z.strictObject({ type: z.literal('ready') });
 export const revealMessage = z.strictObject({
   type: z.literal('reveal'),
   kind: z.enum(REVEAL_KINDS),
-  id: z.string().min(1).max(128).regex(THREAT_ID_PATTERN),
-  node: treeNodePath.optional(),
-}).refine(m => m.kind === 'threat' || ID_PATTERN.test(m.id), 'only threat ids may use rule@element');
+  id: threatId,
+  node: z.optional(treeNodePath),
+}).check(z.refine(m => m.kind === 'threat' || ID_PATTERN.test(m.id), 'only threat ids may use rule@element'));
 export const setThreatStatusMessage = z.strictObject({
   type: z.literal('setThreatStatus'),
   id: threatId,
@@ -81,10 +84,10 @@ export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage;
  * shape only; the webview still treats every string in it as text (textContent, encoded Mermaid).
  */
 export const toWebviewMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('update'), version, view: z.custom<ViewModel>(isViewModel).optional(), viewJson: z.string().optional() })
-    .refine(m => (m.view === undefined) !== (m.viewJson === undefined), 'an update carries either view or viewJson'),
-  z.strictObject({ type: z.literal('error'), version, message: z.string().max(10_000), line: z.number().int().min(1), column: z.number().int().min(1).optional() }),
-  z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().max(128) }),
+  z.strictObject({ type: z.literal('update'), version, view: z.optional(z.custom<ViewModel>(isViewModel)), viewJson: z.optional(z.string()) })
+    .check(z.refine(m => (m.view === undefined) !== (m.viewJson === undefined), 'an update carries either view or viewJson')),
+  z.strictObject({ type: z.literal('error'), version, message: z.string().check(z.maxLength(10_000)), line: z.int().check(z.minimum(1)), column: z.optional(z.int().check(z.minimum(1))) }),
+  z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
 ]);
 
 /** Parses a message to the webview (used by the webview's tests and defensive callers). */

@@ -8,8 +8,7 @@
  * them (`{ diagnostics: { scope } }`), or the dotted keys of package.json (`{ 'diagnostics.scope': ... }`), as
  * a hand-written Neovim or Helix configuration may use.
  */
-import { LEVELS, type Level } from '../core/model/schema';
-import { DEFAULT_MAX_FILE_SIZE } from '../core/model/parse';
+import { DEFAULT_MAX_FILE_SIZE, LEVELS, type Level } from '../core/model/vocabulary';
 import { SEVERITIES, type AnalysisSettings, type Severity } from '../core/types';
 
 export { SECTION } from './section';

@@ -15,7 +15,8 @@ import { describeIssue } from './issues';
 import { prescan } from './prescan';
 import type { AnalysisSettings, Finding, Path, Range } from '../types';
 
-export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE } from './vocabulary';
+import { DEFAULT_MAX_FILE_SIZE } from './vocabulary';
 export const MAX_DEPTH = 64;
 export const MAX_ALIAS_EXPANSIONS = 100;
 export const MAX_NODES = 500_000;

@@ -8,51 +8,11 @@
  */
 import { z } from 'zod';
 
-export const STRIDE = ['spoofing', 'tampering', 'repudiation', 'information-disclosure', 'denial-of-service', 'elevation-of-privilege'] as const;
-export const LIKELIHOODS = ['rare', 'unlikely', 'possible', 'likely', 'almost-certain'] as const;
-export const IMPACTS = ['negligible', 'minor', 'moderate', 'major', 'severe'] as const;
-export const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export const ELEMENT_TYPES = ['external', 'process', 'store'] as const;
-export const TRUST_LEVELS = ['untrusted', 'partial', 'trusted'] as const;
-export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
-export const THREAT_STATUSES = ['open', 'mitigated', 'accepted', 'transferred', 'not-applicable'] as const;
-export const MITIGATION_STATUSES = ['proposed', 'planned', 'in-progress', 'implemented', 'verified'] as const;
-/** Security controls an element or flow declares; design rules look for them. */
-export const CONTROLS = [
-  'authentication', 'authorization', 'input-validation', 'rate-limiting', 'logging', 'audit-logging',
-  'mfa', 'waf', 'encryption-at-rest', 'backup', 'monitoring', 'secrets-management', 'output-encoding',
-] as const;
-/** What an element is, more precisely than its type; design rules use it. */
-export const ELEMENT_KINDS = [
-  'human', 'browser', 'mobile-app', 'web-app', 'api', 'service', 'worker', 'function', 'gateway',
-  'load-balancer', 'admin-console', 'database', 'cache', 'queue', 'file-store', 'vault', 'log-store',
-  'third-party', 'device', 'other',
-] as const;
-export const ASSET_KINDS = ['data', 'credentials', 'secret', 'key', 'service', 'other'] as const;
-export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
-
-export type Stride = (typeof STRIDE)[number];
-export type Likelihood = (typeof LIKELIHOODS)[number];
-export type Impact = (typeof IMPACTS)[number];
-export type Level = (typeof LEVELS)[number];
-export type ElementType = (typeof ELEMENT_TYPES)[number];
-export type Trust = (typeof TRUST_LEVELS)[number];
-export type Classification = (typeof CLASSIFICATIONS)[number];
-export type ThreatStatus = (typeof THREAT_STATUSES)[number];
-export type MitigationStatus = (typeof MITIGATION_STATUSES)[number];
-export type Control = (typeof CONTROLS)[number];
-
-export const LIMITS = {
-  id: 64,
-  name: 200,
-  text: 5000,
-  list: 500,
-  entries: 5000,
-} as const;
-
-export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** Ids of suggested threats may carry the rule id and the element: `design-unencrypted-flow@checkout`. */
-export const THREAT_ID_PATTERN = /^[a-z0-9]+(?:[-.@][a-z0-9]+)*$/;
+export * from './vocabulary';
+import {
+  ID_PATTERN, THREAT_ID_PATTERN, LIMITS, STRIDE, LIKELIHOODS, IMPACTS, LEVELS, ELEMENT_TYPES, TRUST_LEVELS, CLASSIFICATIONS, THREAT_STATUSES, MITIGATION_STATUSES,
+  CONTROLS, ELEMENT_KINDS, ASSET_KINDS, CRITICALITIES, type Likelihood, type Level, type Stride, type Impact, type ElementType, type Trust, type Classification, type ThreatStatus, type MitigationStatus, type Control,
+} from './vocabulary';
 
 export const id = z.string().max(LIMITS.id).regex(ID_PATTERN, 'ids are kebab-case: lowercase letters, digits and single dashes');
 const threatId = z.string().max(LIMITS.id * 2).regex(THREAT_ID_PATTERN, 'threat ids are kebab-case (a suggested threat may use rule@element)');
