@@ -2,7 +2,7 @@
 // (node/cjs, no `vscode` at all) and the webview (browser/iife, Mermaid bundled in). Flags: --production (minify), --watch.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
-import { mermaidFlowchartOnly } from './scripts/mermaidFlowchartOnly.mjs';
+import { elkScript, mermaidFlowchartOnly } from './scripts/mermaidFlowchartOnly.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -34,6 +34,12 @@ if (fs.existsSync('src/webview/main.ts')) {
 }
 if (fs.existsSync('test/integration/suite.ts')) {
   targets.push({ ...common, entryPoints: ['test/integration/suite.ts'], outfile: 'dist/test/suite.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] });
+}
+
+// ELK, loaded by the webview only when a diagram is laid out with it (src/webview/elk.ts)
+if (fs.existsSync('src/webview/main.ts')) {
+  fs.mkdirSync('dist/webview', { recursive: true });
+  fs.writeFileSync('dist/webview/elk.js', await elkScript());
 }
 
 const contexts = await Promise.all(targets.filter(t => fs.existsSync(t.entryPoints[0])).map(t => esbuild.context(t)));

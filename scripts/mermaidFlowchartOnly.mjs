@@ -3,22 +3,40 @@
  * each diagram type with a dynamic `import()` of its chunk; the webview only ever draws flowcharts (the
  * data-flow diagram and attack trees, whose Mermaid text Rampart writes itself), so every other diagram
  * chunk, the cytoscape layouts and KaTeX (math in labels: Rampart writes `$` as an entity, so it never
- * triggers) are replaced by stubs. The Langium parser, cytoscape and their kin go with them.
+ * triggers) are replaced by stubs. The Langium parser, cytoscape and their kin go with them. ELK is not in
+ * the main script: Mermaid gets src/webview/elk.ts, which loads elkjs (`elkScript()`, dist/webview/elk.js)
+ * when a layout first needs it.
  * test/unit/build.test.ts fails if any of them comes back.
  */
+
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+/** The module Mermaid's ELK layout gets instead of elkjs: it loads dist/webview/elk.js when first used. */
+const ELK_SHIM = fileURLToPath(new URL('../src/webview/elk.ts', import.meta.url));
+
+/** elkjs's UMD build, minified, as dist/webview/elk.js (it defines `window.ELK` when run as a script). */
+export async function elkScript() {
+  const source = fs.readFileSync(require.resolve('elkjs/lib/elk.bundled.js'), 'utf8');
+  return (await esbuild.transform(source, { minify: true, target: 'es2022', legalComments: 'inline' })).code;
+}
 
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
 
 /** Packages that must not be in the webview bundle (checked by the build test). */
-export const EXCLUDED_PACKAGES = ['katex', 'cytoscape', 'cytoscape-fcose', 'cytoscape-cose-bilkent', '@mermaid-js/parser', 'langium', 'chevrotain'];
+export const EXCLUDED_PACKAGES = ['elkjs', 'katex', 'cytoscape', 'cytoscape-fcose', 'cytoscape-cose-bilkent', '@mermaid-js/parser', 'langium', 'chevrotain'];
 
 export const mermaidFlowchartOnly = {
   name: 'mermaid-flowchart-only',
   setup(build) {
     build.onResolve({ filter: UNUSED_CHUNK }, args => (args.kind === 'dynamic-import' && /[\\/]mermaid[\\/]dist[\\/]/.test(args.importer) && !KEPT_CHUNK.test(args.path) ? { path: args.path, namespace: 'mermaid-unused' } : undefined));
     build.onResolve({ filter: /^katex$/ }, args => ({ path: args.path, namespace: 'mermaid-unused' }));
+    build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
     build.onLoad({ filter: /.*/, namespace: 'mermaid-unused' }, args => ({
       contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Rampart's webview`)}); };
 export const diagram = undefined;

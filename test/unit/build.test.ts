@@ -24,7 +24,7 @@ describe('webview bundle', function () {
     inputs = Object.keys(js.inputs).filter(f => js.inputs[f].bytesInOutput > 0);
   });
 
-  it('has no diagram type but the flowchart, no KaTeX, cytoscape or Langium parser', async () => {
+  it('has no diagram type but the flowchart, no ELK (loaded apart), KaTeX, cytoscape or Langium parser', async () => {
     const { EXCLUDED_PACKAGES } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
     const pkg = (f: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1];
     const excluded = inputs.filter(f => (EXCLUDED_PACKAGES as string[]).includes(pkg(f) ?? ''));

@@ -14,7 +14,7 @@ describe('packaging', function () {
     const files = r.stdout.split('\n').map(l => l.trim()).filter(Boolean).sort();
     assert.deepEqual(files, [
       'CHANGELOG.md', 'LICENSE', 'README.md',
-      'dist/extension.js', 'dist/server.js', 'dist/webview/main.css', 'dist/webview/main.js',
+      'dist/extension.js', 'dist/server.js', 'dist/webview/elk.js', 'dist/webview/main.css', 'dist/webview/main.js',
       'language-configuration.json', 'media/icon.png', 'package.json',
       'schemas/threatmodel.schema.json', 'syntaxes/threatmodel.tmLanguage.json',
     ]);

@@ -44,10 +44,12 @@ async function buildBundle(useDist) {
   if (useDist) return { dir: path.join(ROOT, 'dist/webview') };
   const dir = path.join(OUT, 'webview-dist');
   const t0 = performance.now();
+  const { elkScript, mermaidFlowchartOnly } = await import('../../scripts/mermaidFlowchartOnly.mjs');
   await esbuild.build({
     entryPoints: [path.join(ROOT, 'src/webview/main.ts')], outdir: dir, bundle: true, minify: true, sourcemap: false,
-    platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' }, logLevel: 'warning',
+    platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css' }, logLevel: 'warning', plugins: [mermaidFlowchartOnly],
   });
+  fs.writeFileSync(path.join(dir, 'elk.js'), await elkScript());
   return { dir, buildMs: performance.now() - t0 };
 }
 
@@ -63,7 +65,7 @@ async function serve(dir) {
       res.end(body);
       return;
     }
-    const file = { '/main.js': 'main.js', '/main.css': 'main.css' }[url.pathname];
+    const file = { '/main.js': 'main.js', '/main.css': 'main.css', '/elk.js': 'elk.js' }[url.pathname];
     if (!file || !fs.existsSync(path.join(dir, file))) {
       res.writeHead(404);
       res.end();
@@ -428,6 +430,21 @@ test('never a blank panel: Mermaid failure shows the elements and flows as text'
   await p2.waitForSelector('.diagram-pane .fallback');
   assert((await p2.$eval('.diagram-pane .fallback', f => f.textContent)).includes('No elements yet'), 'empty model hint');
   await context.close();
+  await assertClean(page, log, h.origin);
+});
+
+test('ELK is loaded only for a diagram laid out with it, once, under the CSP', async (h) => {
+  const { page, log } = await h.open();
+  const elkRequests = () => log.requests.filter(r => new URL(r).pathname === '/elk.js').length;
+  await update(page, updateFor(PAYMENTS_YAML));
+  eq(await page.evaluate(() => window.__rampart.layout), 'dagre', 'the payments model is laid out with dagre');
+  eq(elkRequests(), 0, 'a dagre diagram loads no ELK');
+  assert(await page.evaluate(() => !window.ELK), 'no ELK in the page');
+  await update(page, updateFor(generatedModel(40)));
+  eq(await page.evaluate(() => window.__rampart.layout), 'elk', 'a 40-element model is laid out with ELK');
+  assert(await page.$('.canvas svg'), 'the ELK diagram is drawn');
+  await update(page, updateFor(generatedModel(44)));
+  eq(elkRequests(), 1, 'elk.js is fetched once');
   await assertClean(page, log, h.origin);
 });
 
