@@ -34,7 +34,14 @@ export type FixSpec =
   | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
   | { kind: 'add-suggested-threat'; title: string; id: string; threat: SuggestedThreat; preferred?: boolean }
   | { kind: 'add-suggested-threats'; title: string; threats: { id: string; threat: SuggestedThreat }[]; preferred?: boolean }
-  | { kind: 'replace'; title: string; range: Range; text: string; /** The text the range held when the fix was made. */ expect: string; preferred?: boolean };
+  | {
+    kind: 'replace'; title: string; range: Range; text: string;
+    /** The text the range held when the fix was made. */
+    expect: string;
+    /** The character just after the range then ('' at the end of the text; absent: not checked). */
+    expectAfter?: string;
+    preferred?: boolean;
+  };
 
 /** The pre-filled threat a design rule suggests; the fix writes it under `threats:` with its stable id. */
 export interface SuggestedThreat {

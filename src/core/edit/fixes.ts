@@ -70,6 +70,8 @@ export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = 
 function replaceEdits(text: string, fix: Extract<FixSpec, { kind: 'replace' }>): TextEdit[] {
   const { start, end } = fix.range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) return [];
+  // Made on other surroundings (or applied already, when the replacement shortens what it replaces).
+  if (fix.expectAfter !== undefined && text.slice(end, end + 1) !== fix.expectAfter) return [];
   // Done already: a replacement that extends what it replaces (`mediu` -> `medium`) leaves the old characters
   // in the range, so the range alone cannot tell; the text there then starts with the whole replacement. The
   // range was a whole key or value, so in the original the characters after it never continue the

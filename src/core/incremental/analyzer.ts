@@ -23,7 +23,7 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, parseAllDocume
 import type { z } from 'zod';
 import { analyze, analyzeParsed, type Analysis } from '../analyze';
 import {
-  buildPartialModel, DEFAULT_MAX_FILE_SIZE, finding, foreignFormat, MAX_DEPTH, MAX_NODES, MIN_NODE_BUDGET, PARSE_OPTIONS, plainKey, toPlain,
+  buildPartialModel, DEFAULT_MAX_FILE_SIZE, expectFrom, finding, foreignFormat, MAX_DEPTH, MAX_NODES, MIN_NODE_BUDGET, PARSE_OPTIONS, plainKey, toPlain,
   type ConvertState, type ParsedModel,
 } from '../model/parse';
 import { describeIssue } from '../model/issues';
@@ -184,7 +184,7 @@ function validateEntry(rec: PieceRecord, section: Section, id: string, text: str
   for (const raw of result.error.issues) {
     const issue = { ...raw, path: [section, ...raw.path] } as Issue;
     const described = describeIssue(issue, root, source);
-    for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
+    for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
     rec.schemaFindings.push(described);
   }
 }
@@ -350,7 +350,7 @@ export class IncrementalAnalyzer {
       if (issue.path.length === 0 && issue.code === 'invalid_type') return;
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) return;
       const described = describeIssue(issue, obj, source);
-      for (const fx of described.fixes ?? []) if (fx.kind === 'replace' && !fx.expect) fx.expect = text.slice(fx.range.start, fx.range.end);
+      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
       findings.push(described);
       const [t, entry] = issue.path as (string | number)[];
       if (typeof t === 'string' && SECTION_SET.has(t) && entry !== undefined) badEntries.add(`${t}\u0000${String(entry)}`);

@@ -13,7 +13,7 @@ import { model as modelSchema, SECTION_NAMES, type Model, type Section } from '.
 import { SourceMap } from './sourceMap';
 import { describeIssue } from './issues';
 import { prescan } from './prescan';
-import type { AnalysisSettings, Finding, Path, Range } from '../types';
+import type { AnalysisSettings, Finding, FixSpec, Path, Range } from '../types';
 
 export { DEFAULT_MAX_FILE_SIZE } from './vocabulary';
 import { DEFAULT_MAX_FILE_SIZE } from './vocabulary';
@@ -155,6 +155,16 @@ export function toPlain(node: unknown, doc: Document, st: ConvertState, depth: n
   }
   if (isSeq(n)) return n.items.map((item, i) => toPlain(item, doc, st, depth + 1, [...path, i]));
   return undefined;
+}
+
+/**
+ * A replace fix remembers the characters it was made from and the one after them: applied once, a
+ * replacement that shortens (`likelihood:` of `likelihood:: x` -> `likelihood`) leaves the range holding the
+ * old characters again, and only what follows tells the result from the original.
+ */
+export function expectFrom(fx: Extract<FixSpec, { kind: 'replace' }>, text: string): void {
+  fx.expect = text.slice(fx.range.start, fx.range.end);
+  fx.expectAfter = text.slice(fx.range.end, fx.range.end + 1);
 }
 
 const YAML_MESSAGES: Record<string, string> = {
@@ -309,7 +319,7 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) continue;
       const described = describeIssue(issue as z.core.$ZodIssue, obj, source);
       // A replace fix expects exactly the characters it was made from (a quoted key includes its quotes).
-      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') fx.expect = text.slice(fx.range.start, fx.range.end);
+      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
       // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
       if (!damaged(described.range.start)) findings.push(described);
       const [top, entry] = issue.path as (string | number)[];

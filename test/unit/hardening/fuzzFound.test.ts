@@ -117,4 +117,13 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.match(after, /title: 'TODO: mitigate "y y .*y…"'\n/);
     assert.deepEqual(schemaIds(after), []);
   });
+
+  it('"Rename to `likelihood`" on `likelihood:: rare` is done after one application (a shortening replacement)', () => {
+    const text = 'rampart: 1\ntitle: x\nthreats:\n  t1:\n    title: T\n    likelihood:: rare\n';
+    const fix = analyze(text).findings.flatMap(f => f.fixes ?? []).find(x => x.kind === 'replace' && x.text === 'likelihood');
+    assert.ok(fix, 'a rename fix is offered');
+    const once = applyEdits(text, computeFix(text, fix));
+    assert.match(once, /\n {4}likelihood: rare\n/);
+    assert.deepEqual(computeFix(once, fix), []);
+  });
 });
