@@ -7,10 +7,10 @@
  * new errors, every entry the fix is not about keeps its value (nothing changes through an alias or anchor),
  * and computing the fix again on the result gives no edits.
  */
-import type { Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { LIMITS, STRIDE, type Stride } from '../model/schema';
 import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
-import { applyEdits, EditRefusal, plainValue, YamlEditor } from './yamlEdit';
+import { applyEdits, EditRefusal, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
 import { RESERVED_KEYS } from '../model/parse';
@@ -102,8 +102,7 @@ function verify(b: Document, a: Document, after: string, fix: FixSpec, opts: Fix
   for (const [code, n] of codes(a.errors)) {
     if (n > (was.get(code) ?? 0)) return `This fix would break the YAML of this file (${code}); edit it by hand.`;
   }
-  const plain = (d: Document) => (d.contents ? plainValue(d.contents, d) : null);
-  if (!sameExcept(plain(b), plain(a), touchedPaths(fix), [])) {
+  if (!sameExcept(comparable(b), comparable(a), touchedPaths(fix), [])) {
     return 'This fix would also change other entries (they share a value through a YAML anchor or alias, or the file has an unusual layout); edit it by hand.';
   }
   if (editsOf(new YamlEditor(after, a), fix, opts).length) return 'This fix does not settle in one step on this file; edit it by hand.';
@@ -116,6 +115,50 @@ const isPrefix = (p: Path, of: Path) => p.length <= of.length && p.every((s, i) 
 /** Deeper than any threat model (the parser stops at 64 levels); also how a value an alias nests in itself ends. */
 const MAX_COMPARE_DEPTH = 200;
 const tooDeep = () => new EditRefusal('The file nests values too deeply, or an alias refers to the value it is in; edit it by hand.');
+
+/** Values a comparison expands at most (aliases of aliases can multiply a small file). */
+const COMPARE_BUDGET = 1_000_000;
+
+/**
+ * A document as plain data to compare before and after a fix: aliases expanded (an edit through an anchor
+ * shows wherever the anchor is used), a value that an alias nests in itself marked instead of expanded, complex
+ * keys left out, the first of duplicate keys kept, reserved words kept as keys. Never yaml's `toJS`: it
+ * stringifies complex keys, in time exponential in their nesting.
+ */
+function comparable(doc: Document): unknown {
+  let budget = COMPARE_BUDGET;
+  const open = new Set<unknown>();
+  const walk = (node: unknown, depth: number): unknown => {
+    if (--budget < 0) throw new EditRefusal('The file expands to too many values through aliases; edit it by hand.');
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) return null;
+      return open.has(target) ? `\u0000alias of an enclosing value: ${node.source}` : walk(target, depth);
+    }
+    if (isScalar(node)) return node.value;
+    if (depth > MAX_COMPARE_DEPTH) throw tooDeep();
+    if (isMap(node)) {
+      open.add(node);
+      const out: Record<string, unknown> = Object.create(null);
+      for (const item of node.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (!Object.prototype.hasOwnProperty.call(out, key)) out[key] = walk(item.value, depth + 1);
+      }
+      open.delete(node);
+      return out;
+    }
+    if (isSeq(node)) {
+      open.add(node);
+      const out = node.items.map(item => walk(item, depth + 1));
+      open.delete(node);
+      return out;
+    }
+    return null;
+  };
+  return walk(doc.contents, 0);
+}
 
 function deepEqual(x: unknown, y: unknown, depth = 0): boolean {
   if (Object.is(x, y)) return true;

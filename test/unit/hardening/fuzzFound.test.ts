@@ -126,4 +126,10 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.match(once, /\n {4}likelihood: rare\n/);
     assert.deepEqual(computeFix(once, fix), []);
   });
+
+  it('a fix still works when another entry holds an alias of a value it is inside (`and: &l [ {or: *l} ]`)', () => {
+    const text = 'rampart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\nattack_trees:\n  t:\n    goal: G\n    and: &l0\n      - { leaf: a }\n      - or: *l0\n';
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.match(after, /\nthreats:\n {2}api-spoofing:/);
+  });
 });
