@@ -13,6 +13,7 @@ import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
 import { applyEdits, EditRefusal, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
+import { clip } from '../text/clip';
 import { RESERVED_KEYS } from '../model/parse';
 
 export interface FixOptions {
@@ -30,14 +31,6 @@ export const STRIDE_SHORT: Record<Stride, string> = {
 export const mitigationIdFor = (threatId: string) => `mitigate-${threatId.replace(/[@.]/g, '-')}`.slice(0, 64).replace(/-+$/, '');
 export const strideStubId = (target: string, c: Stride) => `${target}-${STRIDE_SHORT[c]}`.slice(0, 128);
 export const TODO = 'TODO';
-
-/** `s` shortened to at most `max` characters (UTF-16 units, as the schema counts), ending in `…`, never inside a surrogate pair. */
-function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = max - 1;
-  if (/[\ud800-\udbff]/.test(s[end - 1] ?? '')) end--;
-  return s.slice(0, end).trimEnd() + '…';
-}
 
 /** The edits of a fix, or none and the reason when it cannot be made safely. */
 export interface FixResult {

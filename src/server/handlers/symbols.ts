@@ -6,6 +6,7 @@ import { SymbolKind, type CancellationToken, type DocumentSymbol, type DocumentS
 import { outline, type OutlineSymbol } from '../../core/lang/outline';
 import { snapshotFor, type ServerContext } from '../context';
 import { toRange, type PositionMapper } from '../convert';
+import { clip } from '../../core/text/clip';
 
 const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   section: SymbolKind.Namespace,
@@ -22,13 +23,6 @@ const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
 /** Details longer than this are cut (the outline shows one line; a 2,000-entry model sends thousands). */
 const MAX_DETAIL = 100;
 
-function clip(text: string): string {
-  if (text.length <= MAX_DETAIL) return text;
-  let end = MAX_DETAIL - 1;
-  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--; // never half a surrogate pair
-  return `${text.slice(0, end)}…`;
-}
-
 function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
   const out: DocumentSymbol = {
     name: s.name || ' ', // LSP forbids an empty name
@@ -36,7 +30,7 @@ function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
     range: toRange(doc, s.range),
     selectionRange: toRange(doc, s.selectionRange),
   };
-  if (s.detail) out.detail = clip(s.detail);
+  if (s.detail) out.detail = clip(s.detail, MAX_DETAIL);
   if (s.children.length) out.children = s.children.map(c => toSymbol(doc, c));
   return out;
 }

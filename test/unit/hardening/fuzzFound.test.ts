@@ -132,4 +132,16 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const after = applyEdits(text, computeFix(text, stubs));
     assert.match(after, /\nthreats:\n {2}api-spoofing:/);
   });
+
+  it('a suggested threat about an element with a 199-character name stays within the title limit', () => {
+    const name = 'n'.repeat(199);
+    const text = `rampart: 1\ntitle: x\nassets:\n  pii: { name: PII, classification: confidential }\nelements:\n  db: { type: store, name: ${name}, stores: [pii] }\n`;
+    const fixes = analyze(text).findings.filter(f => f.ruleId.startsWith('design/')).flatMap(f => f.fixes ?? []).filter(x => x.kind === 'add-suggested-threat');
+    assert.ok(fixes.length > 0, 'a design rule suggests a threat');
+    for (const fix of fixes) {
+      const after = applyEdits(text, computeFix(text, fix));
+      assert.notEqual(after, text);
+      assert.deepEqual(schemaIds(after), [], fix.title);
+    }
+  });
 });

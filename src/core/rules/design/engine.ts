@@ -18,6 +18,8 @@ import type { FixSpec, Path, Severity, SuggestedThreat } from '../../types';
 import type { Rule, RuleContext, RuleFinding, RuleMeta } from '../types';
 import { keyRange, relatedTo } from '../helpers';
 import { quote, words } from './facts';
+import { clip } from '../../text/clip';
+import { LIMITS } from '../../model/vocabulary';
 
 export type Subject = 'elements' | 'flows';
 
@@ -173,9 +175,10 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
   const t = s.threat;
   const cwe = t.cwe ?? [...(meta.cwe ?? [])];
   const capec = t.capec ?? [...(meta.capec ?? [])];
+  // Titles and descriptions quote element names: kept within the schema's limits.
   return {
-    title: t.title,
-    description: t.description,
+    title: clip(t.title, LIMITS.name),
+    description: clip(t.description, LIMITS.text),
     stride: t.stride ?? [...(meta.stride ?? [])],
     targets: t.targets ?? [s.subject],
     likelihood: t.likelihood,

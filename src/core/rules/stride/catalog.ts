@@ -6,6 +6,7 @@
  * `KIND_CATALOG` refines the generic entries for an element's `kind` (a database's tampering threat is SQL
  * injection, a human's spoofing threat is phishing); `catalogEntry` picks the most specific entry.
  */
+import { clip } from '../../text/clip';
 import type { ElementType, Stride } from '../../model/schema';
 import type { ELEMENT_KINDS } from '../../model/schema';
 import { LIMITS } from '../../model/schema';
@@ -136,10 +137,9 @@ export function catalogEntry(type: string | undefined, category: Stride, kind?: 
 export function catalogStub(type: string | undefined, category: Stride, target: string, name = target, kind?: string): Record<string, unknown> {
   const c = catalogEntry(type, category, kind);
   // A long element name must not make the stub longer than the schema allows.
-  const cut = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s);
   return {
-    title: cut(fill(c.title, name), LIMITS.name),
-    description: cut(`${fill(c.description, name)} Typical mitigation: ${fill(c.mitigations[0], name)}.`, LIMITS.text),
+    title: clip(fill(c.title, name), LIMITS.name),
+    description: clip(`${fill(c.description, name)} Typical mitigation: ${fill(c.mitigations[0], name)}.`, LIMITS.text),
     stride: [category],
     targets: [target],
     ...(c.cwe.length ? { cwe: c.cwe } : {}),
