@@ -183,9 +183,10 @@ function validateEntry(rec: PieceRecord, section: Section, id: string, text: str
   root[section] = input;
   for (const raw of result.error.issues) {
     const issue = { ...raw, path: [section, ...raw.path] } as Issue;
-    const described = describeIssue(issue, root, source);
-    for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
-    rec.schemaFindings.push(described);
+    for (const described of describeIssue(issue, root, source)) {
+      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
+      rec.schemaFindings.push(described);
+    }
   }
 }
 
@@ -349,9 +350,10 @@ export class IncrementalAnalyzer {
       if (issue.path.length === 1 && issue.path[0] === 'rampart' && 'rampart' in obj) return;
       if (issue.path.length === 0 && issue.code === 'invalid_type') return;
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) return;
-      const described = describeIssue(issue, obj, source);
-      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
-      findings.push(described);
+      for (const described of describeIssue(issue, obj, source)) {
+        for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
+        findings.push(described);
+      }
       const [t, entry] = issue.path as (string | number)[];
       if (typeof t === 'string' && SECTION_SET.has(t) && entry !== undefined) badEntries.add(`${t}\u0000${String(entry)}`);
       else if (typeof t === 'string') badTop.add(t);

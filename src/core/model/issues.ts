@@ -94,7 +94,16 @@ const fieldName = (path: Path) => {
 const typeWord = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : typeof v === 'string' ? `the text "${v.length > 40 ? v.slice(0, 40) + '…' : v}"` : `${typeof v} ${String(v)}`);
 const expectedWord: Record<string, string> = { object: 'a map', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false', record: 'a map of id: entry' };
 
-export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: SourceMap): Finding {
+/**
+ * The findings of one zod issue: one per unknown key (each at its own key, with its own "did you mean"), so
+ * a key is reported whatever else is wrong in its map; one for any other issue.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: SourceMap): Finding[] {
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 1) return issue.keys.map(k => describeOne({ ...issue, keys: [k] }, root, source));
+  return [describeOne(issue, root, source)];
+}
+
+function describeOne(issue: z.core.$ZodIssue, root: unknown, source: SourceMap): Finding {
   const path = issue.path as (string | number)[];
   const base = (ruleId: string, message: string, range = source.rangeFor(path, 'value')): Finding =>
     ({ ruleId, severity: 'error', message, range, path });
@@ -116,7 +125,6 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, source: So
         const r = source.keyRange([...path, key]);
         if (r) f.fixes = [{ kind: 'replace', title: `Rename to \`${suggestion}\``, range: r, text: suggestion, expect: key, preferred: true }];
       }
-      if (keys.length > 1) f.message += ` (also unknown here: ${keys.slice(1).map(k => `\`${k}\``).join(', ')})`;
       return f;
     }
     case 'invalid_type': {

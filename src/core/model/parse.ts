@@ -317,11 +317,12 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
       if (issue.path.length === 1 && issue.path[0] === 'rampart' && 'rampart' in obj) continue; // reported above
       if (issue.path.length === 0 && issue.code === 'invalid_type') continue;
       if (issue.code === 'invalid_type' && issue.path[0] === 'rampart' && !('rampart' in obj)) continue;
-      const described = describeIssue(issue as z.core.$ZodIssue, obj, source);
-      // A replace fix expects exactly the characters it was made from (a quoted key includes its quotes).
-      for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
-      // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
-      if (!damaged(described.range.start)) findings.push(described);
+      for (const described of describeIssue(issue as z.core.$ZodIssue, obj, source)) {
+        // A replace fix expects exactly the characters it was made from (a quoted key includes its quotes).
+        for (const fx of described.fixes ?? []) if (fx.kind === 'replace') expectFrom(fx, text);
+        // Schema complaints inside text the YAML parser could not read are echoes of the syntax error.
+        if (!damaged(described.range.start)) findings.push(described);
+      }
       const [top, entry] = issue.path as (string | number)[];
       if (typeof top === 'string' && (SECTION_NAMES as string[]).includes(top) && entry !== undefined) badEntries.add(`${top}\u0000${String(entry)}`);
       else if (typeof top === 'string') badTop.add(top);

@@ -144,4 +144,15 @@ describe('hardening: defects found by fuzzing (#9)', () => {
       assert.deepEqual(schemaIds(after), [], fix.title);
     }
   });
+
+  it('each unknown key of a map has its own finding: renaming one (`descriptio` -> `description`) shows no new one', () => {
+    const text = 'rampart: 1\ntitle: x\ndescriptio: d\notmVersion: v\n';
+    const unknown = (t: string) => analyze(t).findings.filter(f => f.ruleId === 'schema/unknown-key');
+    assert.deepEqual(unknown(text).map(f => f.path), [['descriptio'], ['otmVersion']]);
+    assert.deepEqual(unknown(text).map(f => text.slice(f.range.start, f.range.end)), ['descriptio', 'otmVersion']);
+    const fix = unknown(text)[0].fixes?.find(x => x.kind === 'replace' && x.text === 'description');
+    assert.ok(fix, 'a rename fix is offered');
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.deepEqual(unknown(after).map(f => f.path), [['otmVersion']]);
+  });
 });
