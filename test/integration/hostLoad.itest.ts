@@ -6,7 +6,8 @@
  * the last keystroke arrive.
  *
  * Opt-in (it takes minutes): `RAMPART_P5_COMPONENTS=2000 RAMPART_ITEST_GREP="host load" npm run test:host`;
- * add RAMPART_P5_PROFILE=1 for the host's CPU profile by function.
+ * add RAMPART_P5_PROFILE=1 for the host's CPU profile by function and its longest busy stretch, and
+ * RAMPART_P5_NO_LENSES=1 / RAMPART_P5_NO_OUTLINE=1 to switch CodeLens / breadcrumbs and sticky scroll off.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -46,8 +47,43 @@ async function profiled(fn: () => Promise<void>): Promise<string> {
       const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
       self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
     });
-    return [...self].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 15)
+    const top = (m: Map<string, number>, n: number) => [...m].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, n)
       .map(([k, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${k}`).join('\n');
+    // The longest stretch without an idle sample (one task, or tasks back to back), and what ran in it.
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes as (ProfileNode & { children?: number[] })[]) for (const c of n.children ?? []) parent.set(c, n.id);
+    // (The profiler's own stop, at the end, is one long stretch: left out.)
+    const inProfiler = (id: number) => {
+      for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) if (byId.get(n)!.callFrame.functionName === 'profiled') return true;
+      return false;
+    };
+    let best = { from: 0, to: 0, ms: 0 };
+    let start = 0, ms = 0, profilerMs = 0;
+    const close = (i: number) => {
+      if (ms > best.ms && profilerMs < ms / 2) best = { from: start, to: i, ms };
+      start = i + 1;
+      ms = 0;
+      profilerMs = 0;
+    };
+    profile.samples.forEach((id, i) => {
+      if (byId.get(id)!.callFrame.functionName === '(idle)') { close(i); return; }
+      const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+      ms += dt;
+      if (byId.get(id)!.callFrame.functionName === 'dispatch' && inProfiler(id)) profilerMs += dt;
+    });
+    close(profile.samples.length);
+    const inStretch = new Map<string, number>();
+    for (let i = best.from; i < best.to; i++) {
+      const seen = new Set<string>();
+      for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+        const f = byId.get(id)!.callFrame;
+        const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        inStretch.set(key, (inStretch.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      }
+    }
+    return `${top(self, 15)}\n  longest busy stretch ${best.ms.toFixed(0)} ms, by function (total time):\n${top(inStretch, 25)}`;
   }
 }
 
@@ -103,6 +139,10 @@ describe('extension host load', function () {
     const text = generateModel(COMPONENTS);
     const uri = langUri(`load-${COMPONENTS}.threatmodel.yaml`);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    // Diagnosis: what the host spends on CodeLens and on the outline (breadcrumbs and sticky scroll ask for it).
+    const config = (section: string, key: string, value: boolean) => vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+    if (process.env.RAMPART_P5_NO_LENSES) await config('rampart', 'codeLens.enabled', false);
+    if (process.env.RAMPART_P5_NO_OUTLINE) { await config('breadcrumbs', 'enabled', false); await config('editor', 'stickyScroll.enabled', false); }
     await typingSession(uri, text.length, false);
     await typingSession(uri, text.length, true);
   });
