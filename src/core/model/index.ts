@@ -3,6 +3,7 @@
  * flows in and out, threats per target). Used by the rules, go-to-definition, references, rename,
  * completion and the diagram.
  */
+import { isAlias } from 'yaml';
 import type { AttackNode, Boundary, Element, Flow, Model, Trust } from './schema';
 import type { ParsedModel } from './parse';
 import { keyRangeOf, valueRangeOf, type Located } from './sourceMap';
@@ -33,6 +34,12 @@ export interface Reference {
 export interface ModelIndex {
   definitions: Definition[];
   references: Reference[];
+  /**
+   * References inside a value an entry has through an alias (`api: *e0`): the id is written once, at the
+   * anchor, which may belong to another entry or to none in the model (an unknown or reserved key). Each has
+   * the range of the alias on its way. Not in `references`, whose ranges hold the id (rename edits them).
+   */
+  aliased: Reference[];
   /** kind -> id -> definition */
   byKind: Map<IdKind, Map<string, Definition>>;
   /** Definition of an id of any of the given kinds. */
@@ -86,10 +93,21 @@ function* nodeSlots(node: AttackNode, path: Path): Generator<[Path, readonly IdK
 export interface EntryLocations {
   definition: Located | undefined;
   references: [Path, readonly IdKind[], string, Located][];
+  /** Slots reached through an alias, with the alias (see `ModelIndex.aliased`). */
+  aliased: [Path, readonly IdKind[], string, Located][];
 }
 export type IndexCache = WeakMap<object, EntryLocations>;
 
 const ZERO: Range = { start: 0, end: 0 };
+
+/** The alias on the way to a path that cannot be located itself (its value is written at the anchor). */
+function aliasOnWay(source: ParsedModel['source'], path: Path): Located | undefined {
+  for (let n = path.length - 1; n > 0; n--) {
+    const loc = source.locate(path.slice(0, n));
+    if (loc) return isAlias(loc.node) ? loc : undefined;
+  }
+  return undefined;
+}
 
 /** Entry object -> its slots as [path, kinds, id] (the slots of `referenceSlots`, per entry). */
 function entrySlots(section: keyof Model, id: string, entry: unknown): [Path, readonly IdKind[], string][] {
@@ -102,6 +120,7 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
   const definitions: Definition[] = [];
   const byKind = new Map<IdKind, Map<string, Definition>>();
   const references: Reference[] = [];
+  const aliased: Reference[] = [];
   for (const [kind, section] of Object.entries(SECTION_OF) as [IdKind, keyof Model][]) {
     const m = new Map<string, Definition>();
     byKind.set(kind, m);
@@ -109,10 +128,17 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
       const path = [section, id];
       let loc = cache && entry && typeof entry === 'object' ? cache.get(entry) : undefined;
       if (!loc) {
-        loc = {
-          definition: source.locate(path),
-          references: cache ? entrySlots(section, id, entry).map(([p, kinds, ref]) => [p, kinds, ref, source.locate(p)!] as [Path, readonly IdKind[], string, Located]).filter(r => r[3]) : [],
-        };
+        loc = { definition: source.locate(path), references: [], aliased: [] };
+        if (cache) {
+          for (const [p, kinds, ref] of entrySlots(section, id, entry)) {
+            const at = source.locate(p);
+            if (at) loc.references.push([p, kinds, ref, at]);
+            else {
+              const alias = aliasOnWay(source, p);
+              if (alias) loc.aliased.push([p, kinds, ref, alias]);
+            }
+          }
+        }
         if (cache && entry && typeof entry === 'object') cache.set(entry, loc);
       }
       const def: Definition = { kind, id, path, range: keyRangeOf(loc.definition) ?? ZERO };
@@ -124,10 +150,14 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
     // In `referenceSlots` order: section by section, entries in model order.
     for (const section of REFERENCE_ORDER) {
       for (const entry of Object.values((model[section] as Record<string, unknown> | undefined) ?? {})) {
-        const refs = entry && typeof entry === 'object' ? cache.get(entry)?.references : undefined;
-        for (const [path, kinds, ref, loc] of refs ?? []) {
+        const locs = entry && typeof entry === 'object' ? cache.get(entry) : undefined;
+        for (const [path, kinds, ref, loc] of locs?.references ?? []) {
           const range = valueRangeOf(loc);
           if (range) references.push({ kinds, id: ref, path, range });
+        }
+        for (const [path, kinds, ref, loc] of locs?.aliased ?? []) {
+          const range = valueRangeOf(loc);
+          if (range) aliased.push({ kinds, id: ref, path, range });
         }
       }
     }
@@ -135,10 +165,14 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
     for (const [path, kinds, id] of referenceSlots(model)) {
       const range = source.valueRange(path);
       if (range) references.push({ kinds, id, path, range });
+      else {
+        const alias = valueRangeOf(aliasOnWay(source, path));
+        if (alias) aliased.push({ kinds, id, path, range: alias });
+      }
     }
   }
   return {
-    definitions, references, byKind,
+    definitions, references, aliased, byKind,
     lookup(id, kinds = Object.keys(SECTION_OF) as IdKind[]) {
       for (const k of kinds) {
         const d = byKind.get(k)?.get(id);

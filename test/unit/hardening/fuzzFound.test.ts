@@ -155,4 +155,17 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const after = applyEdits(text, computeFix(text, fix));
     assert.deepEqual(unknown(after).map(f => f.path), [['otmVersion']]);
   });
+
+  it('a dangling reference in a value an entry has through an alias is reported, also when the anchor is under a refused key', () => {
+    const text = 'rampart: 1\ntitle: x\nthreats:\n  __proto__: &e0 { title: T, status: open, mitigations: [ghost] }\n  api: *e0\n';
+    const dangling = (t: string) => analyze(t).findings.filter(f => f.ruleId === 'schema/dangling-reference');
+    const before = dangling(text);
+    assert.deepEqual(before.map(f => f.path), [['threats', 'api', 'mitigations', 0]]);
+    assert.equal(text.slice(before[0].range.start, before[0].range.end), '*e0');
+    assert.match(before[0].message, /Unknown mitigation `ghost`/);
+    const fix: FixSpec = { kind: 'add-mitigation', title: 'mitigate', threat: 'api' };
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.notEqual(after, text);
+    assert.deepEqual(dangling(after).map(f => f.path), [['threats', 'api', 'mitigations', 0]]);
+  });
 });

@@ -17,28 +17,33 @@ export const danglingReference: Rule = {
   },
   check(ctx) {
     const out = [];
-    for (const ref of ctx.index.references) {
+    // A reference reached through an alias (`api: *e0`) is the entry's too, whether or not the entry holding
+    // the anchor is in the model (it may sit under a reserved or unknown key): reported at the alias.
+    const all = [...ctx.index.references.map(ref => ({ ref, alias: false })), ...ctx.index.aliased.map(ref => ({ ref, alias: true }))];
+    for (const { ref, alias } of all) {
       if (ctx.index.lookup(ref.id, ref.kinds) || ctx.rejected.has(ref.id)) continue;
       const kinds = ref.kinds.map(k => WORD[k]).join(' or ');
       const candidates = ref.kinds.flatMap(k => [...(ctx.index.byKind.get(k)?.keys() ?? [])]);
       const suggestion = didYouMean(ref.id, candidates);
       const fixes: FixSpec[] = [];
-      if (suggestion) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, expect: ref.id, preferred: true });
+      // At an alias the range is not the id's: no replacement there (the id is written at the anchor).
+      if (suggestion && !alias) fixes.push({ kind: 'replace', title: `Change to \`${suggestion}\``, range: ref.range, text: suggestion, expect: ref.id, preferred: true });
       // A reserved word (`constructor`) is never an id: the parser refuses such a key wherever it is (an entry
       // of that name is reported as `schema/reserved-key`), so the entry cannot be created, only renamed.
       const reserved = RESERVED_KEYS.has(ref.id);
       const section = SECTION_OF[ref.kinds[0]];
       if (!reserved && (section === 'elements' || section === 'boundaries' || section === 'assets' || section === 'mitigations' || section === 'threats')) {
-        fixes.push({ kind: 'create-element', title: `Create ${WORD[ref.kinds[0]]} \`${ref.id}\``, section, id: ref.id, preferred: !suggestion });
+        fixes.push({ kind: 'create-element', title: `Create ${WORD[ref.kinds[0]]} \`${ref.id}\``, section, id: ref.id, preferred: !suggestion || alias });
       }
       const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
+      const via = alias ? ` (The reference is \`${ref.path.slice(2).join('.')}\` of the value this alias refers to: it is written at the anchor.)` : '';
       out.push({
         path: ref.path,
         range: ref.range,
         stableId: `schema/dangling-reference@${ref.path.join('.')}`,
         message: reserved
-          ? `\`${ref.id}\` is a reserved word and cannot be the id of ${/^[aeiou]/.test(kinds) ? 'an' : 'a'} ${kinds}.${hint} Give the entry another id and refer to that.`
-          : `Unknown ${kinds} \`${ref.id}\`.${hint} Define it under \`${ref.kinds.map(k => SECTION_OF[k]).join('` or `')}:\` or fix the reference.`,
+          ? `\`${ref.id}\` is a reserved word and cannot be the id of ${/^[aeiou]/.test(kinds) ? 'an' : 'a'} ${kinds}.${hint} Give the entry another id and refer to that.${via}`
+          : `Unknown ${kinds} \`${ref.id}\`.${hint} Define it under \`${ref.kinds.map(k => SECTION_OF[k]).join('` or `')}:\` or fix the reference.${via}`,
         fixes,
       });
     }
