@@ -548,7 +548,11 @@ export function checkFix(text: string, fix: FixSpec, before: Analysis, from: str
     const broken = before.findings.some(f => f.ruleId === 'schema/yaml-syntax');
     const sections = sectionsWritten(fix);
     const wrongType = before.findings.some(f => f.ruleId === 'schema/invalid-type' && f.path && f.path.length <= 2 && sections.includes(String(f.path[0])));
-    if (from !== 'visual editor' && !broken && !wrongType) throw new Violation('fix-no-op', `${what} offered on a finding makes no edit`, fix.kind);
+    // A fix that writes to a value shared through an alias first writes the alias out as its value; a value
+    // holding a reserved word (`__proto__`) or a complex or null key as a key cannot be written out without
+    // losing that key (the model never has it), so the fix refuses and the schema finding says what to rename.
+    const unwritable = before.findings.some(f => f.ruleId === 'schema/reserved-key' || f.ruleId === 'schema/invalid-key');
+    if (from !== 'visual editor' && !broken && !wrongType && !unwritable) throw new Violation('fix-no-op', `${what} offered on a finding makes no edit`, fix.kind);
     return;
   }
   const crlf = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text);

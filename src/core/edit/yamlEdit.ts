@@ -29,7 +29,7 @@ export function plainValue(node: Node, doc: Document, exact = false): unknown {
   const st: ConvertState = { findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() };
   const value = toPlain(node, doc, st, 0, []);
   if (st.stopped) throw new EditRefusal('The value nests too deeply or expands to too many values through aliases; edit it by hand.');
-  if (exact && st.findings.length) throw new EditRefusal('The value has keys that are not plain strings, or tags; edit it by hand.');
+  if (exact && st.findings.length) throw new EditRefusal('The value has keys that are not plain strings, reserved words as keys (`__proto__`, `constructor`, `prototype`), duplicate keys or tags, which writing it out would lose; rename or remove them first, or edit it by hand.');
   return value;
 }
 
@@ -295,7 +295,12 @@ export class YamlEditor {
   private materialise(a: Alias) {
     const target = a.resolve(this.doc);
     if (!target || !a.range) throw new EditRefusal(`The alias *${a.source} refers to no anchor.`);
-    const value = plainValue(target, this.doc, true);
+    let value: unknown;
+    try {
+      value = plainValue(target, this.doc, true);
+    } catch (e) {
+      throw e instanceof EditRefusal ? new EditRefusal(`This edit needs the alias *${a.source} written out as its value. ${e.message}`) : e;
+    }
     this.commit({ offset: a.range[0], length: a.range[1] - a.range[0], text: flowText(value) });
   }
 

@@ -1,10 +1,11 @@
 /** Defects the fuzzer (npm run fuzz) found, each with its minimal reproducer (#9). */
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analyze';
-import { computeFix } from '../../../src/core/edit/fixes';
+import { computeFix, computeFixResult } from '../../../src/core/edit/fixes';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
 import { importModel } from '../../../src/core/interop/index';
 import type { FixSpec } from '../../../src/core/types';
+import { checkFix } from '../../fuzz/properties';
 import { scaling } from '../helpers';
 
 const schemaIds = (text: string) => analyze(text).findings.filter(f => f.ruleId.startsWith('schema/')).map(f => f.ruleId);
@@ -167,5 +168,16 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const after = applyEdits(text, computeFix(text, fix));
     assert.notEqual(after, text);
     assert.deepEqual(dangling(after).map(f => f.path), [['threats', 'api', 'mitigations', 0]]);
+  });
+
+  it('a fix that would have to write out an alias whose value has a `__proto__` key refuses, and says so', () => {
+    // Written out, the alias would lose the key (the parser refuses it): the refusal names the alias and the key.
+    const text = "rampart: 1\ntitle: x\nthreats:\n  api: &e2 { title: T, status: accepted, '__proto__': '' }\nattack_trees:\n  api: *e2\n";
+    const fix: FixSpec = { kind: 'accept-risk', title: 'accept', threat: 'api', status: 'accepted' };
+    const r = computeFixResult(text, fix, { now: new Date('2026-06-01T00:00:00Z') });
+    assert.deepEqual(r.edits, []);
+    assert.match(r.refusal ?? '', /alias \*e2/);
+    assert.match(r.refusal ?? '', /`__proto__`/);
+    checkFix(text, fix, analyze(text), 'risk/acceptance-without-justification'); // a refusal the fuzzer accepts
   });
 });
