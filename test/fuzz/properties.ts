@@ -516,8 +516,7 @@ function fixesOf(a: Analysis, c: FixCase): { fix: FixSpec; from: string }[] {
  * In a text with YAML syntax errors only the syntax findings count: schema complaints inside text the parser
  * could not read are suppressed (`damagedRegions` in parse.ts), so an edit elsewhere may show or hide them.
  */
-export function schemaKeys(a: Analysis): Map<string, number> {
-  const broken = a.findings.some(f => f.ruleId === 'schema/yaml-syntax');
+export function schemaKeys(a: Analysis, broken = a.findings.some(f => f.ruleId === 'schema/yaml-syntax')): Map<string, number> {
   const m = new Map<string, number>();
   for (const f of a.findings) {
     if (!f.ruleId.startsWith('schema/') || (broken && f.ruleId !== 'schema/yaml-syntax')) continue;
@@ -592,7 +591,12 @@ export function checkFix(text: string, fix: FixSpec, before: Analysis, from: str
   });
   const reanalysed = analyzeChecked(after, `analyze after ${fix.kind}`);
   const was = schemaKeys(before);
-  for (const [key, n] of schemaKeys(reanalysed)) {
+  // Compared as the text before the fix is: when it had a YAML syntax error, only syntax findings count after
+  // the fix too. A fix whose edit lands in the text the parser could not read may remove the error; every
+  // schema finding then counts again, those reported before (a `__proto__` key elsewhere) and those hidden as
+  // echoes of the error, and none of them is the fix's.
+  const brokenBefore = before.findings.some(f => f.ruleId === 'schema/yaml-syntax');
+  for (const [key, n] of schemaKeys(reanalysed, brokenBefore || undefined)) {
     // An entry that failed validation before (e.g. `status: 'open '`) is checked in full once the fix
     // repairs it: what that shows inside it (a dangling reference) was there before, only unreported.
     const m = /^schema\/[a-z-]+: \["([^"]+)","((?:[^"\\]|\\.)*)"/.exec(key);

@@ -180,4 +180,15 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.match(r.refusal ?? '', /`__proto__`/);
     checkFix(text, fix, analyze(text), 'risk/acceptance-without-justification'); // a refusal the fuzzer accepts
   });
+
+  it('fuzz oracle: a fix on a file with a YAML syntax error is compared on the syntax findings after it too', () => {
+    // accept-risk edits the flow map the parser could not read and so removes the error: the `__proto__`
+    // finding, reported before, is not the fix's.
+    const text = "rampart: 1\ntitle: x\n__proto__: y\nthreats:\n  t: { title: T, status: accepted, cvss: 'a, \"rule\": 'b' }\n";
+    const before = analyze(text, { now: new Date('2026-06-01T00:00:00Z') });
+    assert.ok(before.findings.some(f => f.ruleId === 'schema/reserved-key'));
+    assert.ok(before.findings.some(f => f.ruleId === 'schema/yaml-syntax'));
+    const fix: FixSpec = { kind: 'accept-risk', title: 'accept', threat: 't', status: 'accepted' };
+    checkFix(text, fix, before, 'risk/acceptance-without-justification');
+  });
 });
