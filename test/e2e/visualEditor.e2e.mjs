@@ -16,6 +16,9 @@ if (!pkg.contributes?.customEditors?.some(c => c.viewType === 'rampart.visualEdi
   process.exit(0);
 }
 const THREAT = 'refund-abuse';
+// 18 elements in 8 nested boundaries: laid out with ELK, whose script the webview loads only then.
+const ELK_MODEL = 'service-platform.threatmodel.yaml';
+fs.copyFileSync(path.join(process.env.EXT || process.cwd(), 'examples', ELK_MODEL), path.join(process.env.WS, 'visual', ELK_MODEL));
 const { page, log, check, shot, fatal, finish, openWorkbench } = await startE2E('visual');
 
 const quickInput = page.locator('.quick-input-widget input');
@@ -157,6 +160,37 @@ try {
       await shot(file);
     }
   });
+
+  await check('opening and closing the visual editor 20 times quickly never stalls; nested boundaries are laid out with ELK', async () => {
+    await runCommand('View: Close All Editors');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await quickInput.fill(ELK_MODEL);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: ELK_MODEL }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await tab(ELK_MODEL).first().waitFor({ timeout: 15000 });
+    const t = Date.now();
+    const sideGroup = page.locator('.editor-group-container').nth(1);
+    for (let i = 0; i < 20; i++) {
+      await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').click({ timeout: 15000 });
+      await runCommand('Rampart: Open Visual Editor to the Side');
+      await sideGroup.locator('.tab').first().waitFor({ timeout: 15000 });
+      await page.waitForTimeout(100 + (i % 4) * 100); // closed before, while and after its scripts load
+      await sideGroup.locator('.tab .tab-actions .action-label').first().click({ timeout: 15000 });
+      await sideGroup.waitFor({ state: 'detached', timeout: 15000 });
+    }
+    log(`20 visual editors opened and closed in ${Date.now() - t} ms`);
+    await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').click({ timeout: 15000 });
+    const t2 = Date.now();
+    await runCommand('Rampart: Open Visual Editor to the Side');
+    await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 60000 });
+    log(`then the ELK diagram drawn ${Date.now() - t2} ms after the command`);
+    const layout = await webview.locator('body').evaluate(() => window.__rampart?.layout);
+    if (layout !== 'elk') throw new Error(`expected the ELK layout, got ${layout}`);
+    const nodes = await webview.locator('.canvas svg g.node').count();
+    if (nodes < 18) throw new Error(`expected the 18 elements as nodes, got ${nodes}`);
+  });
+  await shot('visual-elk');
 } catch (e) {
   await fatal(e);
 }
