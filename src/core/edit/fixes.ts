@@ -52,7 +52,7 @@ export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = 
     if (!edits.length) return { edits };
     const after = applyEdits(text, edits);
     if (after !== ed.text) throw new Error('the edits do not reproduce the edited text');
-    const refusal = verify(ed.originalDocument, ed.document, after, fix, opts);
+    const refusal = writesAfterError(text, ed.originalDocument, edits) ?? verify(ed.originalDocument, ed.document, after, fix, opts);
     return refusal ? { edits: [], refusal } : { edits };
   } catch (e) {
     if (e instanceof EditRefusal) return { edits: [], refusal: e.message };
@@ -89,6 +89,24 @@ function touchedPaths(fix: FixSpec): Path[] {
 }
 
 /** Why the edited text (`after`, read as `a`; `b` is the original) is not acceptable, or undefined when it is. */
+/**
+ * A refusal when an edit lands on a line after the point where the YAML reader gave up on it (an unclosed
+ * quote, a stray token): what the fix writes there would mean whatever the broken text around it makes of it
+ * (`cvss: 'a, "rule": 'b' }` turned an inserted `accepted_by: TODO` into `TODOb'`). An edit before that point
+ * (an item put before a comment the reader stumbled on) is fine.
+ */
+function writesAfterError(text: string, before: Document, edits: readonly TextEdit[]): string | undefined {
+  for (const e of before.errors) {
+    const at = e.pos[0];
+    const lineEnd = text.indexOf('\n', at);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    if (edits.some(x => x.offset > at && x.offset <= end)) {
+      return 'This fix would write into a line the YAML reader cannot read (a quote left open, or a stray character); fix the YAML error first.';
+    }
+  }
+  return undefined;
+}
+
 function verify(b: Document, a: Document, after: string, fix: FixSpec, opts: FixOptions): string | undefined {
   const codes = (errs: readonly { code: string }[]) => errs.reduce((m, e) => m.set(e.code, (m.get(e.code) ?? 0) + 1), new Map<string, number>());
   const was = codes(b.errors);

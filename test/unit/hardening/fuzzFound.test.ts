@@ -191,4 +191,12 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const fix: FixSpec = { kind: 'accept-risk', title: 'accept', threat: 't', status: 'accepted' };
     checkFix(text, fix, before, 'risk/acceptance-without-justification');
   });
+
+  it('a fix never edits inside text the YAML reader could not read (an unclosed quote)', () => {
+    const text = "rampart: 1\ntitle: x\nthreats:\n  t: { title: T, status: accepted, cvss: 'a, \"rule\": 'b' }\n";
+    const fix: FixSpec = { kind: 'accept-risk', title: 'accept', threat: 't' };
+    const r = computeFixResult(text, fix, { now: new Date('2026-06-01') });
+    assert.deepEqual(r.edits, []);
+    assert.match(r.refusal ?? '', /YAML/);
+  });
 });
