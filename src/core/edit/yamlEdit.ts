@@ -65,8 +65,18 @@ const columnOf = (text: string, offset: number) => {
  * Where a block map's entries start: the map's own start, which is the `?` indicator of an explicit first key
  * (`? \n`, `? key`) rather than the key after it; `first` (its first key) when the map has no position.
  */
-function blockStart(map: YAMLMap, first: Node): number {
-  return map.range ? map.range[0] : first.range![0];
+function blockStart(map: YAMLMap, first: Node, text: string): number {
+  let start = map.range ? map.range[0] : first.range![0];
+  // An anchor or a tag before the first key (`&a key: v`, `- !t key: v`) belongs to the key, but the entries
+  // align with it: step back over such properties on the same line.
+  for (;;) {
+    let end = start;
+    while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    let from = end;
+    while (from > 0 && !/\s/.test(text[from - 1])) from--;
+    if (from === end || !/^[&!]/.test(text.slice(from, end))) return start;
+    start = from;
+  }
 }
 
 /** The indentation unit of the document: the column of the first nested block map's entries, or 2. */
@@ -78,7 +88,7 @@ export function indentUnit(doc: Document, text: string): number {
       const pk = pair.key as Node | null;
       if (isMap(v) && !v.flow && v.items.length && pk?.range) {
         const k = v.items[0].key as Node | null;
-        if (k?.range) return Math.max(1, columnOf(text, blockStart(v, k)) - columnOf(text, blockStart(top, pk)));
+        if (k?.range) return Math.max(1, columnOf(text, blockStart(v, k, text)) - columnOf(text, blockStart(top, pk, text)));
       }
     }
   }
@@ -395,7 +405,7 @@ export class YamlEditor {
     if (!first?.range || !lastKey?.range) throw new EditRefusal(`${pathText(mapPath)} has entries without a key.`);
     // the column of the map's entries: where the map starts, which is the `?` of an explicit first key
     // (`? \n` or `? key`), not the key after it
-    const col = columnOf(this.current, blockStart(map, first));
+    const col = columnOf(this.current, blockStart(map, first, this.current));
     const unit = indentUnit(this.doc, this.current);
     if (mapPath.length === 0) {
       // top level: after the last section (and the comments after it), at the column of the other sections
@@ -403,6 +413,12 @@ export class YamlEditor {
       return;
     }
     const at = lineEnd(this.current, Math.max(this.pairEnd(last as Pair, mapPath) - 1, lastKey.range[0]));
+    if (this.inOpenBlockScalar(at)) {
+      // after the last entry would end a block scalar the file ends in without a line break: before it instead
+      const lineStart = this.current.lastIndexOf('\n', lastKey.range[0] - 1) + 1;
+      this.commit({ offset: lineStart, length: 0, text: blockEntry(key, value, col, unit, this.eol) + this.eol });
+      return;
+    }
     this.commit({ offset: at, length: 0, text: this.eol + blockEntry(key, value, col, unit, this.eol) });
   }
 
@@ -441,8 +457,32 @@ export class YamlEditor {
     const marker = /^(?:\.\.\.|---)(?=[ \t\r\n]|$)/m.exec(t.slice(contentsEnd));
     const limit = marker ? contentsEnd + marker.index : t.length;
     const insertAt = t.slice(0, limit).replace(/\s+$/, '').length;
+    const top = this.doc.contents;
+    if (this.inOpenBlockScalar(insertAt) && isMap(top) && top.items.length) {
+      // The file ends inside a block scalar without a line break: a line break after it would become part of
+      // its value (and the spaces it ends with would go). The new section goes before the last one instead.
+      const lastKey = (top.items[top.items.length - 1] as Pair).key as Node | null;
+      if (lastKey?.range) {
+        const lineStart = t.lastIndexOf('\n', lastKey.range[0] - 1) + 1;
+        this.commit({ offset: lineStart, length: 0, text: lines + this.eol + this.eol });
+        return;
+      }
+    }
     const lead = insertAt === 0 ? '' : this.eol + this.eol;
     this.commit({ offset: insertAt, length: limit - insertAt, text: lead + lines + this.eol });
+  }
+
+  /** Whether `offset` is at the end of a block scalar (`|`, `>`) that ends the file without a line break. */
+  private inOpenBlockScalar(offset: number): boolean {
+    const t = this.current;
+    if (/[\r\n]\s*$/.test(t) || t.slice(offset).trim() !== '') return false;
+    let found = false;
+    visit(this.doc, {
+      Scalar(_, node) {
+        if ((node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') && node.range && node.range[1] >= offset) found = true;
+      },
+    });
+    return found;
   }
 
   /** Appends a scalar to the sequence at `path` (flow or block), creating it as a flow list when absent. */

@@ -292,7 +292,9 @@ export function importThreagile(text: string, options: ImportOptions = {}): Impo
     if (!isObject(cat)) continue;
     const catId = str(cat.id) ?? slugify(catName);
     const stride = strideFrom(cat.stride);
-    const cwe = typeof cat.cwe === 'number' || /^\d{1,5}$/.test(str(cat.cwe) ?? '') ? [`CWE-${clip(cat.cwe)}`] : undefined;
+    // a CWE id is a positive whole number (`cwe: -1` or `1.5` is dropped, not written as `CWE--1`)
+    const cweId = typeof cat.cwe === 'number' ? (Number.isInteger(cat.cwe) && cat.cwe > 0 && cat.cwe < 100000 ? String(cat.cwe) : undefined) : /^\d{1,5}$/.exec(str(cat.cwe) ?? '')?.[0];
+    const cwe = cweId ? [`CWE-${cweId}`] : undefined;
     let mitigationId: string | undefined;
     const mitigationText = str(cat.mitigation);
     const catRisks = entries(cat.risks_identified);

@@ -7,6 +7,7 @@ import { importModel } from '../../../src/core/interop/index';
 import type { FixSpec } from '../../../src/core/types';
 import { checkFix } from '../../fuzz/properties';
 import { scaling } from '../helpers';
+import { corpusFile } from '../interop/corpus';
 
 const schemaIds = (text: string) => analyze(text).findings.filter(f => f.ruleId.startsWith('schema/')).map(f => f.ruleId);
 const stubs: FixSpec = { kind: 'add-stride-stubs', title: 'stubs', target: 'api', categories: ['spoofing', 'repudiation'] };
@@ -198,5 +199,30 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     const r = computeFixResult(text, fix, { now: new Date('2026-06-01') });
     assert.deepEqual(r.edits, []);
     assert.match(r.refusal ?? '', /YAML/);
+  });
+
+  it('an anchor before the first key (`&a note: x`) does not move new sections off column 0', () => {
+    const text = '&a note: anchored first key\nrampart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\n';
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.match(after, /\nthreats:\n {2}api-spoofing:/);
+  });
+
+  it('"Add mitigation" works in a file that ends inside a folded scalar without a line break, leaving the scalar as it was', () => {
+    const text = 'rampart: 1\ntitle: x\nelements:\n  api: { type: process, name: A }\nthreats:\n  t1:\n    title: T\n    targets: [api]\n    likelihood: likely\n    impact: major\n    status: open\n    description: >\n      ends without\n      a line break ';
+    const fix: FixSpec = { kind: 'add-mitigation', title: 'add', threat: 't1' };
+    const after = applyEdits(text, computeFix(text, fix));
+    assert.notEqual(after, text);
+    assert.ok(after.endsWith('a line break '), 'the scalar still ends the file, unchanged');
+    const threat = (analyze(after).parsed.model.threats ?? {}).t1;
+    assert.deepEqual(threat?.mitigations, ['mitigate-t1']);
+    assert.equal(threat?.description, (analyze(text).parsed.model.threats ?? {}).t1?.description);
+  });
+
+  it('a Threagile risk category with `cwe: -1` imports without a CWE instead of an invalid `CWE--1`', () => {
+    const src = corpusFile('threagile/threagile-stub.yaml').replace(/cwe: 693/, 'cwe: -1');
+    assert.match(src, /cwe: -1/);
+    const r = importModel('threagile', src);
+    assert.doesNotMatch(r.yaml, /CWE--1/);
+    assert.ok(!schemaIds(r.yaml).includes('schema/invalid-value'), schemaIds(r.yaml).join(', '));
   });
 });
