@@ -45,7 +45,7 @@ import { portableMermaid, renderReport } from '../../src/core/render/report';
 import { toSarif } from '../../src/core/render/sarif';
 import { buildViewModel, fatalProblem, REVEAL_KINDS, revealRange, selectionAt } from '../../src/core/render/viewModel';
 import { parseToWebview } from '../../src/shared/protocol';
-import type { FixSpec, Finding, Range, TextEdit } from '../../src/core/types';
+import type { FixSpec, Finding, Path, Range, TextEdit } from '../../src/core/types';
 import {
   applyMutations, dataMutationArb, modelSpecArb, mutationsArb, mutateData, renderModel,
   type DataMutation, type ModelSpec, type Mutation,
@@ -607,6 +607,13 @@ export function checkFix(text: string, fix: FixSpec, before: Analysis, from: str
       // A rename (`replace`) of an unknown key to a section or field brings its content under validation:
       // what is wrong inside it was there before, under the unknown key.
       if (fix.kind === 'replace' && typeof top === 'string' && !(before.parsed.data && typeof before.parsed.data === 'object' && Object.hasOwn(before.parsed.data, top))) continue;
+      // The same for a nested field (`policy: { expiry_warnng_days: -1 }` renamed): the finding is at or under
+      // the new key, which did not exist before.
+      if (fix.kind === 'replace' && f0?.path) {
+        const i = f0.path.findIndex(seg => seg === fix.text);
+        const valueAt = (data: unknown, path: Path) => path.reduce<unknown>((v, k) => (v && typeof v === 'object' && Object.hasOwn(v, String(k)) ? (v as Record<string, unknown>)[String(k)] : undefined), data);
+        if (i >= 0 && valueAt(before.parsed.data, f0.path.slice(0, i + 1)) === undefined) continue;
+      }
       if (f0?.ruleId === 'schema/dangling-reference' && f0.path) {
         // the same missing id was reported before (at the anchor of an alias the fix wrote out): not new
         if (before.findings.some(x => x.ruleId === f0.ruleId && x.message === f0.message)) continue;

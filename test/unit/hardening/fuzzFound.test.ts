@@ -225,4 +225,13 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.doesNotMatch(r.yaml, /CWE--1/);
     assert.ok(!schemaIds(r.yaml).includes('schema/invalid-value'), schemaIds(r.yaml).join(', '));
   });
+
+  it('fuzz oracle: renaming a misspelt nested field shows what is wrong with its value, which is not the fix\'s doing', () => {
+    const text = 'rampart: 1\ntitle: x\npolicy:\n  tolerance: medium\n  expiry_warnng_days: -1\n';
+    const before = analyze(text);
+    const fix = before.findings.flatMap(f => f.fixes ?? []).find(x => x.kind === 'replace' && x.text === 'expiry_warning_days');
+    assert.ok(fix, 'a rename is offered');
+    assert.ok(analyze(applyEdits(text, computeFix(text, fix))).findings.some(f => f.ruleId === 'schema/invalid-value'), 'the value is now checked');
+    checkFix(text, fix, before, 'schema/unknown-key');
+  });
 });
