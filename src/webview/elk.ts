@@ -43,9 +43,6 @@ export function loadElk(): Promise<ElkConstructor> {
   return loading;
 }
 
-/** Whether elk.js has been loaded (for tests and the bench). */
-export const elkLoaded = () => !!(window as unknown as { ELK?: unknown }).ELK;
-
 /** What Mermaid constructs: the elkjs API, loading the real ELK at the first call. */
 export default class ELK implements ElkApi {
   private real: ElkApi | undefined;

@@ -38,6 +38,17 @@ async function runCommand(label) {
   await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
 }
 
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
+async function quickOpen(name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await quickInput.waitFor({ timeout: 15000 });
+  await quickInput.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await tab(name).first().waitFor({ timeout: 15000 });
+}
+
 /** Switches the color theme with the theme picker (Ctrl+K Ctrl+T). */
 async function colorTheme(name) {
   await page.keyboard.press('Escape');
@@ -69,13 +80,7 @@ try {
   await runCommand('View: Close All Editors').catch(() => {});
 
   await check(`Quick Open opens ${MODEL}`, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await quickInput.waitFor({ timeout: 15000 });
-    await quickInput.fill(MODEL);
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await tab(MODEL).first().waitFor({ timeout: 15000 });
+    await quickOpen(MODEL);
     await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
   });
 
@@ -132,12 +137,7 @@ try {
   await check('README screenshots of the visual editor (light and dark)', async () => {
     await runCommand('View: Close All Editors');
     await runCommand('View: Close Primary Side Bar').catch(() => {});
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await quickInput.fill(MODEL);
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await tab(MODEL).first().waitFor({ timeout: 15000 });
+    await quickOpen(MODEL);
     // focus the text editor, so the palette's `editorLangId == threatmodel` commands are offered
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ timeout: 15000 });
     await page.waitForTimeout(300);
@@ -163,12 +163,7 @@ try {
 
   await check('opening and closing the visual editor 20 times quickly never stalls; nested boundaries are laid out with ELK', async () => {
     await runCommand('View: Close All Editors');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await quickInput.fill(ELK_MODEL);
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: ELK_MODEL }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await tab(ELK_MODEL).first().waitFor({ timeout: 15000 });
+    await quickOpen(ELK_MODEL);
     const t = Date.now();
     const sideGroup = page.locator('.editor-group-container').nth(1);
     for (let i = 0; i < 20; i++) {
