@@ -472,14 +472,22 @@ export class YamlEditor {
     this.commit({ offset: insertAt, length: limit - insertAt, text: lead + lines + this.eol });
   }
 
-  /** Whether `offset` is at the end of a block scalar (`|`, `>`) that ends the file without a line break. */
+  /**
+   * Whether text written at `offset` (only white space follows it) would change the value the file ends in: a
+   * block scalar (`|`, `>`) that ends the file without a line break, or a plain scalar that runs into the white
+   * space after `offset` (the YAML reader keeps a lone carriage return at the end of the file in the value:
+   * `attack_trees: null\r` is the text `null\r`, and a line break after it would make it null).
+   */
   private inOpenBlockScalar(offset: number): boolean {
     const t = this.current;
-    if (/[\r\n]\s*$/.test(t) || t.slice(offset).trim() !== '') return false;
+    if (t.slice(offset).trim() !== '') return false;
+    const endsWithBreak = /[\r\n]\s*$/.test(t);
     let found = false;
     visit(this.doc, {
       Scalar(_, node) {
-        if ((node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') && node.range && node.range[1] >= offset) found = true;
+        if (!node.range) return;
+        if (node.range[1] > offset) found = true;
+        else if (!endsWithBreak && (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') && node.range[1] >= offset) found = true;
       },
     });
     return found;

@@ -218,6 +218,19 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.equal(threat?.description, (analyze(text).parsed.model.threats ?? {}).t1?.description);
   });
 
+  it('STRIDE stubs and mitigations work in a file ending in a lone carriage return, which keeps the last value as it was', () => {
+    // the YAML reader keeps a lone CR at the end of the file in a plain value (`null\r` is text, not null);
+    // writing after it turned that value into null, so every fix was refused as changing another entry
+    const text = 'rampart: 1\ntitle: x\nelements:\n  api: { type: external, name: A }\nattack_trees: null\r';
+    const after = applyEdits(text, computeFix(text, stubs));
+    assert.match(after, /\nthreats:\n {2}api-spoofing:/);
+    assert.ok(after.endsWith('attack_trees: null\r'), 'the last entry still ends the file, unchanged');
+    const nested = 'rampart: 1\ntitle: x\nelements:\n  api: { type: process, name: A }\nthreats:\n  t1:\n    title: T\n    targets: [api]\n    likelihood: likely\n    impact: major\n    status: open\n    owner: me\r';
+    const fixed = applyEdits(nested, computeFix(nested, { kind: 'add-mitigation', title: 'add', threat: 't1' }));
+    assert.deepEqual((analyze(fixed).parsed.model.threats ?? {}).t1?.mitigations, ['mitigate-t1']);
+    assert.equal((analyze(fixed).parsed.model.threats ?? {}).t1?.owner, 'me\r');
+  });
+
   it('a Threagile risk category with `cwe: -1` imports without a CWE instead of an invalid `CWE--1`', () => {
     const src = corpusFile('threagile/threagile-stub.yaml').replace(/cwe: 693/, 'cwe: -1');
     assert.match(src, /cwe: -1/);
