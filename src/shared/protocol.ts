@@ -102,4 +102,6 @@ export interface WebviewState {
   focus?: { boundary: string } | { element: string };
   filters?: { status?: string; level?: string; element?: string; cell?: [number, number] };
   treesOpen?: string[];
+  /** The last drawings of the data-flow diagram (sanitized SVG markup by structure key), to draw at once when shown again. */
+  drawings?: { key: string; svg: string }[];
 }

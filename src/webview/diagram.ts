@@ -25,6 +25,11 @@ export interface RenderResult {
 
 let queue: Promise<unknown> = Promise.resolve();
 let counter = 0;
+/**
+ * Per page, so a drawing kept from an earlier page (the layout cache) never shares an id with a new one: the
+ * ids scope the `<style>` inside each SVG.
+ */
+const PAGE = Array.from(crypto.getRandomValues(new Uint8Array(4)), b => b.toString(36)).join('');
 
 function fontFamily(): string {
   const f = getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim();
@@ -35,7 +40,7 @@ function fontFamily(): string {
 export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?: Layout }): Promise<RenderResult> {
   const run = async (): Promise<RenderResult> => {
     const t0 = performance.now();
-    const id = `rampart-m${++counter}`;
+    const id = `rampart-${PAGE}-m${++counter}`;
     try {
       mermaid.initialize({
         startOnLoad: false,
@@ -75,6 +80,20 @@ export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?
   const p = queue.then(run, run);
   queue = p.catch(() => undefined);
   return p;
+}
+
+/**
+ * An SVG kept as markup (the layout cache) as an element again: parsed as XML, never as HTML, and cleaned like
+ * a fresh drawing. Undefined when the markup is not a single SVG.
+ */
+export function importSvg(markup: string): SVGSVGElement | undefined {
+  if (typeof markup !== 'string' || !markup.startsWith('<svg')) return undefined;
+  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (root.nodeName !== 'svg' || doc.getElementsByTagName('parsererror').length) return undefined;
+  const el = document.importNode(root, true) as unknown as SVGSVGElement;
+  sanitizeSvg(el);
+  return el;
 }
 
 /** Drops anything active from an SVG: scripts, foreign objects, event attributes, non-fragment links. */

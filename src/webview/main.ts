@@ -11,7 +11,8 @@ import type { AttackTreeView, RevealKind, ThreatRow, ViewModel } from '../core/r
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shared/protocol';
 import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
-import { fixSvgSize, PanZoom, renderMermaid, themeFromBody, type Layout, type MermaidTheme } from './diagram';
+import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type MermaidTheme, type RenderResult } from './diagram';
+import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId } from './restyle';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -26,8 +27,14 @@ let state: WebviewState = sanitizeState(vscode.getState());
 
 /** Timings and counters the Chromium test and the benchmark read. */
 const debug = {
-  timings: { firstDiagramMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
+  /** firstDiagramAt: since the page's time origin (its navigation), for the benchmark. */
+  timings: { firstDiagramMs: undefined as number | undefined, firstDiagramAt: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
+  /** Mermaid calls for the data-flow diagram. */
   renders: 0,
+  /** Updates that only recoloured the drawn diagram (no Mermaid call). */
+  restyles: 0,
+  /** Diagrams drawn from a kept drawing of the same structure (no Mermaid call). */
+  cacheHits: 0,
   fallbacks: 0,
   /** Updates fully handled (diagram drawn, fallback shown, or unchanged). */
   updates: 0,
@@ -47,6 +54,9 @@ const nodeToElement = new Map<string, string>();
 const edgeToFlows = new Map<string, string[]>();
 const clusterToBoundary = new Map<string, string>();
 const treeRendered = new Map<string, string>();
+const drawings = new DrawingCache();
+drawings.restore(vscode.getState() && (vscode.getState() as { drawings?: unknown }).drawings);
+installRiskStyles();
 
 function post(m: FromWebviewMessage): void {
   vscode.postMessage(m);
@@ -65,6 +75,8 @@ function sanitizeState(raw: unknown): WebviewState {
   if (s.focus && typeof s.focus === 'object') out.focus = s.focus;
   if (s.filters && typeof s.filters === 'object') out.filters = s.filters;
   if (Array.isArray(s.treesOpen)) out.treesOpen = s.treesOpen.filter(x => typeof x === 'string');
+  // drawings are checked entry by entry by DrawingCache.restore and cleaned again when used (importSvg)
+  if (Array.isArray(s.drawings)) out.drawings = s.drawings;
   return out;
 }
 
@@ -220,6 +232,10 @@ function renderProblems(v: ViewModel): void {
 // ---------------------------------------------------------------------------------------------------------
 // Diagram
 
+/** Drawings the webview state keeps (VS Code reloads a hidden webview from its state), and their size at most. */
+const KEPT_DRAWINGS = 3;
+const KEPT_CHARS = 1_500_000;
+
 /** Dagre is fastest for small diagrams; ELK lays out nested boundaries far better once there are more. */
 function layoutFor(d: DataFlowDiagram): Layout {
   return d.stats.nodes > 20 || d.stats.subgraphs > 6 ? 'elk' : 'dagre';
@@ -229,7 +245,7 @@ function currentDiagram(v: ViewModel): DataFlowDiagram {
   const f = state.focus;
   const has = (o: object, k: unknown) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k);
   const valid = f && (('boundary' in f && has(v.graph.boundaries, f.boundary)) || ('element' in f && has(v.graph.elements, f.element)));
-  if (valid) return dataFlowDiagram(v.graph, { focus: f as DiagramFocus, legend: false });
+  if (valid) return dataFlowDiagram(v.graph, { focus: f as DiagramFocus, legend: false, styles: 'separate' });
   if (f) saveState({ focus: undefined });
   return v.diagram;
 }
@@ -253,17 +269,33 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     markFirst();
     return;
   }
-  if (d.text === shownText && !force && canvas.querySelector('svg')) {
+  const drawn = canvas.querySelector('svg');
+  if (d.text === shownText && !force && drawn) {
+    // the same structure: recolour what is drawn
+    if (applyStyles(drawn, d.styles)) debug.restyles++;
     applySelection();
     return;
   }
   const t0 = performance.now();
   const layout = layoutFor(d);
   debug.layout = layout;
-  const r = await renderMermaid(d.text, { theme, layout });
-  if (view !== v) return; // a newer update arrived while rendering
-  debug.renders++;
-  debug.timings.lastMermaidMs = r.ms;
+  const key = drawingKey(d.text, theme, layout);
+  const kept = drawings.get(key);
+  const keptSvg = kept === undefined ? undefined : importSvg(kept);
+  let r: RenderResult;
+  if (keptSvg) {
+    r = { svg: keptSvg, ms: 0 };
+    debug.cacheHits++;
+  } else {
+    r = await renderMermaid(d.text, { theme, layout });
+    if (view !== v) return; // a newer update arrived while rendering
+    debug.renders++;
+    debug.timings.lastMermaidMs = r.ms;
+    if (r.svg) {
+      drawings.set(key, new XMLSerializer().serializeToString(r.svg));
+      saveState({ drawings: drawings.recent(KEPT_DRAWINGS, KEPT_CHARS) });
+    }
+  }
   const hadSvg = !!canvas.querySelector('svg');
   if (!r.svg) {
     debug.fallbacks++;
@@ -273,6 +305,7 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
   } else {
     diagramPane.querySelector('.fallback')?.remove();
     const size = fixSvgSize(r.svg);
+    applyStyles(r.svg, d.styles);
     replace(canvas, r.svg);
     shownText = d.text;
     panZoom.setContentSize(size.w, size.h);
@@ -315,7 +348,7 @@ const RISK_ORDER = ['critical', 'high', 'medium', 'low'] as const;
 function riskiestPoint(): { x: number; y: number } | undefined {
   const nodes = Array.from(canvas.querySelectorAll('g.node'));
   for (const level of RISK_ORDER) {
-    const node = nodes.find(g => g.classList.contains(level));
+    const node = nodes.find(g => g.classList.contains(`rk-${level}`));
     if (!node) continue;
     const box = node.getBoundingClientRect();
     const origin = canvas.getBoundingClientRect();
@@ -341,7 +374,9 @@ new ResizeObserver(() => {
 }).observe(viewport);
 
 function markFirst(): void {
-  if (debug.timings.firstDiagramMs === undefined) debug.timings.firstDiagramMs = performance.now() - started;
+  if (debug.timings.firstDiagramMs !== undefined) return;
+  debug.timings.firstDiagramMs = performance.now() - started;
+  debug.timings.firstDiagramAt = performance.now();
 }
 
 /** Never a blank panel: the elements and flows as text. */
@@ -364,11 +399,6 @@ function rebuildMaps(d: DataFlowDiagram): void {
   for (const [el, nid] of Object.entries(d.nodeIds)) if (nid.startsWith('n')) nodeToElement.set(nid, el);
   for (const [fl, eid] of Object.entries(d.edgeIds)) edgeToFlows.set(eid, [...(edgeToFlows.get(eid) ?? []), fl]);
   for (const [b, sid] of Object.entries(d.boundaryIds)) if (sid.startsWith('b')) clusterToBoundary.set(sid, b);
-}
-
-/** Mermaid node element ids look like `<svgId>-flowchart-n3-12`; clusters `<svgId>-b1`. */
-function mermaidNodeId(g: Element): string | undefined {
-  return /-flowchart-([a-z]+\d+)-\d+$/.exec(g.id)?.[1];
 }
 
 canvas.addEventListener('click', e => {

@@ -28,6 +28,7 @@ const core = {
   vm: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/render/viewModel.ts')).href, import.meta.url),
   html: await tsImport(pathToFileURL(path.join(ROOT, 'src/webview/html.ts')).href, import.meta.url),
   protocol: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/protocol.ts')).href, import.meta.url),
+  mermaid: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/render/mermaid.ts')).href, import.meta.url),
 };
 
 /** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
@@ -53,6 +54,21 @@ async function buildBundle(useDist) {
   return { dir, buildMs: performance.now() - t0 };
 }
 
+/** Draws `window.__refText` on load; `__refRender(text)` draws another text and returns the milliseconds it took. */
+const REFERENCE_SCRIPT = `
+mermaid.initialize({ startOnLoad: false });
+let n = 0;
+const out = document.getElementById('out');
+window.__refRender = async text => {
+  const t0 = performance.now();
+  const { svg } = await mermaid.render('ref' + (++n), text);
+  out.innerHTML = svg;
+  out.getBoundingClientRect();
+  return performance.now() - t0;
+};
+window.__refRender(window.__refText).then(() => { window.__refDoneAt = performance.now(); }, e => { window.__refError = String(e); });
+`;
+
 /** Serves the HTML shell (fresh nonce per load) and the bundle from 127.0.0.1. */
 async function serve(dir) {
   const server = http.createServer((req, res) => {
@@ -63,6 +79,18 @@ async function serve(dir) {
       const body = core.html.webviewHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css`, title: 'Test' });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(body);
+      return;
+    }
+    if (url.pathname === '/reference.html') {
+      // The benchmark's reference: the full mermaid package with its default settings on a bare page.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body><div id="out"></div><script src="/mermaid-full.js"></script><script src="/reference.js"></script></body></html>');
+      return;
+    }
+    if (url.pathname === '/mermaid-full.js' || url.pathname === '/reference.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      if (url.pathname === '/reference.js') res.end(REFERENCE_SCRIPT);
+      else fs.createReadStream(path.join(ROOT, 'node_modules/mermaid/dist/mermaid.min.js')).pipe(res);
       return;
     }
     const file = { '/main.js': 'main.js', '/main.css': 'main.css', '/elk.js': 'elk.js' }[url.pathname];
@@ -100,13 +128,17 @@ const HC_VARS = {
 const themeVars = theme => (theme.includes('high-contrast') ? HC_VARS : theme.includes('light') ? LIGHT_VARS : DARK_VARS);
 
 /** What VS Code's webview host provides before our script runs: the API, theme variables and body class. */
-function hostScript({ theme, vars, state }) {
+function hostScript({ theme, vars, state, autoUpdate }) {
   window.__posted = [];
   window.__states = [];
   window.__csp = [];
   let st = state;
   window.acquireVsCodeApi = () => ({
-    postMessage: m => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    postMessage: m => {
+      window.__posted.push(JSON.parse(JSON.stringify(m)));
+      // like the extension: the model as soon as the webview says it is ready
+      if (autoUpdate && m.type === 'ready') setTimeout(() => window.postMessage(autoUpdate, '*'), 0);
+    },
     getState: () => st,
     setState: s => { st = s; window.__states.push(s); },
   });
@@ -150,7 +182,7 @@ class Harness {
     this.origin = origin;
   }
 
-  async open({ theme = 'vscode-dark', state, width = 1280, height = 900 } = {}) {
+  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate } = {}) {
     const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const log = { requests: [], dialogs: [], errors: [], console: [] };
@@ -158,7 +190,7 @@ class Harness {
     page.on('dialog', d => { log.dialogs.push(d.message()); void d.dismiss(); });
     page.on('pageerror', e => log.errors.push(e.message));
     page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
-    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state });
+    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate });
     const t0 = Date.now();
     await page.goto(`${this.origin}/`);
     await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready'), null, { timeout: 30_000 });
@@ -172,7 +204,7 @@ async function post(page, msg) {
 }
 
 /** Posts an update and waits until the webview has drawn it (diagram, fallback or unchanged). */
-async function update(page, msg) {
+export async function update(page, msg) {
   const before = await page.evaluate(() => window.__rampart.updates);
   await post(page, msg);
   await page.waitForFunction(n => window.__rampart.updates > n, before, { timeout: 60_000 });
@@ -448,6 +480,107 @@ test('ELK is loaded only for a diagram laid out with it, once, under the CSP', a
   await assertClean(page, log, h.origin);
 });
 
+/** Per element: the computed fill of its node's shape; per flow: the computed stroke of its edge ([r, g, b, a]). */
+async function diagramColours(page, diagram) {
+  return page.evaluate(({ nodeIds, edgeIds }) => {
+    const svg = document.querySelector('.canvas svg');
+    const nodes = {};
+    for (const [el, mid] of Object.entries(nodeIds)) {
+      const g = [...svg.querySelectorAll('g.node')].find(x => new RegExp(`-flowchart-${mid}-\\d+$`).test(x.id));
+      const shape = g?.querySelector('.label-container path') ?? g?.querySelector('.label-container');
+      nodes[el] = shape ? window.__rgb(getComputedStyle(shape).fill) : null;
+    }
+    const flows = {};
+    for (const [fl, eid] of Object.entries(edgeIds)) {
+      const p = svg.querySelector(`path.flowchart-link[data-id="${eid}"]`);
+      flows[fl] = p ? window.__rgb(getComputedStyle(p).stroke) : null;
+    }
+    return { nodes, flows };
+  }, diagram);
+}
+
+const diagramCounters = page => page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles, cacheHits: window.__rampart.cacheHits }));
+const hexRgb = hex => [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)).concat(255);
+const NODE_FILL = { critical: '#b71c1c', high: '#e65100', medium: '#f9a825', low: '#2e7d32' };
+const EDGE_STROKE = { critical: '#d32f2f', high: '#ef6c00', medium: '#f9a825', low: '#43a047' };
+
+/** Every node and edge shows the colour of its own risk level in `view` (or no risk colour). */
+function checkRiskColours(colours, view, label) {
+  const levelColours = new Set(Object.values(NODE_FILL).map(c => hexRgb(c).join()));
+  for (const [el, rgb] of Object.entries(colours.nodes)) {
+    const level = view.graph.risk[el];
+    if (level) eq(rgb, hexRgb(NODE_FILL[level]), `${label}: fill of ${el} (${level})`);
+    else assert(!levelColours.has(rgb.join()), `${label}: ${el} has no risk, yet a risk colour ${rgb}`);
+  }
+  for (const [fl, rgb] of Object.entries(colours.flows)) {
+    const level = view.graph.risk[fl];
+    if (level) eq(rgb, hexRgb(EDGE_STROKE[level]), `${label}: stroke of flow ${fl} (${level})`);
+  }
+}
+
+test('a status edit recolours the drawn diagram without Mermaid; a new flow draws again; undo draws from the kept drawing', async (h) => {
+  const { page, log, context } = await h.open();
+  const first = updateFor(PAYMENTS_YAML, 1);
+  await update(page, first);
+  const c0 = await diagramCounters(page);
+  eq(c0, { renders: 1, restyles: 0, cacheHits: 0 }, 'first update: one Mermaid call');
+  checkRiskColours(await diagramColours(page, first.view.diagram), first.view, 'first drawing');
+
+  // Marking two threats not applicable changes the colour of gateway, api and the forward flow, not the structure.
+  const mitigatedYaml = PAYMENTS_YAML.replace(/(token-replay:[\s\S]*?status: )open/, '$1not-applicable').replace(/(plaintext-hop:[\s\S]*?status: )open/, '$1not-applicable');
+  const mitigated = updateFor(mitigatedYaml, 2);
+  eq(mitigated.view.diagram.text, first.view.diagram.text, 'a status edit leaves the Mermaid text alone');
+  const changed = Object.keys(first.view.graph.risk).concat(Object.keys(mitigated.view.graph.risk)).filter(k => first.view.graph.risk[k] !== mitigated.view.graph.risk[k]);
+  assert(changed.includes('gateway') && changed.includes('forward'), `the edit changes colours (changed: ${changed})`);
+  await update(page, mitigated);
+  eq(await diagramCounters(page), { renders: 1, restyles: 1, cacheHits: 0 }, 'status edit: recoloured, no Mermaid call');
+  checkRiskColours(await diagramColours(page, mitigated.view.diagram), mitigated.view, 'after the status edit');
+
+  // A new flow is a new structure: Mermaid draws again.
+  const withFlow = updateFor(mitigatedYaml.replace('  batch: {', '  refund: { from: api, to: acquirer, protocol: https, encrypted: true }\n  batch: {'), 3);
+  await update(page, withFlow);
+  const c2 = await diagramCounters(page);
+  eq([c2.renders, c2.cacheHits], [2, 0], 'a new flow: one more Mermaid call');
+  eq(await page.evaluate(() => document.querySelectorAll('.canvas path.flowchart-link').length), withFlow.view.diagram.stats.edges, 'the new edge is drawn');
+
+  // Undo: the structure drawn before comes from the kept drawing, in the colours of now.
+  await update(page, updateFor(PAYMENTS_YAML, 4));
+  eq(await diagramCounters(page), { renders: 2, restyles: 1, cacheHits: 1 }, 'undo: drawn from the kept drawing');
+  checkRiskColours(await diagramColours(page, first.view.diagram), first.view, 'after undo');
+  await assertClean(page, log, h.origin);
+
+  // VS Code reloads a hidden webview from its state: the drawing is kept there, so no layout at all.
+  const saved = (await page.evaluate(() => window.__states)).at(-1);
+  assert(saved?.drawings?.length >= 1, 'the state keeps drawings');
+  await context.close();
+  const again = await h.open({ state: saved });
+  await update(again.page, mitigated);
+  eq(await diagramCounters(again.page), { renders: 0, restyles: 0, cacheHits: 1 }, 'shown again: no Mermaid call');
+  eq(await again.page.evaluate(() => document.querySelectorAll('.canvas g.node').length), mitigated.view.elements.length, 'every node drawn');
+  checkRiskColours(await diagramColours(again.page, mitigated.view.diagram), mitigated.view, 'shown again');
+  await assertClean(again.page, again.log, h.origin);
+  await again.context.close();
+});
+
+test('a drawing in the state that is not a clean SVG is cleaned or ignored, never run', async (h) => {
+  const first = updateFor(PAYMENTS_YAML, 1);
+  // Keys as the page computes them are unknown here: tamper with a real state instead.
+  const { page, context } = await h.open();
+  await update(page, first);
+  const saved = (await page.evaluate(() => window.__states)).at(-1);
+  await context.close();
+  const evil = saved.drawings.map(d => ({ key: d.key, svg: d.svg.replace('<g', '<script>window.__pwned = 1</script><g onclick="window.__pwned = 2"') }));
+  const broken = saved.drawings.map(d => ({ key: d.key, svg: '<svg><g></svg' }));
+  for (const [label, drawings] of [['script and handler', evil], ['broken markup', broken], ['wrong types', [{ key: 1, svg: {} }, null, 'x']]]) {
+    const again = await h.open({ state: { ...saved, drawings } });
+    await update(again.page, first);
+    const r = await again.page.evaluate(() => ({ pwned: window.__pwned, scripts: document.querySelectorAll('.canvas script').length, handlers: document.querySelectorAll('.canvas [onclick]').length, nodes: document.querySelectorAll('.canvas g.node').length }));
+    eq([r.pwned, r.scripts, r.handlers], [undefined, 0, 0], `${label}: nothing active`);
+    eq(r.nodes, first.view.elements.length, `${label}: the diagram is drawn`);
+    await again.context.close();
+  }
+});
+
 test('large model: focused view with collapsed boundaries, click a group to expand it', async (h, ctx) => {
   const { page, log } = await h.open();
   const msg = updateFor(generatedModel(150));
@@ -578,7 +711,7 @@ async function diagramView(page) {
   return page.evaluate(() => {
     const vp = document.querySelector('.viewport').getBoundingClientRect();
     const svg = document.querySelector('.canvas svg').getBoundingClientRect();
-    const crit = document.querySelector('.canvas g.node.critical')?.getBoundingClientRect();
+    const crit = document.querySelector('.canvas g.node.rk-critical')?.getBoundingClientRect();
     const hint = document.querySelector('.fit-hint');
     const k = Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector('.canvas').style.transform)?.[1]);
     return {
@@ -775,7 +908,7 @@ test('the first view follows the panel width until the user zooms; a restored zo
 
 // -------------------------------------------------------------------------------------------------------------
 
-async function withHarness(opts, fn) {
+export async function withHarness(opts, fn) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const bundle = await buildBundle(opts.dist);
   const { server, origin } = await serve(bundle.dir);
@@ -844,6 +977,135 @@ export async function timeToFirstDiagram(sizes = [10, 50, 150], opts = {}) {
   });
 }
 
+// -------------------------------------------------------------------------------------------------------------
+// Live-diagram benchmark (#10): the visual editor against a fixed reference, Mermaid with its default settings
+// and the full mermaid package on a bare page, drawing the same diagram (its Mermaid text with the colours in it,
+// as the report writes it). Ratios in one Chromium run; no test asserts on them.
+
+/** The diagram of an update message as the report would write it: the same view, colours in the text. */
+function referenceText(msg) {
+  const d = msg.view.diagram;
+  const inline = core.mermaid.dataFlowDiagram(msg.view.graph, { legend: false, ...(d.focus ? { focus: d.focus } : {}) });
+  if (!inline.text.startsWith(d.text)) throw new Error('the reference text is not the same view');
+  return inline.text;
+}
+
+/** Opens the reference page drawing `text`: milliseconds from navigation to the drawing in the page. */
+async function referenceFirst(h, text) {
+  const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.addInitScript(t => { window.__refText = t; }, text);
+  await page.goto(`${h.origin}/reference.html`);
+  await page.waitForFunction(() => window.__refDoneAt !== undefined || window.__refError !== undefined, null, { timeout: 120_000 });
+  const r = await page.evaluate(() => ({ at: window.__refDoneAt, error: window.__refError }));
+  if (r.error) throw new Error(`reference page: ${r.error}`);
+  return { page, context, ms: r.at };
+}
+
+/** Opens the visual editor, which gets `msg` when it says it is ready: milliseconds from navigation to the first diagram. */
+async function editorFirst(h, msg) {
+  const opened = await h.open({ autoUpdate: msg });
+  await opened.page.waitForFunction(() => window.__rampart.timings.firstDiagramAt !== undefined, null, { timeout: 120_000 });
+  const r = await opened.page.evaluate(() => ({ at: window.__rampart.timings.firstDiagramAt, svg: !!document.querySelector('.canvas svg'), renders: window.__rampart.renders }));
+  if (!r.svg) throw new Error('the visual editor drew no diagram');
+  return { ...opened, ms: r.at };
+}
+
+/** Posts `msg` in the page; milliseconds until the webview has handled it (drawn, recoloured or unchanged). */
+function timedUpdate(page, msg) {
+  return page.evaluate(async m => {
+    const n = window.__rampart.updates;
+    const ch = new MessageChannel();
+    const tick = () => new Promise(r => { ch.port1.onmessage = r; ch.port2.postMessage(0); });
+    const t0 = performance.now();
+    window.postMessage(m, '*');
+    while (window.__rampart.updates === n) await tick();
+    return performance.now() - t0;
+  }, msg);
+}
+
+/** Models derived from `base` one edit at a time: threat k not applicable (status only), or flow k added. */
+function statusSteps(base, steps) {
+  const open = [...base.matchAll(/^ {2}(th-\d+): \{.*status: open \}$/gm)].map(m => m[1]);
+  const out = [];
+  let y = base;
+  for (let k = 0; k < steps; k++) {
+    y = y.replace(new RegExp(`^( {2}${open[k]}: \\{.*status: )open( \\})$`, 'm'), '$1not-applicable$2');
+    out.push(y);
+  }
+  return out;
+}
+function flowSteps(base, steps, n) {
+  const out = [];
+  let y = base;
+  for (let k = 0; k < steps; k++) {
+    y = y.replace('\nthreats:\n', `\n  extra-${k}: { from: el-${(k * 11 + 3) % n}, to: el-${(k * 17 + 29) % n}, protocol: amqp, encrypted: true }\nthreats:\n`);
+    out.push(y);
+  }
+  return out;
+}
+
+const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/**
+ * P3a: first diagram of the 50-element model from the webview's creation; P3b: a status edit, adding a flow;
+ * P3c: the first view of the 300-element model. Each against the reference drawing the same text.
+ */
+export async function liveDiagramBench(opts = {}) {
+  const runs = opts.runs ?? 5;
+  return withHarness(opts, async h => {
+    const out = {};
+    const first = async (label, yaml) => {
+      const msg = updateFor(yaml);
+      const ref = referenceText(msg);
+      const ours = [], theirs = [];
+      for (let i = 0; i < runs; i++) {
+        const a = await editorFirst(h, msg);
+        ours.push(a.ms);
+        await a.context.close();
+        const b = await referenceFirst(h, ref);
+        theirs.push(b.ms);
+        await b.context.close();
+      }
+      out[label] = { ours: median(ours), reference: median(theirs), nodes: msg.view.diagram.stats.nodes, edges: msg.view.diagram.stats.edges, focused: msg.view.diagram.focused };
+    };
+    const base50 = generatedModel(50);
+    await first('P3a', base50);
+    await first('P3c', generatedModel(300));
+
+    // Edits on one open editor and one reference page, each drawing the same sequence of models.
+    const edits = async (label, models) => {
+      const msgs = models.map((y, i) => updateFor(y, i + 2));
+      const a = await editorFirst(h, updateFor(base50, 1));
+      const b = await referenceFirst(h, referenceText(updateFor(base50, 1)));
+      const ours = [], theirs = [];
+      const before = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles }));
+      for (const m of msgs) {
+        ours.push(await timedUpdate(a.page, m));
+        theirs.push(await b.page.evaluate(t => window.__refRender(t), referenceText(m)));
+      }
+      const after = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles }));
+      out[label] = { ours: median(ours), reference: median(theirs), mermaidCalls: after.renders - before.renders, restyles: after.restyles - before.restyles, edits: msgs.length };
+      await a.context.close();
+      await b.context.close();
+    };
+    await edits('P3b status', statusSteps(base50, runs));
+    await edits('P3b flow', flowSteps(base50, runs, 50));
+    return out;
+  });
+}
+
+/** The P3 lines `npm run bench` prints: the ratio first, the medians beside it. */
+export function liveDiagramLines(r) {
+  const line = (label, x, what) => `${label} ${(x.ours / x.reference).toFixed(3)}x  (visual editor ${Math.round(x.ours * 10) / 10} ms, reference ${Math.round(x.reference)} ms; ${what})`;
+  return [
+    line('P3a', r.P3a, `first diagram, 50 elements, ${r.P3a.nodes} nodes, ${r.P3a.edges} edges, from webview creation`),
+    line('P3b status', r['P3b status'], `status-only edit, ${r['P3b status'].mermaidCalls} Mermaid calls and ${r['P3b status'].restyles} recolourings in ${r['P3b status'].edits} edits`),
+    line('P3b flow', r['P3b flow'], `one flow added, ${r['P3b flow'].mermaidCalls} Mermaid calls in ${r['P3b flow'].edits} edits`),
+    line('P3c', r.P3c, `first view of 300 elements${r.P3c.focused ? ' (focused)' : ''}, ${r.P3c.nodes} nodes, ${r.P3c.edges} edges`),
+  ];
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const dist = args.includes('--dist');
@@ -858,6 +1120,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     failed = r.failed;
   }
   if (args.includes('--bench') || args.includes('--bench-only')) {
+    console.log('live diagram (median of 5; reference: the full mermaid package, default settings, bare page, same text):');
+    for (const l of liveDiagramLines(await liveDiagramBench({ dist }))) console.log(l);
     console.log('time to first diagram (median of 3):');
     for (const b of await timeToFirstDiagram([10, 50, 150], { dist })) {
       console.log(`  ${String(b.elements).padStart(4)} elements (${b.nodes} nodes, ${b.edges} edges${b.focused ? ', focused view' : ''}, ${b.layout}): load ${b.loadMs} ms, update -> diagram ${b.firstDiagramMs} ms (mermaid ${b.mermaidMs} ms)`);

@@ -44,8 +44,10 @@ export const CLASS_DEFS: Record<RiskClass | 'group' | 'placeholder', string> = {
   group: 'stroke-dasharray:6 3,stroke-width:2px',
   placeholder: 'stroke-dasharray:2 2,font-style:italic',
 };
+/** The order in which classes apply (a later one wins): risk colours, then the dashes of groups and placeholders. */
+export const STYLE_ORDER = [...RISK_CLASSES, 'group', 'placeholder'] as const;
 /** Edge colours for flows that are themselves targeted by open threats (by level). */
-const LINK_STYLES: Record<Exclude<RiskClass, 'none'>, string> = {
+export const LINK_STYLES: Record<Exclude<RiskClass, 'none'>, string> = {
   critical: 'stroke:#d32f2f,stroke-width:3px',
   high: 'stroke:#ef6c00,stroke-width:3px',
   medium: 'stroke:#f9a825,stroke-width:2px',
@@ -71,10 +73,27 @@ export interface DataFlowOptions {
   legend?: boolean;
   direction?: 'LR' | 'TB';
   limits?: Partial<DiagramLimits>;
+  /**
+   * `inline` (default): the colours are in the text (`classDef`, `class`, `linkStyle`), for the report, the CLI
+   * and GitHub. `separate`: the text holds only the structure (what Mermaid lays out) and the colours are in
+   * `styles`, so the visual editor can recolour a drawn diagram without drawing it again.
+   */
+  styles?: 'inline' | 'separate';
+}
+
+/** The colours of a diagram apart from its text: classes per Mermaid node id, risk level per edge id. */
+export interface DiagramStyles {
+  /** Node id -> its classes (`CLASS_DEFS` keys), in the order their styles apply (later wins). */
+  nodes: Record<string, string[]>;
+  /** Edge id (`e3`) -> the level of its `LINK_STYLES`. */
+  links: Record<string, Exclude<RiskClass, 'none'>>;
 }
 
 export interface DataFlowDiagram {
+  /** The Mermaid text (without colours when built with `styles: 'separate'`). */
   text: string;
+  /** The colours, also when they are in the text. */
+  styles: DiagramStyles;
   /** Element id -> Mermaid node id (an element hidden in a collapsed group maps to the group's node). */
   nodeIds: Record<string, string>;
   /** Flow id -> Mermaid edge id (flows merged into one edge between groups share its id). */
@@ -392,17 +411,26 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
     addClass('none', 'lg2');
   }
 
-  for (const cls of [...RISK_CLASSES, 'group', 'placeholder'] as const) lines.push(`  classDef ${cls} ${CLASS_DEFS[cls]}`);
-  for (const cls of [...RISK_CLASSES, 'group', 'placeholder']) {
+  const styles: DiagramStyles = { nodes: {}, links: {} };
+  const styleLines: string[] = [];
+  for (const cls of STYLE_ORDER) styleLines.push(`  classDef ${cls} ${CLASS_DEFS[cls]}`);
+  for (const cls of STYLE_ORDER) {
     const ids = classes.get(cls);
     if (!ids?.length) continue;
-    for (let i = 0; i < ids.length; i += 50) lines.push(`  class ${ids.slice(i, i + 50).join(',')} ${cls}`);
+    for (const id of ids) (styles.nodes[id] ??= []).push(cls);
+    for (let i = 0; i < ids.length; i += 50) styleLines.push(`  class ${ids.slice(i, i + 50).join(',')} ${cls}`);
   }
-  for (const [level, idx] of linkStyles) lines.push(`  linkStyle ${idx.join(',')} ${LINK_STYLES[level as Exclude<RiskClass, 'none'>]}`);
+  for (const [level, idx] of linkStyles) {
+    for (const i of idx) styles.links[`e${i}`] = level as Exclude<RiskClass, 'none'>;
+    styleLines.push(`  linkStyle ${idx.join(',')} ${LINK_STYLES[level as Exclude<RiskClass, 'none'>]}`);
+  }
 
-  const text = lines.join('\n') + '\n';
-  const fits = dropped === 0 && nodes <= limits.maxNodes && edges <= limits.maxEdges && text.length <= limits.maxTextSize;
-  return { text, nodeIds, edgeIds, boundaryIds, groups, focused: false, stats: { nodes, edges, subgraphs, chars: text.length }, fits, dropped };
+  const structure = lines.join('\n') + '\n';
+  const inline = structure + styleLines.join('\n') + '\n';
+  const text = opts.styles === 'separate' ? structure : inline;
+  // sized as the text with its colours, so both kinds of text make the same choices of what to show
+  const fits = dropped === 0 && nodes <= limits.maxNodes && edges <= limits.maxEdges && inline.length <= limits.maxTextSize;
+  return { text, styles, nodeIds, edgeIds, boundaryIds, groups, focused: false, stats: { nodes, edges, subgraphs, chars: inline.length }, fits, dropped };
 }
 
 function riskOf(input: DiagramInput, elementIds: Iterable<string>): Level | undefined {

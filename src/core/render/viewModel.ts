@@ -158,7 +158,7 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
   const assessments = opts.assessments ?? assessAll(model, { tolerance: opts.tolerance, now: opts.now });
   const graph = diagramInput(model, assessments);
   // The webview shows its own HTML legend, so the diagram goes without the legend subgraph unless asked.
-  const diagram = dataFlowDiagram(graph, { legend: false, ...opts.diagram });
+  const diagram = dataFlowDiagram(graph, { legend: false, styles: 'separate', ...opts.diagram });
   const elements = model.elements ?? {};
   const flows = model.flows ?? {};
   const mitigations = model.mitigations ?? {};

@@ -88,6 +88,27 @@ describe('render/mermaid (data-flow diagram)', () => {
     assert.deepEqual([...RISK_CLASSES], ['critical', 'high', 'medium', 'low', 'none']);
   });
 
+  it('keeps colours apart from the structure for the visual editor: a risk change leaves the text alone', async () => {
+    const inline = dataFlowDiagram(payments(), { legend: false });
+    const separate = dataFlowDiagram(payments(), { legend: false, styles: 'separate' });
+    assert.ok(!/classDef|\n {2}class |linkStyle/.test(separate.text), separate.text);
+    assert.ok(inline.text.startsWith(separate.text), 'the inline text is the structure plus its colours');
+    // the same colours as the inline text says, as data
+    const p = await parseFlowchart(inline.text);
+    for (const [id, v] of p.vertices) assert.deepEqual(separate.styles.nodes[id] ?? [], v.classes, id);
+    const idx = p.edges.findIndex(e => e.id === inline.edgeIds.store);
+    assert.equal(separate.styles.links[`e${idx}`], 'critical');
+    assert.deepEqual(separate.styles, inline.styles);
+    // Another level for the api leaves the separate text as it was and changes only its class.
+    const input = payments();
+    const calmer = dataFlowDiagram({ ...input, risk: { ...input.risk, api: 'low' } }, { legend: false, styles: 'separate' });
+    assert.equal(calmer.text, separate.text);
+    assert.deepEqual(calmer.styles.nodes[calmer.nodeIds.api], ['low']);
+    // What is shown of a large model is chosen the same way for both kinds of text.
+    const big = generated(150, 15);
+    assert.deepEqual(dataFlowDiagram(big, { styles: 'separate' }).focus, dataFlowDiagram(big).focus);
+  });
+
   it('draws a legend subgraph unless asked not to', async () => {
     const withLegend = await parseFlowchart(dataFlowDiagram(payments()).text);
     assert.ok(withLegend.subgraphs.some(s => s.id === 'legend' && s.nodes.length === 7));
