@@ -37,7 +37,13 @@ function fontFamily(): string {
 }
 
 /** Renders Mermaid text to a detached, sanitized SVG element (never throws). */
-export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?: Layout }): Promise<RenderResult> {
+/** Layout settings beyond the engine (ELK's strategies, Mermaid's look), as Mermaid's config spells them. */
+export interface LayoutTuning {
+  elk?: Record<string, string | boolean>;
+  look?: string;
+}
+
+export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?: Layout; tuning?: LayoutTuning }): Promise<RenderResult> {
   const run = async (): Promise<RenderResult> => {
     const t0 = performance.now();
     const id = `rampart-${PAGE}-m${++counter}`;
@@ -51,6 +57,8 @@ export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?
         flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12, wrappingWidth: 260 },
         theme: opts.theme,
         layout: opts.layout ?? 'dagre',
+        ...(opts.tuning?.elk ? { elk: opts.tuning.elk } : {}),
+        ...(opts.tuning?.look ? { look: opts.tuning.look } : {}),
         fontFamily: fontFamily(),
         themeVariables: { fontFamily: fontFamily(), fontSize: '14px' },
         maxTextSize: 50_000,

@@ -11,7 +11,7 @@ import type { AttackTreeView, RevealKind, ThreatRow, ViewModel } from '../core/r
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shared/protocol';
 import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
-import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type MermaidTheme, type RenderResult } from './diagram';
+import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId } from './restyle';
 
 interface VsCodeApi {
@@ -39,6 +39,8 @@ const debug = {
   /** Updates fully handled (diagram drawn, fallback shown, or unchanged). */
   updates: 0,
   layout: '' as string,
+  /** For the layout benchmark only: an engine and settings instead of the chosen ones. */
+  override: undefined as undefined | { layout?: Layout; tuning?: LayoutTuning },
   /** How the diagram was first shown: the whole of it, or the riskiest part with the Fit hint. */
   firstView: '' as '' | 'fit' | 'detail',
 };
@@ -89,7 +91,10 @@ clear(app);
 const titleEl = h('h1', {}, 'Threat model');
 const countsEl = h('span', { class: 'counts' });
 const overviewBtn = h('button', { type: 'button', title: 'Show the overview of the whole model', hidden: true }, 'Overview');
-const toolbar = h('div', { class: 'toolbar' }, titleEl, countsEl, h('span', { class: 'spacer' }), overviewBtn);
+const searchList = h('datalist', { id: 'rampart-element-names' });
+const searchBox = h('input', { type: 'search', class: 'find', placeholder: 'Find an element', 'aria-label': 'Find an element in the diagram by name or id', list: 'rampart-element-names', spellcheck: 'false' });
+const searchMiss = h('span', { class: 'find-miss', role: 'status', 'aria-live': 'polite' });
+const toolbar = h('div', { class: 'toolbar' }, titleEl, countsEl, h('span', { class: 'spacer' }), searchBox, searchList, searchMiss, overviewBtn);
 const errorBanner = h('div', { class: 'banner error', role: 'alert', hidden: true });
 const problemBanner = h('div', { class: 'banner warning', hidden: true });
 const noteBanner = h('div', { class: 'banner info', hidden: true });
@@ -160,6 +165,47 @@ viewport.addEventListener('keydown', e => {
 });
 zoomInBtn.addEventListener('click', () => panZoom.zoomCenter(1.25));
 zoomOutBtn.addEventListener('click', () => panZoom.zoomCenter(0.8));
+/** The element a search means: an exact id or name first, then the first name or id that contains it. */
+function findElement(v: ViewModel, query: string): string | undefined {
+  const q = query.trim().toLowerCase();
+  if (!q) return undefined;
+  const els = v.elements;
+  return (els.find(e => e.id.toLowerCase() === q) ?? els.find(e => e.name.toLowerCase() === q)
+    ?? els.find(e => e.name.toLowerCase().includes(q)) ?? els.find(e => e.id.toLowerCase().includes(q)))?.id;
+}
+
+/** Shows and selects the element a search names: in the drawing when it is there, else in a view focused on it. */
+async function showSearched(): Promise<void> {
+  if (!view) return;
+  const id = findElement(view, searchBox.value);
+  searchMiss.textContent = id || !searchBox.value.trim() ? '' : 'No element matches';
+  if (!id) return;
+  const mid = shown?.nodeIds[id];
+  if (!mid?.startsWith('n')) {
+    // hidden in a collapsed group or outside the focused part: focus on the element and its neighbours
+    saveState({ focus: { element: id } });
+    await drawDiagram(true);
+  }
+  select('element', id, true);
+  post({ type: 'reveal', kind: 'element', id });
+}
+searchBox.addEventListener('change', () => void showSearched());
+searchBox.addEventListener('keydown', e => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    void showSearched();
+  }
+  if (e.key === 'Escape') {
+    searchBox.value = '';
+    searchMiss.textContent = '';
+  }
+});
+
+/** The names the search box suggests. */
+function renderSearchList(v: ViewModel): void {
+  replace(searchList, ...v.elements.map(e => h('option', { value: e.name }, e.id)));
+}
+
 overviewBtn.addEventListener('click', () => {
   saveState({ focus: undefined });
   void drawDiagram(true);
@@ -277,9 +323,10 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  const layout = layoutFor(d);
+  const layout = debug.override?.layout ?? layoutFor(d);
+  const tuning = debug.override?.tuning;
   debug.layout = layout;
-  const key = drawingKey(d.text, theme, layout);
+  const key = drawingKey(d.text, theme, tuning ? `${layout}${JSON.stringify(tuning)}` : layout);
   const kept = drawings.get(key);
   const keptSvg = kept === undefined ? undefined : importSvg(kept);
   let r: RenderResult;
@@ -287,7 +334,7 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     r = { svg: keptSvg, ms: 0 };
     debug.cacheHits++;
   } else {
-    r = await renderMermaid(d.text, { theme, layout });
+    r = await renderMermaid(d.text, { theme, layout, tuning });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;
     debug.timings.lastMermaidMs = r.ms;
@@ -511,10 +558,18 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, ' ');
 }
 
+/** What each panel last drew, to leave a panel alone when an update does not change it (a status edit). */
+const drawnPanels = { heat: '', filters: '', mitigations: '', trees: '' };
+/** Per threat id: its row and what it shows. */
+const threatRows = new Map<string, { sig: string; tr: HTMLTableRowElement }>();
+
 function renderHeatMap(v: ViewModel): void {
   const hm = v.heatMap;
-  clear(heatTable);
   const cell = state.filters?.cell;
+  const sig = JSON.stringify([hm, cell]);
+  if (sig === drawnPanels.heat) return;
+  drawnPanels.heat = sig;
+  clear(heatTable);
   const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = hm;
   const rows = [...LIKELIHOODS.keys()].reverse();
   heatTable.appendChild(h('tr', {}, h('th', { class: 'axis-y' }, 'Likelihood ↑')));
@@ -539,8 +594,9 @@ function renderHeatMap(v: ViewModel): void {
       const toggle = () => {
         const now = state.filters?.cell;
         saveState({ filters: { ...state.filters, cell: now && now[0] === r && now[1] === c ? undefined : [r, c] } });
-        renderHeatMap(v);
-        renderFilters(v);
+        if (!view) return;
+        renderHeatMap(view);
+        renderFilters(view);
         renderThreats();
       };
       td.addEventListener('click', toggle);
@@ -569,6 +625,10 @@ function renderFilters(v: ViewModel): void {
   const f = state.filters ?? {};
   const { likelihoods: LIKELIHOODS, impacts: IMPACTS } = v.heatMap;
   const { threatStatuses: THREAT_STATUSES, levels: LEVELS } = v.vocabulary;
+  const sig = JSON.stringify([f, v.vocabulary, v.heatMap.likelihoods, v.heatMap.impacts, v.elements.map(e => [e.id, e.name]), v.flows.map(fl => [fl.id, fl.name])]);
+  if (sig === drawnPanels.filters) return;
+  drawnPanels.filters = sig;
+  renderSearchList(v);
   replace(statusFilter, option('', 'All', f.status), option('unresolved', 'Still open', f.status), ...THREAT_STATUSES.map(s => option(s, cap(s), f.status)));
   replace(levelFilter, option('', 'All', f.level), ...[...LEVELS].reverse().map(l => option(l, cap(l), f.level)), option('unrated', 'Unrated', f.level));
   replace(elementFilter, option('', 'All', f.element), ...v.elements.map(e => option(e.id, e.name, f.element)), ...v.flows.map(fl => option(fl.id, `${fl.name ?? fl.id} (flow)`, f.element)));
@@ -650,8 +710,16 @@ function renderThreats(): void {
   const rows = visibleThreats(v);
   threatsHeading.textContent = '';
   append(threatsHeading, ['Threats', h('span', { class: 'sub' }, rows.length === v.threats.length ? `${v.threats.length}` : `${rows.length} of ${v.threats.length}`)]);
-  clear(threatBody);
+  const wanted: HTMLTableRowElement[] = [];
+  const seen = new Set<string>();
   for (const t of rows) {
+    seen.add(t.id);
+    const sig = JSON.stringify([t, v.vocabulary.threatStatuses]);
+    const kept = threatRows.get(t.id);
+    if (kept?.sig === sig) {
+      wanted.push(kept.tr);
+      continue;
+    }
     const tr = h('tr', { 'data-id': t.id, 'data-level': t.level ?? '', tabindex: 0, class: t.open ? '' : 'closed' },
       h('td', { class: 'level' }, levelBadge(t.level), t.cvss ? h('div', { class: 'muted' }, `CVSS ${t.cvss.score}`) : null),
       h('td', { class: 'title' }, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
@@ -671,7 +739,17 @@ function renderThreats(): void {
     tr.addEventListener('keydown', e => {
       if (e.key === 'Enter') activate();
     });
-    threatBody.appendChild(tr);
+    threatRows.set(t.id, { sig, tr });
+    wanted.push(tr);
+  }
+  for (const id of Array.from(threatRows.keys())) if (!seen.has(id)) threatRows.delete(id);
+  // the rows in order, moving or replacing only those that differ from what is there
+  const current = Array.from(threatBody.children);
+  if (current.length !== wanted.length || current.some((tr, i) => tr !== wanted[i])) {
+    wanted.forEach((tr, i) => {
+      if (threatBody.children[i] !== tr) threatBody.insertBefore(tr, threatBody.children[i] ?? null);
+    });
+    while (threatBody.children.length > wanted.length) threatBody.lastElementChild!.remove();
   }
   noThreats.hidden = rows.length > 0;
   noThreats.textContent = v.threats.length === 0 ? 'No threats yet: add them under `threats:` (the STRIDE quick fixes can add stubs).' : 'No threat matches the filters.';
@@ -679,6 +757,9 @@ function renderThreats(): void {
 }
 
 function renderMitigations(v: ViewModel): void {
+  const sig = JSON.stringify([v.mitigations, v.vocabulary.mitigationStatuses]);
+  if (sig === drawnPanels.mitigations) return;
+  drawnPanels.mitigations = sig;
   mitigationsHeading.hidden = v.mitigations.length === 0;
   mitigationTable.hidden = v.mitigations.length === 0;
   clear(mitigationBody);
@@ -704,6 +785,9 @@ function renderMitigations(v: ViewModel): void {
 // Attack trees
 
 function renderTrees(v: ViewModel): void {
+  const sig = JSON.stringify(v.attackTrees);
+  if (sig === drawnPanels.trees) return;
+  drawnPanels.trees = sig;
   trees.hidden = v.attackTrees.length === 0;
   const open = new Set(state.treesOpen ?? (v.attackTrees.length <= 3 ? v.attackTrees.map(t => t.id) : []));
   const existing = new Map(Array.from(treesList.querySelectorAll('details')).map(d => [d.getAttribute('data-id') ?? '', d as HTMLDetailsElement]));

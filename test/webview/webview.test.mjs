@@ -603,6 +603,43 @@ test('large model: focused view with collapsed boundaries, click a group to expa
   ctx.timings.large = await page.evaluate(() => window.__rampart.timings);
 });
 
+test('the search box finds any element of a 300-element model by name, focusing the diagram on it when hidden', async h => {
+  const { page, log } = await h.open();
+  const msg = updateFor(generatedModel(300));
+  assert(msg.view.diagram.focused, 'a 300-element model is drawn focused');
+  await update(page, msg);
+  const hidden = Object.entries(msg.view.diagram.nodeIds).find(([, mid]) => !mid.startsWith('n'))?.[0];
+  assert(hidden, 'some element is hidden in a collapsed group');
+  const name = msg.view.elements.find(e => e.id === hidden).name;
+  eq(await page.$$eval('#rampart-element-names option', os => os.length), 300, 'every element is suggested');
+  await clearPosted(page);
+  const renders = await page.evaluate(() => window.__rampart.renders);
+  await page.fill('input.find', name.toLowerCase());
+  await page.press('input.find', 'Enter');
+  await page.waitForFunction(n => window.__rampart.renders > n && document.querySelector('.canvas g.node.rampart-selected'), renders, { timeout: 60_000 });
+  const found = await page.evaluate(() => {
+    const g = document.querySelector('.canvas g.node.rampart-selected');
+    const box = g.getBoundingClientRect();
+    const vp = document.querySelector('.viewport').getBoundingClientRect();
+    return { text: window.__svgText(g), inView: box.left >= vp.left && box.right <= vp.right && box.top >= vp.top && box.bottom <= vp.bottom, focus: window.__states.at(-1)?.focus };
+  });
+  eq(found.text, name, 'the found element is drawn and selected');
+  assert(found.inView, 'the found element is in view');
+  eq(found.focus, { element: hidden }, 'the view is focused on it');
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'element', id: hidden }], 'the text editor reveals it');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-search.png') });
+  // An element already drawn is selected without drawing again; a miss says so.
+  const again = await page.evaluate(() => window.__rampart.renders);
+  await page.fill('input.find', hidden);
+  await page.press('input.find', 'Enter');
+  await page.waitForTimeout(100);
+  eq(await page.evaluate(() => window.__rampart.renders), again, 'no drawing for an element in view');
+  await page.fill('input.find', 'no such component');
+  await page.press('input.find', 'Enter');
+  eq(await page.$eval('.find-miss', e => e.textContent), 'No element matches', 'a miss is said');
+  await assertClean(page, log, h.origin);
+});
+
 test('every example model renders cleanly: one node per element, one cluster per boundary, a row per threat', async h => {
   const dir = path.join(ROOT, 'examples');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => /\.threatmodel\.ya?ml$/.test(f)).sort() : [];
