@@ -7,6 +7,7 @@
  * A broken file still yields every finding it can: entries that fail validation are left out of the model,
  * the rest is analysed.
  */
+import { clip } from '../text/clip';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 import type { z } from 'zod';
 import { model as modelSchema, SECTION_NAMES, type Model, type Section } from './schema';
@@ -78,6 +79,8 @@ export interface ConvertState {
   stopped: boolean;
   /** Maps already checked for duplicate keys (a map reached again through an alias is not reported twice). */
   checked: WeakSet<object>;
+  /** The maps and lists being converted (an alias of one of them, inside it, is a value without end). */
+  open?: Set<object>;
 }
 
 /**
@@ -138,6 +141,12 @@ export function toPlain(node: unknown, doc: Document, st: ConvertState, depth: n
       return undefined;
     }
     const target = n.resolve(doc);
+    if (target && st.open?.has(target)) {
+      // `and: &l [ {or: *l} ]`: left out with its own finding; the rest of the file is still read
+      const r = n.range!;
+      st.findings.push(finding('schema/nesting-too-deep', `The alias *${clip(n.source, 40)} stands for a value it is itself part of, which would nest without end; write the value out instead.`, { start: r[0], end: r[1] }, 'error', path));
+      return undefined;
+    }
     return toPlain(target, doc, st, depth + 1, path);
   }
   if (isScalar(n)) return n.value;
@@ -145,15 +154,24 @@ export function toPlain(node: unknown, doc: Document, st: ConvertState, depth: n
     const out: Record<string, unknown> = Object.create(null);
     const report = !st.checked.has(n);
     st.checked.add(n);
+    const open = (st.open ??= new Set());
+    open.add(n);
     for (const item of n.items) {
       if (!isPair(item)) continue;
       const key = plainKey(item.key as Node | null, out, report, st, path);
       if (key === undefined) continue;
       out[key] = toPlain(item.value, doc, st, depth + 1, [...path, key]);
     }
+    open.delete(n);
     return out;
   }
-  if (isSeq(n)) return n.items.map((item, i) => toPlain(item, doc, st, depth + 1, [...path, i]));
+  if (isSeq(n)) {
+    const open = (st.open ??= new Set());
+    open.add(n);
+    const out = n.items.map((item, i) => toPlain(item, doc, st, depth + 1, [...path, i]));
+    open.delete(n);
+    return out;
+  }
   return undefined;
 }
 

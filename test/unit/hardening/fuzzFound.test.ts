@@ -231,6 +231,26 @@ describe('hardening: defects found by fuzzing (#9)', () => {
     assert.equal((analyze(fixed).parsed.model.threats ?? {}).t1?.owner, 'me\r');
   });
 
+  it('an alias inside the value it stands for is reported at the alias, and the rest of the file is still read', () => {
+    // it used to stop reading the file there: a mitigation added after the attack trees was never seen
+    const text = 'rampart: 1\ntitle: x\nthreats:\n  t1: { title: T, status: mitigated }\nattack_trees:\n  a:\n    goal: G\n    and: &l0\n      - { leaf: x }\n      - or: *l0\nmitigations:\n  m1: { title: M, status: proposed }\n';
+    const a = analyze(text);
+    assert.deepEqual(Object.keys(a.parsed.model.mitigations ?? {}), ['m1']);
+    const cycle = a.findings.filter(f => f.message.includes('*l0'));
+    assert.equal(cycle.length, 1);
+    assert.equal(text.slice(cycle[0].range.start, cycle[0].range.end), '*l0');
+    const after = applyEdits(text, computeFix(text, { kind: 'add-mitigation', title: 'add', threat: 't1' }));
+    assert.deepEqual(schemaIds(after).filter(id => id === 'schema/dangling-reference'), []);
+  });
+
+  it('no "Create element" for an id a flow already has (elements, flows and boundaries share ids); the message says so', () => {
+    const text = 'rampart: 1\ntitle: x\nelements:\n  web: { type: process, name: Web }\nflows:\n  api: { from: web, to: api }\n';
+    const f = analyze(text).findings.find(x => x.ruleId === 'schema/dangling-reference');
+    assert.ok(f);
+    assert.deepEqual((f.fixes ?? []).filter(x => x.kind === 'create-element'), []);
+    assert.match(f.message, /`api` is the id of a flow/);
+  });
+
   it('a Threagile risk category with `cwe: -1` imports without a CWE instead of an invalid `CWE--1`', () => {
     const src = corpusFile('threagile/threagile-stub.yaml').replace(/cwe: 693/, 'cwe: -1');
     assert.match(src, /cwe: -1/);
