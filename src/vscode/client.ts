@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type RequestType, type ServerOptions } from 'vscode-languageclient/node';
 import { SECTION } from '../shared/section';
+import { LensWindow } from './lensWindow';
 import { LiveDocuments } from './liveDocuments';
 import { MODEL_SELECTOR } from './models';
 
@@ -21,6 +22,7 @@ const CLIENT_NAME = 'Rampart Language Server';
 export class RampartServer implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly live: LiveDocuments;
+  private readonly lenses = new LensWindow();
   private started: Promise<void> | undefined;
 
   constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
@@ -38,7 +40,7 @@ export class RampartServer implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // Hovers render text from the (untrusted) model file: no command links, no HTML.
       markdown: { isTrusted: false, supportHtml: false },
-      middleware: this.live.middleware,
+      middleware: { ...this.live.middleware, ...this.lenses.middleware },
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   }
@@ -46,7 +48,10 @@ export class RampartServer implements vscode.Disposable {
   /** Starts the server process (once); requests wait for it. */
   start(): Promise<void> {
     this.started ??= this.client.start().then(
-      () => this.live.attach(this.client),
+      () => {
+        this.live.attach(this.client);
+        this.lenses.attach(this.client);
+      },
       (e: unknown) => {
         this.log.error(`the Rampart language server did not start: ${(e as Error)?.stack ?? e}`);
         throw e;
@@ -79,6 +84,7 @@ export class RampartServer implements vscode.Disposable {
 
   dispose(): void {
     this.live.dispose();
+    this.lenses.dispose();
     void this.stop().catch(() => { /* already gone */ });
   }
 }

@@ -12,6 +12,7 @@ import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shar
 import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
+import { loadElk } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId } from './restyle';
 
 interface VsCodeApi {
@@ -334,6 +335,8 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     r = { svg: keptSvg, ms: 0 };
     debug.cacheHits++;
   } else {
+    // ELK's script loads while Mermaid reads the text and measures the labels, not after
+    if (layout === 'elk') void loadElk().catch(() => { /* Mermaid reports it when it needs ELK */ });
     r = await renderMermaid(d.text, { theme, layout, tuning });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;

@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { closeAllEditors, ruleIdOf, waitFor } from './helpers';
 import { langUri, openModel, posOf, rangeOf, waitForRule, writeModel } from './modelHelpers';
+import { generateModel } from '../../scripts/genModel';
+import { LENS_WINDOW_LINES } from '../../src/shared/lensWindow';
 
 const SHOP = 'shop.threatmodel.yaml';
 
@@ -156,6 +158,27 @@ threats:
       assert.strictEqual(byLine.get(posOf(doc, 'api:   #').line), '1 open threat (1 high)');
       assert.strictEqual(byLine.get(posOf(doc, 'browser: {').line), 'no threats yet');
       assert.strictEqual(byLine.get(posOf(doc, 'checkout: {').line), '1 open threat (1 high)');
+    });
+  });
+
+  describe('CodeLens of a very large model', () => {
+    it('comes for the lines around what the editor shows, and for the new lines after scrolling', async function () {
+      this.timeout(180000);
+      const text = generateModel(600);
+      const lineCount = text.split('\n').length;
+      assert.ok(lineCount > LENS_WINDOW_LINES, `the model has ${lineCount} lines`);
+      const doc = await writeModel('lens-window.threatmodel.yaml', text);
+      const editor = vscode.window.activeTextEditor!;
+      const lensLines = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)).map(l => l.range.start.line);
+      const lastThreat = doc.positionAt(text.lastIndexOf('\n  t-') + 1).line;
+      const top = await waitFor('the lenses at the top', async () => { const ls = await lensLines(); return ls.length > 0 ? ls : undefined; }, 120000);
+      assert.ok(Math.max(...top) < lastThreat - 1000, `lenses near the top only (up to line ${Math.max(...top)} of ${lineCount})`);
+      assert.ok(!top.includes(lastThreat), 'none yet over the last threat');
+      // scroll to the end: the last threat gets its lens
+      editor.revealRange(new vscode.Range(lastThreat, 0, lastThreat, 0), vscode.TextEditorRevealType.InCenter);
+      const bottom = await waitFor('the lens over the last threat', async () => { const ls = await lensLines(); return ls.includes(lastThreat) ? ls : undefined; }, 60000);
+      assert.ok(Math.min(...bottom) > 1000, 'the lenses of the top are gone, so the editor converts only those near the view');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
 
