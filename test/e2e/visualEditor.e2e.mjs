@@ -118,6 +118,8 @@ try {
 
   await check('changing a status in the webview edits the YAML (dirty) and Ctrl+Z in the text undoes it', async () => {
     const before = await countLines('status: mitigated');
+    const mermaidCalls = () => webview.locator('body').evaluate(() => window.__rampart.renders);
+    const callsBefore = await mermaidCalls();
     await webview.locator(`table.threats tr[data-id="${THREAT}"] td.status select`).selectOption('mitigated');
     await page.locator('.tabs-container .tab.dirty').filter({ hasText: MODEL }).first().waitFor({ timeout: 15000 });
     await waitLines('status: mitigated', before + 1);
@@ -131,6 +133,9 @@ try {
     let v = await statusInWebview();
     for (let i = 0; i < 50 && v !== 'open'; i++) { await page.waitForTimeout(100); v = await statusInWebview(); }
     if (v !== 'open') throw new Error(`the webview still shows ${v} after undo`);
+    // a status edit and its undo recolour the drawn diagram: Mermaid is not called again
+    const callsAfter = await mermaidCalls();
+    if (callsAfter !== callsBefore) throw new Error(`Mermaid drew the diagram ${callsAfter - callsBefore} more time(s) for a status edit`);
   });
 
   // README screenshots: the visual editor alone (text editor closed, side bar hidden), light then dark.
