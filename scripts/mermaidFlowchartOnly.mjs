@@ -24,6 +24,11 @@ export async function elkScript() {
   return (await esbuild.transform(source, { minify: true, target: 'es2022', legalComments: 'inline' })).code;
 }
 
+/** Where Mermaid's `getConfig` is defined, and what it becomes (see src/webview/mermaidConfigCopy.ts). */
+const CONFIG_COPY = fileURLToPath(new URL('../src/webview/mermaidConfigCopy.ts', import.meta.url));
+export const GET_CONFIG = 'var getConfig = /* @__PURE__ */ __name(() => {\n  return assignWithDepth_default({}, currentConfig);\n}, "getConfig");';
+const FAST_GET_CONFIG = 'var getConfig = /* @__PURE__ */ __name(() => {\n  return rampartCopyConfig({}, currentConfig);\n}, "getConfig");';
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -37,6 +42,13 @@ export const mermaidFlowchartOnly = {
     build.onResolve({ filter: UNUSED_CHUNK }, args => (args.kind === 'dynamic-import' && /[\\/]mermaid[\\/]dist[\\/]/.test(args.importer) && !KEPT_CHUNK.test(args.path) ? { path: args.path, namespace: 'mermaid-unused' } : undefined));
     build.onResolve({ filter: /^katex$/ }, args => ({ path: args.path, namespace: 'mermaid-unused' }));
     build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
+    // Mermaid's config getter, made cheap: the chunk that defines it is rewritten, or the build fails.
+    build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, args => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!source.includes('var getConfig = ')) return undefined;
+      if (!source.includes(GET_CONFIG)) throw new Error(`${args.path}: Mermaid's getConfig changed; update scripts/mermaidFlowchartOnly.mjs`);
+      return { contents: `import { copyConfig as rampartCopyConfig } from ${JSON.stringify(CONFIG_COPY)};\n${source.replace(GET_CONFIG, FAST_GET_CONFIG)}`, loader: 'js', resolveDir: fileURLToPath(new URL('.', `file://${args.path}`)) };
+    });
     build.onLoad({ filter: /.*/, namespace: 'mermaid-unused' }, args => ({
       contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Rampart's webview`)}); };
 export const diagram = undefined;

@@ -29,7 +29,7 @@ let state: WebviewState = sanitizeState(vscode.getState());
 /** Timings and counters the Chromium test and the benchmark read. */
 const debug = {
   /** firstDiagramAt: since the page's time origin (its navigation), for the benchmark. */
-  timings: { firstDiagramMs: undefined as number | undefined, firstDiagramAt: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
+  timings: { firstDiagramMs: undefined as number | undefined, firstDiagramAt: undefined as number | undefined, lastUpdateMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
   /** Mermaid calls for the data-flow diagram. */
   renders: 0,
   /** Updates that only recoloured the drawn diagram (no Mermaid call). */
@@ -234,6 +234,7 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 async function onUpdate(v: number, next: ViewModel): Promise<void> {
+  const t0 = performance.now();
   version = v;
   view = next;
   errorBanner.hidden = true;
@@ -247,7 +248,9 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   renderMitigations(next);
   renderTrees(next);
   await drawDiagram(false);
-  if (view === next) debug.updates++;
+  if (view !== next) return;
+  debug.timings.lastUpdateMs = performance.now() - t0;
+  debug.updates++;
 }
 
 function showError(message: string, line: number): void {

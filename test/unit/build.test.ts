@@ -4,6 +4,7 @@
  * builds the production webview bundle in memory and looks at what went into it.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -31,6 +32,39 @@ describe('webview bundle', function () {
     assert.deepEqual(excluded, []);
     const diagrams = inputs.filter(f => /mermaid\/dist\/chunks\/mermaid\.core\/[^/]*(Diagram|-definition|diagram-)[^/]*\.mjs$/.test(f)).map(f => path.basename(f).replace(/-[A-Z0-9]+\.mjs$/, ''));
     assert.deepEqual(diagrams, ['flowDiagram']);
+  });
+
+  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does", async () => {
+    const { GET_CONFIG } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
+    const r = await esbuild.build({
+      absWorkingDir: ROOT, entryPoints: ['src/webview/main.ts'], bundle: true, write: false,
+      platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' }, outdir: 'out-test',
+      plugins: [(await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'))).mermaidFlowchartOnly], logLevel: 'silent',
+    });
+    const js = r.outputFiles.find(f => f.path.endsWith('.js'))!.text;
+    assert.match(js, /getConfig = \/\* @__PURE__ \*\/ __name\(\(\) => {\s*return (rampartC|c)opyConfig\(\{\}, currentConfig\);/, 'getConfig is rewritten');
+    assert.ok(!js.includes(GET_CONFIG.split('\n')[1].trim()), 'the old copy is gone');
+    // Mermaid's own assignWithDepth, taken from its source, against copyConfig on a config-like value.
+    const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
+    const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('var assignWithDepth = '))!;
+    const body = source.slice(source.indexOf('var assignWithDepth = '), source.indexOf('var assignWithDepth_default'));
+    const assignWithDepth = new Function('__name', `${body}; return assignWithDepth;`)((f: unknown) => f) as (d: object, s: object) => object;
+    const { copyConfig } = await import(path.join(ROOT, 'src/webview/mermaidConfigCopy.ts'));
+    const config = {
+      theme: 'dark', fontSize: 14, skip: null, flag: false, list: ['a', 'b', 'a'],
+      flowchart: { padding: 8, curve: 'basis', nested: { deep: { deeper: 1 }, list: [1, 1, 2] }, none: null, arr: [{ x: 1 }] },
+      themeVariables: { primaryColor: '#fff', fontFamily: 'x' }, secure: ['secure', 'securityLevel'],
+    };
+    const mine = copyConfig({}, config) as typeof config;
+    const theirs = assignWithDepth({}, config) as typeof config;
+    assert.deepEqual(mine, theirs);
+    // fresh where Mermaid's copy is fresh, shared where it shares
+    for (const copy of [mine, theirs]) {
+      assert.notEqual(copy.flowchart, config.flowchart);
+      assert.notEqual(copy.flowchart.nested, config.flowchart.nested);
+      assert.equal(copy.flowchart.nested.deep, config.flowchart.nested.deep);
+      assert.notEqual(copy.list, config.list);
+    }
   });
 
   it('still has what the flowchart needs: Mermaid, dagre, DOMPurify', () => {

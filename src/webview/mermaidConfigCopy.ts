@@ -1,0 +1,31 @@
+/**
+ * Mermaid's `getConfig()` as it copies, without its cost (issue #10). Mermaid calls `getConfig()` hundreds of
+ * times while drawing one flowchart (per node, label and edge), and each call copies its whole configuration
+ * (about a thousand keys: every diagram type's defaults, the theme's variables) with `assignWithDepth`, which
+ * defines every key with `Object.defineProperty`: a quarter of the time of a 50-element drawing. The build
+ * (scripts/mermaidFlowchartOnly.mjs) makes `getConfig` call this function instead, which returns the same copy:
+ * the first two levels fresh (arrays copied without duplicates, nulls left out), the third a shallow copy, as
+ * `assignWithDepth({}, config)` does. test/unit/build.test.ts compares the two on Mermaid's own function.
+ */
+export function copyConfig<T>(dst: T, src: unknown, depth = 2): T {
+  if (Array.isArray(src)) {
+    const out = dst as unknown as unknown[];
+    for (const s of src) if (!out.includes(s)) out.push(s);
+    return dst;
+  }
+  if (src === null || typeof src !== 'object') return dst;
+  if (depth <= 0) return Object.assign(dst as object, src) as T;
+  const out = dst as Record<string, unknown>;
+  for (const key of Object.keys(src)) {
+    const v = (src as Record<string, unknown>)[key];
+    let value: unknown;
+    if (typeof v === 'object') {
+      if (v === null) continue;
+      value = copyConfig(Array.isArray(v) ? [] : {}, v, depth - 1);
+    } else value = v;
+    // an own property even for `__proto__`, as Object.defineProperty makes it
+    if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    else out[key] = value;
+  }
+  return dst;
+}
