@@ -41,6 +41,7 @@ await withHarness({ dist: true }, async h => {
         const { page, context } = await h.open({ width: 1400, height: 900 });
         await page.evaluate(c => { window.__rampart.override = c; }, cfg);
         const times = [];
+        let failed = false;
         // the first drawing warms the engine (and loads ELK); then `runs` drawings of slightly different texts
         for (let k = 0; k <= runs; k++) {
           const msg = updateFor(yaml.replace('name: Component 0,', `name: Component 0 r${k},`), k + 1);
@@ -48,28 +49,29 @@ await withHarness({ dist: true }, async h => {
           await page.evaluate(m => window.postMessage(m, '*'), msg);
           await page.waitForFunction(b => window.__rampart.updates > b, before, { timeout: 120_000 });
           const t = await page.evaluate(() => ({ ms: window.__rampart.timings.lastMermaidMs, fallbacks: window.__rampart.fallbacks, layout: window.__rampart.layout }));
-          if (t.fallbacks) throw new Error(`${name} on ${n} ${nesting}: not drawn`);
+          if (t.fallbacks) { failed = true; break; }
           if (k > 0) times.push(t.ms);
           row.nodes = msg.view.diagram.stats.nodes;
           row.edges = msg.view.diagram.stats.edges;
           row.subgraphs = msg.view.diagram.stats.subgraphs;
         }
-        if (shots) {
+        if (shots && !failed) {
           const size = await page.evaluate(() => { const s = document.querySelector('.canvas svg'); return { w: s.width.baseVal.value, h: s.height.baseVal.value }; });
           row.size = row.size ?? {};
           row.size[name] = `${Math.round(size.w)}x${Math.round(size.h)}`;
           await page.locator('.diagram-pane').screenshot({ path: path.join(OUT, `${n}-${nesting}-${name.replace(/ /g, '-')}.png`) });
         }
-        row.cells[name] = median(times);
+        row.cells[name] = failed ? NaN : median(times);
         await context.close();
       }
       rows.push(row);
-      console.error(`${n} ${nesting}: ${Object.entries(row.cells).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+      console.error(`${n} ${nesting}: ${Object.entries(row.cells).map(([k, v]) => `${k} ${Number.isNaN(v) ? 'fails' : Math.round(v)}`).join(', ')}`);
     }
   }
   const names = Object.keys(CONFIGS);
   console.log(`| elements | boundaries | nodes/edges | ${names.join(' | ')} |`);
   console.log(`|---|---|---|${names.map(() => '---:').join('|')}|`);
-  for (const r of rows) console.log(`| ${r.n} | ${r.nesting} (${r.subgraphs}) | ${r.nodes}/${r.edges} | ${names.map(k => Math.round(r.cells[k])).join(' | ')} |`);
+  const cell = v => (Number.isNaN(v) ? 'fails' : String(Math.round(v)));
+  for (const r of rows) console.log(`| ${r.n} | ${r.nesting} (${r.subgraphs}) | ${r.nodes}/${r.edges} | ${names.map(k => cell(r.cells[k])).join(' | ')} |`);
   if (shots) for (const r of rows) console.log(`${r.n} ${r.nesting} sizes: ${JSON.stringify(r.size)}`);
 });
