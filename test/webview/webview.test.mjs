@@ -1117,8 +1117,12 @@ export async function liveDiagramBench(opts = {}) {
       const b = await referenceFirst(h, referenceText(updateFor(base50, 1)));
       const ours = [], theirs = [];
       const before = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles }));
+      // each page painted and idle before the other one is timed (they share the machine's cores)
+      const settle = page => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
       for (const m of msgs) {
+        await settle(b.page);
         ours.push(await timedUpdate(a.page, m));
+        await settle(a.page);
         theirs.push(await b.page.evaluate(t => window.__refRender(t), referenceText(m)));
       }
       const after = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles }));
