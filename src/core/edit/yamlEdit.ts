@@ -147,6 +147,14 @@ export function blockEntry(key: string, value: unknown, indent: number, unit: nu
   return s.split('\n').map(l => (l ? pad + l : l)).join(eol);
 }
 
+/** An entry as block lines, or on one line with its map value in flow style (`id: { type: process, name: A }`). */
+function entryLines(key: string, value: unknown, indent: number, unit: number, eol: string, style: 'block' | 'flow'): string {
+  if (style === 'block' || !value || typeof value !== 'object' || Array.isArray(value)) return blockEntry(key, value, indent, unit, eol);
+  const inner = flowText(value);
+  const padded = inner.startsWith('{') && inner.endsWith('}') ? `{ ${inner.slice(1, -1)} }` : inner;
+  return `${' '.repeat(indent)}${flowText(key)}: ${padded}`;
+}
+
 /** Applies text edits (offsets into `text`, non-overlapping) and returns the new text. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.offset - a.offset);
@@ -353,7 +361,7 @@ export class YamlEditor {
   }
 
   /** Inserts `key: value` at the end of the map at `mapPath`, creating the map (and its parents) when absent. */
-  insertEntry(mapPath: Path, key: string, value: unknown) {
+  insertEntry(mapPath: Path, key: string, value: unknown, style: 'block' | 'flow' = 'block') {
     this.prepare(mapPath);
     const loc = this.locate(mapPath);
     const node = loc?.node;
@@ -416,10 +424,10 @@ export class YamlEditor {
     if (this.inOpenBlockScalar(at)) {
       // after the last entry would end a block scalar the file ends in without a line break: before it instead
       const lineStart = this.current.lastIndexOf('\n', lastKey.range[0] - 1) + 1;
-      this.commit({ offset: lineStart, length: 0, text: blockEntry(key, value, col, unit, this.eol) + this.eol });
+      this.commit({ offset: lineStart, length: 0, text: entryLines(key, value, col, unit, this.eol, style) + this.eol });
       return;
     }
-    this.commit({ offset: at, length: 0, text: this.eol + blockEntry(key, value, col, unit, this.eol) });
+    this.commit({ offset: at, length: 0, text: this.eol + entryLines(key, value, col, unit, this.eol, style) });
   }
 
   /**
