@@ -31,6 +31,7 @@ import { registerNavigation } from './handlers/navigation';
 import { registerSymbols } from './handlers/symbols';
 import { registerCommandRequests } from './handlers/commands';
 import { registerVisualEditor } from './handlers/visualEditor';
+import { registerAuthoring } from './handlers/authoring';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -153,6 +154,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   registerLinks(ctx);
   // Custom requests of the VS Code client (src/shared/requests.ts): the visual editor, status bar and commands.
   registerVisualEditor(ctx);
+  registerAuthoring(ctx);
   registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {

@@ -103,3 +103,29 @@ export type ImportResultMessage =
   | { status: 'rampart' }
   | { status: 'error'; message: string };
 export const ImportRequest = new RequestType<ImportParams, ImportResultMessage, void>('rampart/import');
+
+/**
+ * `rampart/intentEdit`: the edits that add an element, boundary, flow, threat or mitigation (an intent of
+ * src/core/edit/intents.ts, checked by its schema) to `text`, the document's text as the client has it. The
+ * edits are offsets into that text; `id` is the new entry's. `refusal` says why nothing can be done.
+ */
+export interface IntentEditParams {
+  text: string;
+  intent: unknown;
+}
+export interface IntentEditResult {
+  edits: { offset: number; length: number; text: string }[];
+  id?: string;
+  refusal?: string;
+}
+export const IntentEditRequest = new RequestType<IntentEditParams, IntentEditResult, void>('rampart/intentEdit');
+
+/** `rampart/modelIds`: the ids of each section of `text` with their names, for the commands' pickers. */
+export interface ModelIdsResult {
+  elements: { id: string; name: string }[];
+  boundaries: { id: string; name: string }[];
+  flows: { id: string; name: string }[];
+  threats: { id: string; name: string }[];
+  assets: { id: string; name: string }[];
+}
+export const ModelIdsRequest = new RequestType<{ text: string }, ModelIdsResult, void>('rampart/modelIds');

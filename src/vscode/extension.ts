@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { RampartServer } from './client';
 import { registerCommands } from './commands';
+import { registerAuthoringCommands } from './authoringCommands';
 import { registerInteropCommands } from './interopCommands';
 import { isThreatModel } from './models';
 import { RiskStatusBar } from './statusBar';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(server, log),
     ...VisualEditorProvider.register(context, server, log),
     ...registerInteropCommands(server),
+    ...registerAuthoringCommands(server),
   );
   server.start().catch(() => { /* logged by start() */ });
   log.info(`Rampart ${context.extension.packageJSON.version ?? ''} active; ${vscode.workspace.textDocuments.filter(isThreatModel).length} model(s) open`);

@@ -9,4 +9,5 @@ import './codeActions.itest';
 import './language.itest';
 import './visualEditor.itest';
 import './interop.itest';
+import './authoring.itest';
 import './hostLoad.itest';

@@ -1,0 +1,30 @@
+/**
+ * Visual authoring (#11) on the server: the edits of an intent (`rampart/intentEdit`) and the ids a picker
+ * offers (`rampart/modelIds`), both computed on the text the client sends, so they work for any document the
+ * client has, open in a tab or not. The client applies the edits as one undoable edit.
+ */
+import { computeIntent } from '../../core/edit/intents';
+import { parseIntent } from '../../core/edit/intentSchema';
+import { parseModel } from '../../core/model/parse';
+import type { Model } from '../../core/model/schema';
+import { IntentEditRequest, ModelIdsRequest, type IntentEditParams, type IntentEditResult, type ModelIdsResult } from '../../shared/requests';
+import type { ServerContext } from '../context';
+
+export function intentEdit(params: IntentEditParams): IntentEditResult {
+  if (typeof params?.text !== 'string') return { edits: [], refusal: 'No document text was sent.' };
+  const parsed = parseIntent(params.intent);
+  if ('problem' in parsed) return { edits: [], refusal: `This cannot be added: ${parsed.problem}.` };
+  return computeIntent(params.text, parsed.intent);
+}
+
+export function modelIds(text: string): ModelIdsResult {
+  const model: Partial<Model> = typeof text === 'string' ? parseModel(text).model : {};
+  const list = (section: Record<string, { name?: string; title?: string }> | undefined) =>
+    Object.entries(section ?? {}).map(([id, e]) => ({ id, name: (e && typeof e === 'object' && (e.name ?? e.title)) || id }));
+  return { elements: list(model.elements), boundaries: list(model.boundaries), flows: list(model.flows), threats: list(model.threats), assets: list(model.assets) };
+}
+
+export function registerAuthoring(ctx: ServerContext): void {
+  ctx.connection.onRequest(IntentEditRequest, params => intentEdit(params));
+  ctx.connection.onRequest(ModelIdsRequest, params => modelIds(params?.text));
+}
