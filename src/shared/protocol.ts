@@ -15,6 +15,11 @@
  *   reveal  {kind, id, node?}          show this entry's YAML (node: a path inside an attack tree)
  *   setThreatStatus      {id, status, version}
  *   setMitigationStatus  {id, status, version}
+ *   addEntry  {intent, version}        add an element, boundary, flow, threat or mitigation (the server checks
+ *                                      the intent with its full schema and computes the edit)
+ * Extension -> webview, after an addEntry:
+ *   added   {kind, id}                 the new entry: select it once the next view has it
+ *   notice  {message}                  why it was not added
  */
 // zod's tree-shakable build: the extension bundles this module, and the full zod would be half its size.
 import * as z from 'zod/mini';
@@ -53,13 +58,22 @@ export const setMitigationStatusMessage = z.strictObject({
   version,
 });
 
-export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage]);
+export const INTENT_KINDS = ['add-element', 'add-boundary', 'add-flow', 'add-threat', 'add-mitigation'] as const;
+/** Checked for its kind and size here; the language server checks every field (src/core/edit/intentSchema.ts). */
+export const addEntryMessage = z.strictObject({
+  type: z.literal('addEntry'),
+  intent: z.looseObject({ kind: z.enum(INTENT_KINDS) }).check(z.refine(i => JSON.stringify(i).length <= 20_000, 'an intent is small')),
+  version,
+});
+
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage]);
 
 export type ReadyMessage = { type: 'ready' };
 export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
 export type SetThreatStatusMessage = { type: 'setThreatStatus'; id: string; status: ThreatStatus; version: number };
 export type SetMitigationStatusMessage = { type: 'setMitigationStatus'; id: string; status: MitigationStatus; version: number };
-export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage;
+export type AddEntryMessage = { type: 'addEntry'; intent: { kind: (typeof INTENT_KINDS)[number] } & Record<string, unknown>; version: number };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage;
 
 /** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
@@ -77,7 +91,9 @@ export type UpdateMessage = { type: 'update'; version: number } & ({ view: ViewM
 
 export type ErrorMessage = { type: 'error'; version: number; message: string; line: number; column?: number };
 export type SelectMessage = { type: 'select'; kind: RevealKind; id: string };
-export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage;
+export type AddedMessage = { type: 'added'; kind: RevealKind; id: string };
+export type NoticeMessage = { type: 'notice'; message: string };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage;
 
 /**
  * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
@@ -88,6 +104,8 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
     .check(z.refine(m => (m.view === undefined) !== (m.viewJson === undefined), 'an update carries either view or viewJson')),
   z.strictObject({ type: z.literal('error'), version, message: z.string().check(z.maxLength(10_000)), line: z.int().check(z.minimum(1)), column: z.optional(z.int().check(z.minimum(1))) }),
   z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
+  z.strictObject({ type: z.literal('added'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
+  z.strictObject({ type: z.literal('notice'), message: z.string().check(z.maxLength(2_000)) }),
 ]);
 
 /** Parses a message to the webview (used by the webview's tests and defensive callers). */

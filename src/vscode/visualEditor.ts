@@ -20,7 +20,7 @@ import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
 import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
-import { EntryAtRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest } from '../shared/requests';
+import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest } from '../shared/requests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -192,7 +192,34 @@ class VisualEditorSession implements vscode.Disposable {
         return this.setStatus(msg);
       case 'reveal':
         return this.reveal(msg);
+      case 'addEntry':
+        return this.addEntry(msg);
     }
+  }
+
+  /** Adds what the webview drew or wrote (one undoable edit), then tells it the new id to select. */
+  private async addEntry(msg: Extract<FromWebviewMessage, { type: 'addEntry' }>): Promise<boolean> {
+    if (msg.version !== this.document.version) {
+      void this.postView();
+      return false;
+    }
+    const text = this.document.getText();
+    const result = await this.server.request(IntentEditRequest, { text, intent: msg.intent });
+    if (result.refusal || !result.id) {
+      this.post({ type: 'notice', message: result.refusal ?? 'Nothing was added.' });
+      return false;
+    }
+    // Computed on exactly this text: never applied to another.
+    if (this.document.version !== msg.version || this.document.getText() !== text) {
+      void this.postView();
+      return false;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of result.edits) edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(e.offset), this.document.positionAt(e.offset + e.length)), e.text);
+    const applied = await vscode.workspace.applyEdit(edit);
+    const kind = ({ 'add-element': 'element', 'add-boundary': 'boundary', 'add-flow': 'flow', 'add-threat': 'threat', 'add-mitigation': 'mitigation' } as const)[msg.intent.kind];
+    if (applied) this.post({ type: 'added', kind, id: result.id });
+    return applied;
   }
 
   private async setStatus(msg: Extract<FromWebviewMessage, { type: 'setThreatStatus' | 'setMitigationStatus' }>): Promise<boolean> {

@@ -12,6 +12,7 @@ import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shar
 import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
+import { Authoring } from './authoring';
 import { loadElk } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId } from './restyle';
 
@@ -143,7 +144,21 @@ const treesHeading = h('h2', {}, 'Attack trees');
 const treesList = h('div');
 const trees = h('section', { class: 'trees', hidden: true }, treesHeading, treesList);
 
-append(app, [toolbar, errorBanner, problemBanner, noteBanner, legend, diagramPane, lower, trees]);
+const authoring = new Authoring({
+  view: () => view,
+  version: () => version,
+  post: m => post(m),
+  select: (kind, id) => {
+    select(kind, id, false);
+    if (kind === 'element' || kind === 'flow' || kind === 'threat' || kind === 'mitigation') post({ type: 'reveal', kind, id });
+  },
+  selectedElement: () => (selected?.kind === 'element' ? selected.id : undefined),
+});
+document.addEventListener('keydown', e => {
+  if (e.key === 'Escape' && authoring.cancel()) e.preventDefault();
+});
+
+append(app, [toolbar, errorBanner, problemBanner, noteBanner, authoring.bar, authoring.panel, legend, diagramPane, lower, trees]);
 
 // Only what the user does is saved (the first view is computed again for the panel's size on a reload).
 const panZoom = new PanZoom(viewport, canvas, z => {
@@ -230,6 +245,12 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'select':
       select(m.kind, m.id, false);
       break;
+    case 'added':
+      authoring.added(m.kind, m.id);
+      break;
+    case 'notice':
+      authoring.notice(m.message);
+      break;
   }
 });
 
@@ -249,6 +270,7 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   renderTrees(next);
   await drawDiagram(false);
   if (view !== next) return;
+  authoring.updated(next);
   debug.timings.lastUpdateMs = performance.now() - t0;
   debug.updates++;
 }
@@ -461,6 +483,7 @@ canvas.addEventListener('click', e => {
     const mid = mermaidNodeId(node);
     if (!mid) return;
     const el = nodeToElement.get(mid);
+    if (el && authoring.nodeClicked(el)) return;
     if (el) {
       select('element', el, true);
       post({ type: 'reveal', kind: 'element', id: el });

@@ -154,6 +154,30 @@ describe('visual editor', function () {
     await waitFor('redo to apply it again', () => doc.getText() === after);
   });
 
+  it('adds an element and a flow drawn in the webview as undoable edits, answers the new id, refuses a stale or bad intent', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const before = doc.getText();
+    assert.ok(await inject(doc, { type: 'addEntry', version: first.version, intent: { kind: 'add-element', type: 'process', name: 'Fraud scoring v2', boundary: 'app-tier' } }), 'the element is added');
+    assert.ok(doc.getText().includes('  fraud-scoring-v2:'), 'under elements, with an id from the name');
+    await waitPosted(doc, 'the new id for the webview', m => m.type === 'added' && m.kind === 'element' && m.id === 'fraud-scoring-v2');
+    const u = await waitPosted(doc, 'the view with the element', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
+    assert.ok(viewOf(u).elements.some(e => e.id === 'fraud-scoring-v2' && e.boundary === 'app-tier'));
+    assert.ok(await inject(doc, { type: 'addEntry', version: doc.version, intent: { kind: 'add-flow', from: 'checkout-api', to: 'fraud-scoring-v2', protocol: 'grpc', encrypted: true } }), 'the flow is added');
+    await waitPosted(doc, 'the flow id', m => m.type === 'added' && m.kind === 'flow' && m.id === 'checkout-api-to-fraud-scoring-v2');
+    // Stale: made on an older view; bad: an unknown element (the server says why, in the webview).
+    assert.strictEqual(await inject(doc, { type: 'addEntry', version: first.version, intent: { kind: 'add-element', type: 'process', name: 'Late' } }), false);
+    assert.strictEqual(await inject(doc, { type: 'addEntry', version: doc.version, intent: { kind: 'add-flow', from: 'checkout-api', to: 'nowhere' } }), false);
+    await waitPosted(doc, 'the refusal for the webview', m => m.type === 'notice' && /no element `nowhere`/.test(m.message));
+    assert.ok(!doc.getText().includes('Late'));
+    // Undo twice in the text editor: the flow, then the element.
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo of the flow', () => !doc.getText().includes('checkout-api-to-fraud-scoring-v2') && doc.getText().includes('fraud-scoring-v2:'));
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo of the element', () => doc.getText() === before);
+  });
+
   it('applies a mitigation status; an unchanged status or an unknown id edits nothing', async () => {
     const doc = await openCopy();
     const first = await openVisual(doc);

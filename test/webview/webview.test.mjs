@@ -640,6 +640,63 @@ test('the search box finds any element of a 300-element model by name, focusing 
   await assertClean(page, log, h.origin);
 });
 
+test('adding to the model: element form, connect mode for a flow, keyboard path for a threat; the new entry is selected', async h => {
+  const { page, log } = await h.open();
+  const first = updateFor(PAYMENTS_YAML, 3);
+  await update(page, first);
+  const intents = async () => (await posted(page)).filter(m => m.type === 'addEntry');
+  // An element, from the form.
+  await clearPosted(page);
+  await page.click('.authoring button[data-add="element"]');
+  await page.selectOption('.add-form select[name="type"]', 'store');
+  await page.fill('.add-form input[name="name"]', 'Audit log');
+  await page.selectOption('.add-form select[name="boundary"]', 'core');
+  await page.click('.add-form button[type="submit"]');
+  eq(await intents(), [{ type: 'addEntry', intent: { kind: 'add-element', type: 'store', name: 'Audit log', boundary: 'core' }, version: 3 }], 'element intent');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-add-element.png') });
+  // The extension answers with the id, then the new view: the element is selected and revealed in the text.
+  await clearPosted(page);
+  await post(page, { type: 'added', kind: 'element', id: 'audit-log' });
+  eq(await page.$('.add-form'), null, 'the form closes');
+  const withLog = PAYMENTS_YAML.replace('flows:\n', '  audit-log: { type: store, name: Audit log, boundary: core }\nflows:\n');
+  await update(page, updateFor(withLog, 4));
+  const sel = await page.evaluate(() => window.__svgText(document.querySelector('.canvas g.node.rampart-selected')));
+  eq(sel, 'Audit log', 'the new element is selected in the diagram');
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'element', id: 'audit-log' }], 'and revealed in the text');
+
+  // A flow in connect mode: click the source node, then the target; the form comes filled in.
+  await clearPosted(page);
+  await page.click('.authoring button[data-add="flow"]');
+  assert(await page.$eval('.authoring .banner.connect', b => !b.hidden && /Click the element the data comes from/.test(b.textContent)), 'connect mode says what to do');
+  const ids = updateFor(withLog, 4).view.diagram.nodeIds;
+  const nodeOf = async el => `.canvas g.node[id*="-flowchart-${ids[el]}-"]`;
+  await page.click(await nodeOf('worker'));
+  await page.click(await nodeOf('audit-log'));
+  eq(await page.$eval('.add-form select[name="from"]', s => s.value), 'worker', 'from the first click');
+  eq(await page.$eval('.add-form select[name="to"]', s => s.value), 'audit-log', 'to the second click');
+  await page.fill('.add-form input[name="protocol"]', 'syslog');
+  await page.check('.add-form input[name="encrypted"]');
+  await page.press('.add-form input[name="protocol"]', 'Enter');
+  eq((await intents()).map(m => m.intent), [{ kind: 'add-flow', from: 'worker', to: 'audit-log', protocol: 'syslog', encrypted: true, authenticated: false }], 'flow intent');
+  eq((await posted(page)).filter(m => m.type === 'reveal'), [], 'connect-mode clicks do not jump to the text');
+
+  // A threat by keyboard alone: Tab to the button, Enter, type, Enter.
+  await clearPosted(page);
+  await page.focus('.authoring button[data-add="threat"]');
+  await page.keyboard.press('Enter');
+  await page.focus('.add-form input[name="title"]');
+  await page.keyboard.type('Log entries forged');
+  await page.keyboard.press('Enter');
+  const threat = (await intents())[0]?.intent;
+  eq([threat?.kind, threat?.title, threat?.stride, threat?.targets?.length], ['add-threat', 'Log entries forged', ['spoofing'], 1], 'threat intent');
+  // A refusal is said in the form; Escape closes it.
+  await post(page, { type: 'notice', message: 'There is no element `x`.' });
+  eq(await page.$eval('.add-form .form-error', e => e.textContent), 'There is no element `x`.', 'the refusal is shown');
+  await page.keyboard.press('Escape');
+  eq(await page.$('.add-form'), null, 'Escape closes the form');
+  await assertClean(page, log, h.origin);
+});
+
 test('every example model renders cleanly: one node per element, one cluster per boundary, a row per threat', async h => {
   const dir = path.join(ROOT, 'examples');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => /\.threatmodel\.ya?ml$/.test(f)).sort() : [];

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../../src/core/analyze';
 import { computeIntent, idFromName, type Intent } from '../../../src/core/edit/intents';
+import { parseIntent } from '../../../src/core/edit/intentSchema';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -124,5 +125,19 @@ describe('edit intents (visual authoring, #11)', () => {
     const broken = computeIntent('rampart: 1\nelements: [unclosed\n', { kind: 'add-element', type: 'process', name: 'A' });
     assert.deepEqual(broken.edits, []);
     assert.ok(broken.refusal);
+  });
+
+  it('checks intents from outside (commands, the webview) field by field: unknown keys, bad enums and ids are refused', () => {
+    assert.ok('intent' in parseIntent({ kind: 'add-flow', from: 'web', to: 'db', encrypted: true }));
+    const problem = (raw: unknown) => {
+      const r = parseIntent(raw);
+      return 'problem' in r ? r.problem : '';
+    };
+    assert.match(problem({ kind: 'add-element', type: 'robot', name: 'R2' }), /^type: /);
+    assert.match(problem({ kind: 'add-element', type: 'process', name: 'A', onclick: 'x' }), /onclick|Unrecognized/i);
+    assert.match(problem({ kind: 'add-flow', from: '../etc', to: 'db' }), /^from: ids are kebab-case/);
+    assert.match(problem({ kind: 'add-threat', targets: [] }), /^targets/);
+    assert.match(problem({ kind: 'delete-everything' }), /kind|Invalid/i);
+    assert.match(problem({ kind: 'add-element', type: 'process', name: '   ' }), /^name/);
   });
 });

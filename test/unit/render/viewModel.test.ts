@@ -139,7 +139,16 @@ describe('shared/protocol (messages from the webview)', () => {
       { type: 'setThreatStatus', id: 'crit', status: 'open', version: 1.5 },
       { type: 'setMitigationStatus', id: 'WAF', status: 'verified', version: 1 },
       { type: 'setMitigationStatus', id: 'x'.repeat(200), status: 'verified', version: 1 },
+      { type: 'addEntry', intent: { kind: 'add-element', type: 'process', name: 'A' } },
+      { type: 'addEntry', intent: { kind: 'write-file', path: '/etc/passwd' }, version: 1 },
+      { type: 'addEntry', intent: 'add-element', version: 1 },
+      { type: 'addEntry', intent: { kind: 'add-element', name: 'x'.repeat(30_000) }, version: 1 },
     ];
     for (const m of bad) assert.equal(parseFromWebview(m), undefined, JSON.stringify(m));
+  });
+
+  it('passes an addEntry intent of a known kind on (the server checks its fields with the full schema)', () => {
+    const m = { type: 'addEntry', intent: { kind: 'add-flow', from: 'web', to: 'db', protocol: 'https' }, version: 4 };
+    assert.deepEqual(parseFromWebview(m), m);
   });
 });
