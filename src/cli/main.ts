@@ -66,6 +66,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`rampart check … | head`) closes the pipe: stop quietly, like other tools,
+  // instead of an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const io: Io = {
     out: s => { process.stdout.write(s); },
     err: s => { process.stderr.write(s); },

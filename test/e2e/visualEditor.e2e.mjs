@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startE2E } from './lib/harness.mjs';
+import { workbench } from './lib/workbench.mjs';
 
 const MODEL = 'webshop-payments.threatmodel.yaml';
 const pkg = JSON.parse(fs.readFileSync(path.join(process.env.EXT || process.cwd(), 'package.json'), 'utf8'));
@@ -21,33 +22,8 @@ const ELK_MODEL = 'service-platform.threatmodel.yaml';
 fs.copyFileSync(path.join(process.env.EXT || process.cwd(), 'examples', ELK_MODEL), path.join(process.env.WS, 'visual', ELK_MODEL));
 const { page, log, check, shot, fatal, finish, openWorkbench } = await startE2E('visual');
 
-const quickInput = page.locator('.quick-input-widget input');
+const { quickInput, tab, webview, runCommand, quickOpen } = workbench(page);
 const textEditor = page.locator('.editor-instance .monaco-editor').first();
-const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-const tab = name => page.locator('.tabs-container .tab').filter({ hasText: name });
-
-/** Runs a command from the Command Palette: the row whose label is exactly `label` (not the first fuzzy match). */
-async function runCommand(label) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await quickInput.waitFor({ timeout: 15000 });
-  await quickInput.fill(`>${label}`);
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-  await row.click({ timeout: 15000 });
-  await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
-}
-
-/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
-async function quickOpen(name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ timeout: 15000 });
-  await quickInput.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await tab(name).first().waitFor({ timeout: 15000 });
-}
 
 /** Switches the color theme with the theme picker (Ctrl+K Ctrl+T). */
 async function colorTheme(name) {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generateModel } from '../../../scripts/genModel';
 
 /** Runs the built CLI (dist/cli.js, built by `npm run build` before the unit tests) as a user would. */
 const ROOT = path.resolve(__dirname, '../../..');
@@ -146,5 +147,21 @@ describe('rampart rules', () => {
     assert.equal(r.code, 0);
     assert.match(r.out, /^risk\/unmitigated-above-tolerance\s+error\s+Unmitigated threat above risk tolerance$/m);
     assert.match(r.out, /^stride\/coverage\s+info/m);
+  });
+});
+
+describe('rampart output', () => {
+  it('stops quietly when the reader closes the pipe early (`rampart check … | head`): no stack trace', async () => {
+    // output far larger than a pipe holds, so the CLI is still writing when the reader goes
+    const dir = tmpdir();
+    const file = path.join(dir, 'big.threatmodel.yaml');
+    fs.writeFileSync(file, generateModel(300));
+    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', file], { env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    child.stderr.on('data', d => { err += d; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>(resolve => child.on('close', c => resolve(c)));
+    assert.doesNotMatch(err, /EPIPE|Error:|at /);
+    assert.ok(code === 0 || code === 1, `exit code ${code}`);
   });
 });

@@ -1,0 +1,34 @@
+// Workbench actions shared by the end-to-end tests: the Command Palette, Quick Open, and the visual editor's
+// webview (nested iframes: the workbench's `iframe.webview` holds our page in `iframe#active-frame`).
+
+/** The helpers bound to one page. */
+export function workbench(page) {
+  const quickInput = page.locator('.quick-input-widget input');
+  const tab = name => page.locator('.tabs-container .tab').filter({ hasText: name });
+  const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  /** Runs a command from the Command Palette: the row whose label is exactly `label` (not the first fuzzy match). */
+  async function runCommand(label) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await quickInput.waitFor({ timeout: 15000 });
+    await quickInput.fill(`>${label}`);
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+    await row.click({ timeout: 15000 });
+    await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
+  }
+
+  /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
+  async function quickOpen(name) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await quickInput.waitFor({ timeout: 15000 });
+    await quickInput.fill(name);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await tab(name).first().waitFor({ timeout: 15000 });
+  }
+
+  return { quickInput, tab, webview, runCommand, quickOpen };
+}
