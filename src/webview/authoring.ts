@@ -95,8 +95,35 @@ export class Authoring {
     return false;
   }
 
-  /** After each new view: select an entry added just before, once it is there. */
+  /** The choices of the selects that list the model's own entries. */
+  private static choices(name: string, v: ViewModel): [string, string][] | undefined {
+    const boundaries: [string, string][] = [['', '(none)'], ...v.boundaries.map(b => [b.id, b.name] as [string, string])];
+    const elements: [string, string][] = v.elements.map(e => [e.id, e.name]);
+    switch (name) {
+      case 'boundary': case 'parent': return boundaries;
+      case 'from': case 'to': return elements;
+      case 'target': return [...elements, ...v.flows.map(f => [f.id, `${f.name ?? f.id} (flow)`] as [string, string])];
+      case 'threat': return v.threats.map(t => [t.id, t.title]);
+      default: return undefined;
+    }
+  }
+
+  /** An open form's lists follow the model (an entry added just before is offered at once); choices made stay. */
+  private refreshChoices(v: ViewModel): void {
+    for (const sel of Array.from(this.panel.querySelectorAll<HTMLSelectElement>('.add-form select'))) {
+      const list = Authoring.choices(sel.name, v);
+      if (!list) continue;
+      const now = Array.from(sel.options).map(o => `${o.value}\u0000${o.text}`).join('\u0001');
+      if (now === list.map(([a, b]) => `${a}\u0000${b}`).join('\u0001')) continue;
+      const keep = sel.value;
+      replace(sel, ...list.map(([value, label]) => h('option', { value }, label)));
+      if (list.some(([value]) => value === keep)) sel.value = keep;
+    }
+  }
+
+  /** After each new view: an open form's lists are updated; an entry added just before is selected once it is there. */
   updated(v: ViewModel): void {
+    this.refreshChoices(v);
     const p = this.pending;
     if (!p) return;
     const there = p.kind === 'element' ? v.elements.some(e => e.id === p.id) : p.kind === 'flow' ? v.flows.some(f => f.id === p.id)
@@ -156,8 +183,8 @@ export class Authoring {
     if (!keepConnecting) this.stopConnect();
     this.open = form;
     for (const b of Array.from(this.bar.querySelectorAll<HTMLButtonElement>('button.add'))) b.setAttribute('aria-pressed', String(b.dataset.add === form));
-    const boundaries: [string, string][] = [['', '(none)'], ...v.boundaries.map(b => [b.id, b.name] as [string, string])];
-    const elements: [string, string][] = v.elements.map(e => [e.id, e.name]);
+    const boundaries = Authoring.choices('boundary', v)!;
+    const elements = Authoring.choices('from', v)!;
     let fields: HTMLElement[];
     let title: string;
     switch (form) {
@@ -183,14 +210,14 @@ export class Authoring {
         break;
       case 'threat':
         title = 'Add a threat';
-        fields = [field('Against', select('target', [...elements, ...v.flows.map(f => [f.id, `${f.name ?? f.id} (flow)`] as [string, string])], this.deps.selectedElement())),
+        fields = [field('Against', select('target', Authoring.choices('target', v)!, this.deps.selectedElement())),
           field('STRIDE', select('stride', STRIDE.map(s => [s, cap(s)]))), field('Title', input('title', 'What could go wrong', true)),
           field('Likelihood', select('likelihood', LIKELIHOODS.map(l => [l, cap(l)]), 'possible')), field('Impact', select('impact', IMPACTS.map(i => [i, cap(i)]), 'moderate'))];
         break;
       case 'mitigation':
         title = 'Add a mitigation';
         fields = v.threats.length === 0 ? [h('p', {}, 'Add a threat first: a mitigation answers one.')]
-          : [field('For threat', select('threat', v.threats.map(t => [t.id, t.title]))), field('Title', input('title', 'What reduces the risk', true))];
+          : [field('For threat', select('threat', Authoring.choices('threat', v)!)), field('Title', input('title', 'What reduces the risk', true))];
         break;
     }
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Add');
@@ -220,7 +247,8 @@ export class Authoring {
     switch (form) {
       case 'element': return { kind: 'add-element', type: val('type'), name: val('name'), ...opt('boundary'), ...opt('technology') };
       case 'boundary': return { kind: 'add-boundary', name: val('name'), trust: val('trust'), ...opt('parent') };
-      case 'flow': return val('from') ? { kind: 'add-flow', from: val('from'), to: val('to'), ...opt('protocol'), encrypted: on('encrypted'), authenticated: on('authenticated') } : undefined;
+      // an unticked box says nothing (unknown), not `false`: the user did not state that the flow is plaintext
+      case 'flow': return val('from') ? { kind: 'add-flow', from: val('from'), to: val('to'), ...opt('protocol'), ...(on('encrypted') ? { encrypted: true } : {}), ...(on('authenticated') ? { authenticated: true } : {}) } : undefined;
       case 'threat': return val('target') ? { kind: 'add-threat', targets: [val('target')], stride: [val('stride')], title: val('title'), likelihood: val('likelihood'), impact: val('impact') } : undefined;
       case 'mitigation': return val('threat') ? { kind: 'add-mitigation', threat: val('threat'), title: val('title') } : undefined;
     }

@@ -77,6 +77,8 @@ try {
   await shot('authoring-elements');
 
   await check('six flows: the first drawn in connect mode (click the source node, then the target), the others from the form', async () => {
+    // the view follows the last element added: Fit shows them all, like a user about to draw between two
+    await webview.locator('.zoom-controls button', { hasText: 'Fit' }).click();
     await webview.locator('.authoring button[data-add="flow"]').click();
     await webview.locator('.canvas g.node', { hasText: 'Customer browser' }).click();
     await webview.locator('.canvas g.node', { hasText: 'API gateway' }).click();

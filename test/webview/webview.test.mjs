@@ -677,7 +677,7 @@ test('adding to the model: element form, connect mode for a flow, keyboard path 
   await page.fill('.add-form input[name="protocol"]', 'syslog');
   await page.check('.add-form input[name="encrypted"]');
   await page.press('.add-form input[name="protocol"]', 'Enter');
-  eq((await intents()).map(m => m.intent), [{ kind: 'add-flow', from: 'worker', to: 'audit-log', protocol: 'syslog', encrypted: true, authenticated: false }], 'flow intent');
+  eq((await intents()).map(m => m.intent), [{ kind: 'add-flow', from: 'worker', to: 'audit-log', protocol: 'syslog', encrypted: true }], 'flow intent: ticked boxes only (unticked is unknown, not false)');
   eq((await posted(page)).filter(m => m.type === 'reveal'), [], 'connect-mode clicks do not jump to the text');
 
   // A threat by keyboard alone: Tab to the button, Enter, type, Enter.
@@ -694,6 +694,12 @@ test('adding to the model: element form, connect mode for a flow, keyboard path 
   eq(await page.$eval('.add-form .form-error', e => e.textContent), 'There is no element `x`.', 'the refusal is shown');
   await page.keyboard.press('Escape');
   eq(await page.$('.add-form'), null, 'Escape closes the form');
+  // An open form's lists follow the model: a boundary added meanwhile is offered, what was typed stays.
+  await page.click('.authoring button[data-add="element"]');
+  await page.fill('.add-form input[name="name"]', 'Ledger');
+  await update(page, updateFor(withLog.replace('boundaries:\n', 'boundaries:\n  vault-zone: { name: Vault zone, trust: trusted }\n'), 5));
+  await page.selectOption('.add-form select[name="boundary"]', 'vault-zone');
+  eq(await page.$eval('.add-form input[name="name"]', i => i.value), 'Ledger', 'the typed name stays');
   await assertClean(page, log, h.origin);
 });
 
