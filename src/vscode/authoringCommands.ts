@@ -32,6 +32,13 @@ async function documentOf(target: unknown): Promise<vscode.TextDocument | undefi
   return isThreatModel(doc) ? doc : undefined;
 }
 
+/** Edits given as offsets into `doc`'s current text (the server's intent edits), as one workspace edit. */
+export function offsetEdit(doc: vscode.TextDocument, edits: readonly { offset: number; length: number; text: string }[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);
+  return edit;
+}
+
 /** Asks the server for the intent's edits on the document's text and applies them as one edit; the new id. */
 async function applyIntent(server: RampartServer, doc: vscode.TextDocument, intent: Record<string, unknown>): Promise<string | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -39,9 +46,7 @@ async function applyIntent(server: RampartServer, doc: vscode.TextDocument, inte
     const r = await server.request(IntentEditRequest, { text: doc.getText(), intent });
     if (r.refusal || !r.id) throw new Error(r.refusal ?? 'Nothing was added.');
     if (doc.version !== version) continue; // typed into meanwhile: compute again on the new text
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of r.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);
-    if (await vscode.workspace.applyEdit(edit)) return r.id;
+    if (await vscode.workspace.applyEdit(offsetEdit(doc, r.edits))) return r.id;
   }
   throw new Error('The document kept changing; try again.');
 }

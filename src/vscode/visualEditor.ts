@@ -16,6 +16,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { offsetEdit } from './authoringCommands';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
@@ -214,9 +215,7 @@ class VisualEditorSession implements vscode.Disposable {
       void this.postView();
       return false;
     }
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of result.edits) edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(e.offset), this.document.positionAt(e.offset + e.length)), e.text);
-    const applied = await vscode.workspace.applyEdit(edit);
+    const applied = await vscode.workspace.applyEdit(offsetEdit(this.document, result.edits));
     const kind = ({ 'add-element': 'element', 'add-boundary': 'boundary', 'add-flow': 'flow', 'add-threat': 'threat', 'add-mitigation': 'mitigation' } as const)[msg.intent.kind];
     if (applied) this.post({ type: 'added', kind, id: result.id });
     return applied;

@@ -14,7 +14,7 @@ import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
 import { loadElk } from './elk';
-import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId } from './restyle';
+import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -59,7 +59,7 @@ const edgeToFlows = new Map<string, string[]>();
 const clusterToBoundary = new Map<string, string>();
 const treeRendered = new Map<string, string>();
 const drawings = new DrawingCache();
-drawings.restore(vscode.getState() && (vscode.getState() as { drawings?: unknown }).drawings);
+drawings.restore(state.drawings);
 installRiskStyles();
 
 function post(m: FromWebviewMessage): void {
@@ -423,7 +423,7 @@ const RISK_ORDER = ['critical', 'high', 'medium', 'low'] as const;
 function riskiestPoint(): { x: number; y: number } | undefined {
   const nodes = Array.from(canvas.querySelectorAll('g.node'));
   for (const level of RISK_ORDER) {
-    const node = nodes.find(g => g.classList.contains(`rk-${level}`));
+    const node = nodes.find(g => g.classList.contains(riskClass(level)));
     if (!node) continue;
     const box = node.getBoundingClientRect();
     const origin = canvas.getBoundingClientRect();

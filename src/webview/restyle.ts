@@ -10,6 +10,8 @@
 import { CLASS_DEFS, LINK_STYLES, STYLE_ORDER, type DiagramStyles } from '../core/render/mermaid';
 
 const PREFIX = 'rk-';
+/** The class a node or edge of `cls` (a `CLASS_DEFS` key) has in the drawing. */
+export const riskClass = (cls: string) => `${PREFIX}${cls}`;
 const SHAPE_PROPS = new Set(['fill', 'stroke', 'stroke-width', 'stroke-dasharray']);
 
 const declarations = (def: string): [string, string][] =>

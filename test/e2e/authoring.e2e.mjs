@@ -13,7 +13,7 @@ const FILE = 'built.threatmodel.yaml';
 const full = path.join(process.env.WS, 'visual', FILE);
 fs.writeFileSync(full, 'rampart: 1\ntitle: Built in the visual editor\n');
 const { page, log, check, shot, fatal, finish, openWorkbench } = await startE2E('authoring');
-const { webview, runCommand, quickOpen } = workbench(page);
+const { webview, runCommand, quickOpen, waitUntil } = workbench(page);
 
 /** The visual editor's counts line: elements, flows and threats. */
 const counts = async () => {
@@ -35,14 +35,6 @@ async function add(form, fields, done) {
   await waitUntil(done, `${form} ${JSON.stringify(fields)} added`);
 }
 
-async function waitUntil(cond, what, ms = 20000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond().catch(() => false)) return;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting: ${what}`);
-    await page.waitForTimeout(150);
-  }
-}
 const countsAre = want => async () => { const c = await counts(); return Object.entries(want).every(([k, v]) => c[k] === v); };
 
 try {

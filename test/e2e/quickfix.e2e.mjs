@@ -5,37 +5,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startE2E } from './lib/harness.mjs';
+import { workbench } from './lib/workbench.mjs';
 
 const FILE = 'payments.threatmodel.yaml';
 const RULE = 'risk/unmitigated-above-tolerance';
 const { page, check, shot, fatal, finish, openWorkbench, WS } = await startE2E('quickfix');
-const quickInput = page.locator('.quick-input-widget input');
+const { quickInput, quickOpen, waitUntil } = workbench(page);
 const editor = page.locator('.editor-group-container.active .monaco-editor').first();
 const errorSquiggleOnThreat = async () => {
   const lineTop = await editor.locator('.view-line').filter({ hasText: 'card-skimming:' }).first().evaluate(el => el.getBoundingClientRect().top);
   const tops = await editor.locator('.squiggly-error').evaluateAll(els => els.map(el => el.getBoundingClientRect().top));
   return tops.some(t => Math.abs(t - lineTop) < 4);
 };
-async function waitUntil(fn, what, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await fn().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await page.waitForTimeout(250);
-  }
-}
 const editorText = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
 
 try {
   await openWorkbench();
   await page.locator('.explorer-folders-view').getByText(FILE).first().waitFor({ timeout: 30000 });
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ timeout: 15000 });
-  await quickInput.fill(FILE);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: FILE }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active').filter({ hasText: FILE }).first().waitFor({ timeout: 15000 });
+  await quickOpen(FILE);
 
   await check('the headline error is shown on the threat', () => waitUntil(errorSquiggleOnThreat, 'error squiggle on card-skimming', 30000));
 

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startE2E } from './lib/harness.mjs';
+import { workbench } from './lib/workbench.mjs';
 
 const { page, log, check, shot, fatal, finish, openWorkbench, EXT } = await startE2E('workbench');
 const pkg = JSON.parse(fs.readFileSync(path.join(EXT, 'package.json'), 'utf8'));
@@ -14,19 +15,9 @@ const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')
 const localized = s => (typeof s === 'string' && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] ?? s : s);
 const RULE = 'risk/unmitigated-above-tolerance';
 
-const quickInput = page.locator('.quick-input-widget input');
+const { quickInput, quickOpen } = workbench(page);
 const activeEditor = page.locator('.editor-group-container.active .monaco-editor').first();
 
-/** Quick Open (Ctrl+P) a workspace file and wait for its tab. */
-async function openFile(name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ timeout: 15000 });
-  await quickInput.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
-}
 
 try {
   await openWorkbench();
@@ -39,7 +30,7 @@ try {
 
   // Give the workbench keyboard focus, then open the model with a finding.
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-  await check('Quick Open opens payments.threatmodel.yaml', () => openFile('payments.threatmodel.yaml'));
+  await check('Quick Open opens payments.threatmodel.yaml', () => quickOpen('payments.threatmodel.yaml'));
 
   await check('status bar shows the language mode "Threat Model"', async () => {
     await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
@@ -99,7 +90,7 @@ try {
   await shot('problems');
 
   await check('a clean model gets no squiggle and no entry in Problems', async () => {
-    await openFile('clean.threatmodel.yaml');
+    await quickOpen('clean.threatmodel.yaml');
     await page.locator('.statusbar-item').filter({ hasText: /^Threat Model$/ }).first().waitFor({ timeout: 15000 });
     await page.waitForTimeout(2500); // analysis is debounced: let it run, then look for (the absence of) results
     await page.locator('.statusbar-item').filter({ hasText: /\bwithin tolerance\b/ }).first().waitFor({ timeout: 10000 });

@@ -87,7 +87,12 @@ export function computeIntent(text: string, intent: Intent): IntentResult {
   try {
     const ed = new YamlEditor(text);
     const doc = ed.originalDocument;
-    const has = (section: string, id: string | undefined) => id !== undefined && keysOf(doc, section).has(id);
+    const sections = new Map<string, Set<string>>();
+    const has = (section: string, id: string | undefined) => {
+      let keys = sections.get(section);
+      if (!keys) sections.set(section, (keys = keysOf(doc, section)));
+      return id !== undefined && keys.has(id);
+    };
     const add = (section: string, id: string, value: Record<string, unknown>) => {
       ed.insertEntry([section], id, clean(value), flowEntries(doc, section) ? 'flow' : 'block');
       return { edits: ed.edits(), id };

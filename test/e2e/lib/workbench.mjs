@@ -19,7 +19,7 @@ export function workbench(page) {
     await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
   }
 
-  /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
+  /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab to be the active one. */
   async function quickOpen(name) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
@@ -27,8 +27,18 @@ export function workbench(page) {
     await quickInput.fill(name);
     await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');
-    await tab(name).first().waitFor({ timeout: 15000 });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
   }
 
-  return { quickInput, tab, webview, runCommand, quickOpen };
+  /** Polls `cond` (a failing or throwing check counts as not yet) until it holds, or fails after `ms`. */
+  async function waitUntil(cond, what, ms = 20000) {
+    const t0 = Date.now();
+    for (;;) {
+      if (await cond().catch(() => false)) return;
+      if (Date.now() - t0 > ms) throw new Error(`timed out waiting: ${what}`);
+      await page.waitForTimeout(150);
+    }
+  }
+
+  return { quickInput, tab, webview, runCommand, quickOpen, waitUntil };
 }
