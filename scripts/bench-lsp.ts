@@ -40,7 +40,7 @@ async function p2(components: number) {
   const run = (args: string[]) => () => { spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } }); };
   const [base, check, checkJson] = await interleaved([run([parseOnly, file]), run([cli, 'check', file]), run([cli, 'check', '--format', 'json', file])], 7);
   const kb = (fs.statSync(file).size / 1024).toFixed(0);
-  console.log(`P2 check (${components} components, ${kb} KB): ${fmt(check / base)} a read+parse process (${check.toFixed(0)} ms vs ${base.toFixed(0)} ms); --format json ${fmt(checkJson / base)}`);
+  console.log(`P2 check ${fmt(check / base)} (${components} components, ${kb} KB; against a read+parse process: ${check.toFixed(0)} ms vs ${base.toFixed(0)} ms; --format json ${fmt(checkJson / base)})`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
