@@ -4,7 +4,8 @@
 #   2. the end-to-end UI tests test/e2e/*.mjs against the installed .vsix, in Debian Chromium.
 # Needs scripts/host/setup.sh first. Exits non-zero if either part fails.
 # Env: TOOLS_DIR (code-server install, default .tools), KEEP_SERVER=1 (leave code-server running),
-#      SKIP_BUILD=1 (reuse dist/ and .run/rampart.vsix), SKIP_E2E=1 (in-host tests only), VERBOSE=1 (echo the whole workbench console).
+#      SKIP_BUILD=1 (reuse dist/ and .run/rampart.vsix), SKIP_E2E=1 (in-host tests only), E2E_ONLY=name (only test/e2e/name.e2e.mjs),
+#      VERBOSE=1 (echo the whole workbench console).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -71,7 +72,7 @@ set -e
 
 # ---- 4. end-to-end UI tests of the installed .vsix (a fresh browser each, same server)
 E2E_RC=0
-for t in test/e2e/*.mjs; do
+for t in test/e2e/${E2E_ONLY:-*}${E2E_ONLY:+.e2e}.mjs; do
   [ -e "$t" ] && [ -z "${SKIP_E2E:-}" ] || continue
   step "e2e $t"
   # each UI test gets its own copy of the workspace, so edits one test makes never leak into the next

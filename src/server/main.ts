@@ -32,6 +32,7 @@ import { registerSymbols } from './handlers/symbols';
 import { registerCommandRequests } from './handlers/commands';
 import { registerVisualEditor } from './handlers/visualEditor';
 import { registerAuthoring } from './handlers/authoring';
+import { registerEntryForm } from './handlers/entryForm';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -155,6 +156,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   // Custom requests of the VS Code client (src/shared/requests.ts): the visual editor, status bar and commands.
   registerVisualEditor(ctx);
   registerAuthoring(ctx);
+  registerEntryForm(ctx);
   registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {

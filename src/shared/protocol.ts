@@ -17,15 +17,26 @@
  *   setMitigationStatus  {id, status, version}
  *   addEntry  {intent, version}        add an element, boundary, flow, threat or mitigation (the server checks
  *                                      the intent with its full schema and computes the edit)
- * Extension -> webview, after an addEntry:
+ *   inspect   {kind, id}               the properties panel of this entry (answered with `entry`)
+ *   editEntry {intent, version}        change, rename or delete an entry (set-fields, rename-id, delete-entry)
+ *   entryAction {kind, id, action, version}  apply the panel's fix number `action` (as the light bulb would)
+ *   suggest   {target}                 threats to suggest against this element or flow (answered with `suggestions`)
+ * Extension -> webview, after an addEntry or editEntry:
  *   added   {kind, id}                 the new entry: select it once the next view has it
- *   notice  {message}                  why it was not added
+ *   edited  {kind, id}                 the entry changed (its id may be new): keep it selected
+ *   deleted {removed}                  these entries are gone: clear their selection
+ *   confirmDelete {kind, id, message, references}  deleting would leave these references dangling: ask
+ *   notice  {message}                  why it was not done
+ *   entry   {version, kind, id, form}  the properties panel's content (form null: no such entry)
+ *   suggestions {suggestions}          the statement builder's suggestions for a target
  */
 // zod's tree-shakable build: the extension bundles this module, and the full zod would be half its size.
 import * as z from 'zod/mini';
 import { isViewModel } from './viewMessage';
 import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/vocabulary';
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
+import type { EntryForm } from '../core/edit/entryForm';
+import type { ThreatSuggestions } from '../core/edit/suggestions';
 
 export const REVEAL_KINDS = ['element', 'flow', 'boundary', 'threat', 'mitigation', 'attack_tree', 'asset'] as const satisfies readonly RevealKind[];
 
@@ -66,14 +77,37 @@ export const addEntryMessage = z.strictObject({
   version,
 });
 
-export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage]);
+export const EDIT_KINDS = ['set-fields', 'rename-id', 'delete-entry'] as const;
+/** The entries the properties panel shows. */
+export const FORM_KINDS = ['element', 'flow', 'boundary', 'asset', 'threat', 'mitigation'] as const satisfies readonly RevealKind[];
+export const FORM_SECTION_OF = {
+  element: 'elements', flow: 'flows', boundary: 'boundaries', asset: 'assets', threat: 'threats', mitigation: 'mitigations',
+} as const satisfies Record<(typeof FORM_KINDS)[number], string>;
+export const KIND_OF_FORM_SECTION: Partial<Record<string, (typeof FORM_KINDS)[number]>> = Object.fromEntries(Object.entries(FORM_SECTION_OF).map(([k, v]) => [v, k as (typeof FORM_KINDS)[number]]));
+export const editEntryMessage = z.strictObject({
+  type: z.literal('editEntry'),
+  intent: z.looseObject({ kind: z.enum(EDIT_KINDS) }).check(z.refine(i => JSON.stringify(i).length <= 20_000, 'an intent is small')),
+  version,
+});
+export const suggestMessage = z.strictObject({ type: z.literal('suggest'), target: entryId });
+export const inspectMessage = z.strictObject({ type: z.literal('inspect'), kind: z.enum(FORM_KINDS), id: threatId });
+export const entryActionMessage = z.strictObject({
+  type: z.literal('entryAction'), kind: z.enum(FORM_KINDS), id: threatId, action: z.int().check(z.minimum(0), z.maximum(999)), version,
+});
+
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage]);
 
 export type ReadyMessage = { type: 'ready' };
 export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
 export type SetThreatStatusMessage = { type: 'setThreatStatus'; id: string; status: ThreatStatus; version: number };
 export type SetMitigationStatusMessage = { type: 'setMitigationStatus'; id: string; status: MitigationStatus; version: number };
 export type AddEntryMessage = { type: 'addEntry'; intent: { kind: (typeof INTENT_KINDS)[number] } & Record<string, unknown>; version: number };
-export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage;
+export type EditEntryMessage = { type: 'editEntry'; intent: { kind: (typeof EDIT_KINDS)[number] } & Record<string, unknown>; version: number };
+export type FormKind = (typeof FORM_KINDS)[number];
+export type InspectMessage = { type: 'inspect'; kind: FormKind; id: string };
+export type EntryActionMessage = { type: 'entryAction'; kind: FormKind; id: string; action: number; version: number };
+export type SuggestMessage = { type: 'suggest'; target: string };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage;
 
 /** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
@@ -93,7 +127,13 @@ export type ErrorMessage = { type: 'error'; version: number; message: string; li
 export type SelectMessage = { type: 'select'; kind: RevealKind; id: string };
 export type AddedMessage = { type: 'added'; kind: RevealKind; id: string };
 export type NoticeMessage = { type: 'notice'; message: string };
-export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage;
+export type EditedMessage = { type: 'edited'; kind: RevealKind; id: string };
+export type DeletedMessage = { type: 'deleted'; removed: { kind: RevealKind; id: string }[] };
+export type DanglingReference = { section: string; id: string; field: string; description: string };
+export type ConfirmDeleteMessage = { type: 'confirmDelete'; kind: FormKind; id: string; message: string; references: DanglingReference[] };
+export type EntryMessage = { type: 'entry'; version: number; kind: FormKind; id: string; form: EntryForm | null };
+export type SuggestionsMessage = { type: 'suggestions'; suggestions: ThreatSuggestions };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage;
 
 /**
  * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
@@ -106,6 +146,20 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
   z.strictObject({ type: z.literal('added'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
   z.strictObject({ type: z.literal('notice'), message: z.string().check(z.maxLength(2_000)) }),
+  z.strictObject({ type: z.literal('edited'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
+  z.strictObject({ type: z.literal('deleted'), removed: z.array(z.strictObject({ kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) })).check(z.maxLength(10_000)) }),
+  z.strictObject({
+    type: z.literal('confirmDelete'), kind: z.enum(FORM_KINDS), id: z.string().check(z.maxLength(128)), message: z.string().check(z.maxLength(2_000)),
+    references: z.array(z.strictObject({ section: z.string(), id: z.string(), field: z.string(), description: z.string().check(z.maxLength(2_000)) })).check(z.maxLength(10_000)),
+  }),
+  z.strictObject({
+    type: z.literal('entry'), version, kind: z.enum(FORM_KINDS), id: z.string().check(z.maxLength(128)),
+    form: z.nullable(z.custom<EntryForm>(f => !!f && typeof f === 'object' && Array.isArray((f as EntryForm).fields) && Array.isArray((f as EntryForm).actions))),
+  }),
+  z.strictObject({
+    type: z.literal('suggestions'),
+    suggestions: z.custom<ThreatSuggestions>(s => !!s && typeof s === 'object' && typeof (s as ThreatSuggestions).target === 'string' && Array.isArray((s as ThreatSuggestions).suggestions)),
+  }),
 ]);
 
 /** Parses a message to the webview (used by the webview's tests and defensive callers). */

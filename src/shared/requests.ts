@@ -12,6 +12,7 @@ import { RequestType, type Position, type Range, type WorkspaceEdit } from 'vsco
 import type { MitigationStatus, ThreatStatus } from '../core/model/schema';
 import type { Level } from '../core/model/schema';
 import type { RevealKind } from '../core/render/viewModel';
+import type { ThreatSuggestions } from '../core/edit/suggestions';
 import type { ErrorMessage, UpdateMessage } from './protocol';
 
 export interface DocumentParams {
@@ -117,6 +118,10 @@ export interface IntentEditResult {
   edits: { offset: number; length: number; text: string }[];
   id?: string;
   refusal?: string;
+  /** A delete refused because these would dangle (the user may delete with references). */
+  references?: { section: string; id: string; field: string; description: string }[];
+  /** What a delete removed: the entry first, then what went with it. */
+  removed?: { section: string; id: string }[];
 }
 export const IntentEditRequest = new RequestType<IntentEditParams, IntentEditResult, void>('rampart/intentEdit');
 
@@ -127,5 +132,19 @@ export interface ModelIdsResult {
   flows: { id: string; name: string }[];
   threats: { id: string; name: string }[];
   assets: { id: string; name: string }[];
+  mitigations: { id: string; name: string }[];
 }
 export const ModelIdsRequest = new RequestType<{ text: string }, ModelIdsResult, void>('rampart/modelIds');
+
+/**
+ * `rampart/threatSuggestions`: what the visual editor's statement builder offers for a new threat against
+ * `target` (an element or flow id) in `text`: the STRIDE categories with their explanation, the catalog's and
+ * the design rules' threats as statements, and the target's assets (src/core/edit/suggestions.ts). An unknown
+ * target or a broken document gives no suggestions.
+ */
+export interface ThreatSuggestionsParams {
+  text: string;
+  target: string;
+}
+export type { ThreatSuggestions };
+export const ThreatSuggestionsRequest = new RequestType<ThreatSuggestionsParams, ThreatSuggestions, void>('rampart/threatSuggestions');

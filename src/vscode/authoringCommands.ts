@@ -1,13 +1,14 @@
 /**
  * Modelling without writing YAML (#11): `rampart.addElement`, `rampart.addBoundary`, `rampart.addFlow`,
- * `rampart.addThreat` and `rampart.addMitigation`. Called with `(uri, args)` by other extensions and tests,
- * they add the entry as one undoable edit of that document and return its new id. From the Command Palette
- * they ask with quick picks and input boxes. The language server computes the edits (src/core/edit/intents.ts,
+ * `rampart.addThreat`, `rampart.addMitigation` and `rampart.deleteEntry`. Called with `(uri, args)` by other
+ * extensions and tests, they change the document with one undoable edit and return the new id (a delete: the
+ * ids it removed). From the Command Palette they ask with quick picks and input boxes; a delete that would
+ * leave references dangling lists them in a modal dialog and offers "Delete with References". The language server computes the edits (src/core/edit/intents.ts,
  * checked by its schema); the extension host only applies them.
  */
 import * as vscode from 'vscode';
 import { ELEMENT_TYPES, IMPACTS, LIKELIHOODS, STRIDE, TRUST_LEVELS } from '../core/model/vocabulary';
-import { IntentEditRequest, ModelIdsRequest, type ModelIdsResult } from '../shared/requests';
+import { IntentEditRequest, ModelIdsRequest, type IntentEditResult, type ModelIdsResult } from '../shared/requests';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 
@@ -17,11 +18,12 @@ export const AUTHORING_COMMANDS = {
   addFlow: 'rampart.addFlow',
   addThreat: 'rampart.addThreat',
   addMitigation: 'rampart.addMitigation',
+  deleteEntry: 'rampart.deleteEntry',
 } as const;
 
 type Kind = keyof typeof AUTHORING_COMMANDS;
 const INTENT_KIND: Record<Kind, string> = {
-  addElement: 'add-element', addBoundary: 'add-boundary', addFlow: 'add-flow', addThreat: 'add-threat', addMitigation: 'add-mitigation',
+  addElement: 'add-element', addBoundary: 'add-boundary', addFlow: 'add-flow', addThreat: 'add-threat', addMitigation: 'add-mitigation', deleteEntry: 'delete-entry',
 };
 
 /** The model a command is about: the URI it was given, else the active editor's threat model. */
@@ -39,16 +41,33 @@ export function offsetEdit(doc: vscode.TextDocument, edits: readonly { offset: n
   return edit;
 }
 
-/** Asks the server for the intent's edits on the document's text and applies them as one edit; the new id. */
-async function applyIntent(server: RampartServer, doc: vscode.TextDocument, intent: Record<string, unknown>): Promise<string | undefined> {
+/** Asks the server for the intent's edits on the document's text and applies them as one edit. */
+async function applyIntent(server: RampartServer, doc: vscode.TextDocument, intent: Record<string, unknown>): Promise<IntentEditResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const version = doc.version;
     const r = await server.request(IntentEditRequest, { text: doc.getText(), intent });
-    if (r.refusal || !r.id) throw new Error(r.refusal ?? 'Nothing was added.');
+    if (r.refusal || !r.edits.length) return r;
     if (doc.version !== version) continue; // typed into meanwhile: compute again on the new text
-    if (await vscode.workspace.applyEdit(offsetEdit(doc, r.edits))) return r.id;
+    if (await vscode.workspace.applyEdit(offsetEdit(doc, r.edits))) return r;
   }
   throw new Error('The document kept changing; try again.');
+}
+
+/**
+ * A delete: without `withReferences`, one that would leave references dangling is refused (from code) or, from
+ * the palette, asked about in a modal dialog that lists them. The ids removed.
+ */
+async function deleteEntry(server: RampartServer, doc: vscode.TextDocument, fields: Record<string, unknown>, fromCode: boolean): Promise<string[] | undefined> {
+  let r = await applyIntent(server, doc, { ...fields, kind: 'delete-entry' });
+  if (r.refusal && r.references?.length && !fromCode) {
+    const list = r.references.slice(0, 12).map(x => `• ${x.description}`).join('\n') + (r.references.length > 12 ? `\n… and ${r.references.length - 12} more` : '');
+    const go = 'Delete with References';
+    const answer = await vscode.window.showWarningMessage(`Delete \`${String(fields.id)}\`? ${r.references.length} reference${r.references.length === 1 ? '' : 's'} would dangle:`, { modal: true, detail: list }, go);
+    if (answer !== go) return undefined;
+    r = await applyIntent(server, doc, { ...fields, kind: 'delete-entry', withReferences: true });
+  }
+  if (r.refusal || !r.edits.length) throw new Error(r.refusal ?? 'Nothing was deleted.');
+  return (r.removed ?? []).map(x => x.id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -70,7 +89,7 @@ const ask = (title: string, prompt: string, value = '') =>
 
 /** The intent's arguments, asked for one by one; undefined when the user gave up. */
 async function askFor(kind: Kind, ids: ModelIdsResult): Promise<Record<string, unknown> | undefined> {
-  const title = `Rampart: ${{ addElement: 'Add Element', addBoundary: 'Add Trust Boundary', addFlow: 'Add Data Flow', addThreat: 'Add Threat', addMitigation: 'Add Mitigation' }[kind]}`;
+  const title = `Rampart: ${{ addElement: 'Add Element', addBoundary: 'Add Trust Boundary', addFlow: 'Add Data Flow', addThreat: 'Add Threat', addMitigation: 'Add Mitigation', deleteEntry: 'Delete' }[kind]}`;
   switch (kind) {
     case 'addElement': {
       const type = await pickOne(ELEMENT_TYPES, title, 'What kind of element: an external entity, a process or a data store?');
@@ -112,10 +131,18 @@ async function askFor(kind: Kind, ids: ModelIdsResult): Promise<Record<string, u
       if (!threat || !name) return undefined;
       return { threat, title: name };
     }
+    case 'deleteEntry': {
+      const sections = ([['elements', 'Element'], ['flows', 'Data flow'], ['boundaries', 'Trust boundary'], ['assets', 'Asset'], ['threats', 'Threat'], ['mitigations', 'Mitigation']] as const)
+        .filter(([section]) => ids[section].length > 0);
+      if (!sections.length) throw new Error('There is nothing to delete in this model.');
+      const section = (await vscode.window.showQuickPick(sections.map(([value, label]) => ({ label, value })), { title, placeHolder: 'Delete what?' }))?.value;
+      const id = section && await pickId(ids[section], title, 'Which one?');
+      return section && id ? { section, id } : undefined;
+    }
   }
 }
 
-async function run(server: RampartServer, kind: Kind, target?: unknown, args?: unknown): Promise<string | undefined> {
+async function run(server: RampartServer, kind: Kind, target?: unknown, args?: unknown): Promise<string | string[] | undefined> {
   const fromCode = args !== undefined;
   try {
     const doc = await documentOf(target);
@@ -123,9 +150,15 @@ async function run(server: RampartServer, kind: Kind, target?: unknown, args?: u
     const given = args && typeof args === 'object' ? args as Record<string, unknown> : undefined;
     const fields = given ?? await askFor(kind, await server.request(ModelIdsRequest, { text: doc.getText() }));
     if (!fields) return undefined;
-    const id = await applyIntent(server, doc, { ...fields, kind: INTENT_KIND[kind] });
-    if (!fromCode && id) void vscode.window.setStatusBarMessage(`Rampart: added ${id}`, 4000);
-    return id;
+    if (kind === 'deleteEntry') {
+      const removed = await deleteEntry(server, doc, fields, fromCode);
+      if (!fromCode && removed) void vscode.window.setStatusBarMessage(`Rampart: deleted ${removed.join(', ')}`, 4000);
+      return removed;
+    }
+    const r = await applyIntent(server, doc, { ...fields, kind: INTENT_KIND[kind] });
+    if (r.refusal || !r.id) throw new Error(r.refusal ?? 'Nothing was added.');
+    if (!fromCode) void vscode.window.setStatusBarMessage(`Rampart: added ${r.id}`, 4000);
+    return r.id;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (fromCode) throw new Error(message);

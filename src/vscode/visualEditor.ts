@@ -20,8 +20,9 @@ import { offsetEdit } from './authoringCommands';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
-import { parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
-import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest } from '../shared/requests';
+import { FORM_SECTION_OF, KIND_OF_FORM_SECTION, parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
+import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
+import { EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -195,27 +196,104 @@ class VisualEditorSession implements vscode.Disposable {
         return this.reveal(msg);
       case 'addEntry':
         return this.addEntry(msg);
+      case 'editEntry':
+        return this.editEntry(msg);
+      case 'inspect':
+        return this.inspect(msg);
+      case 'entryAction':
+        return this.entryAction(msg);
+      case 'suggest': {
+        const suggestions = await this.server.request(ThreatSuggestionsRequest, { text: this.document.getText(), target: msg.target });
+        if (!this.disposed) this.post({ type: 'suggestions', suggestions });
+        return true;
+      }
     }
   }
 
-  /** Adds what the webview drew or wrote (one undoable edit), then tells it the new id to select. */
-  private async addEntry(msg: Extract<FromWebviewMessage, { type: 'addEntry' }>): Promise<boolean> {
+  /** The properties panel of an entry, from the server's analysis of the current version. */
+  private async inspect(msg: Extract<FromWebviewMessage, { type: 'inspect' }>): Promise<boolean> {
+    const ask = () => this.server.request(EntryFormRequest, { uri: this.uri, section: FORM_SECTION_OF[msg.kind], id: msg.id });
+    let result = await ask();
+    for (let i = 0; i < 20 && (!result || result.version !== this.document.version) && !this.disposed; i++) {
+      await new Promise(r => setTimeout(r, RETRY_MS));
+      result = await ask();
+    }
+    if (!result || this.disposed) return false;
+    this.post({ type: 'entry', version: result.version, kind: msg.kind, id: msg.id, form: result.form ?? null });
+    return !!result.form;
+  }
+
+  /** Applies one of the panel's fixes, computed by the server for exactly this version. */
+  private async entryAction(msg: Extract<FromWebviewMessage, { type: 'entryAction' }>): Promise<boolean> {
     if (msg.version !== this.document.version) {
       void this.postView();
       return false;
     }
+    const result = await this.server.request(EntryFixRequest, { uri: this.uri, version: msg.version, section: FORM_SECTION_OF[msg.kind], id: msg.id, action: msg.action });
+    if (result.stale || !result.edit || result.version !== this.document.version) {
+      if (result.stale) void this.postView();
+      return false;
+    }
+    const edit = await this.server.client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
+    if (this.document.version !== result.version) return false;
+    return vscode.workspace.applyEdit(edit);
+  }
+
+  /** The server's edits of an intent made on the view of `version`; none (and the current view re-sent) when that view is stale. */
+  private async intentOn(version: number, intent: unknown): Promise<{ text: string; result: IntentEditResult } | undefined> {
+    if (version !== this.document.version) {
+      void this.postView();
+      return undefined;
+    }
     const text = this.document.getText();
-    const result = await this.server.request(IntentEditRequest, { text, intent: msg.intent });
+    return { text, result: await this.server.request(IntentEditRequest, { text, intent }) };
+  }
+
+  /** Applies edits computed on exactly `text` at `version`, as one undoable edit: never to another text. */
+  private async applyOn(version: number, text: string, edits: IntentEditResult['edits']): Promise<boolean> {
+    if (this.document.version !== version || this.document.getText() !== text) {
+      void this.postView();
+      return false;
+    }
+    return vscode.workspace.applyEdit(offsetEdit(this.document, edits));
+  }
+
+  /** Changes, renames or deletes an entry (one undoable edit); a delete that would leave references asks first. */
+  private async editEntry(msg: Extract<FromWebviewMessage, { type: 'editEntry' }>): Promise<boolean> {
+    const computed = await this.intentOn(msg.version, msg.intent);
+    if (!computed) return false;
+    const { text, result } = computed;
+    const section = typeof msg.intent.section === 'string' ? msg.intent.section : '';
+    const kind = KIND_OF_FORM_SECTION[section];
+    const id = typeof msg.intent.id === 'string' ? msg.intent.id : '';
+    if (result.refusal || !result.edits.length) {
+      if (msg.intent.kind === 'delete-entry' && result.references?.length && kind) {
+        this.post({ type: 'confirmDelete', kind, id, message: result.refusal ?? '', references: result.references.slice(0, 500) });
+      } else if (result.refusal) {
+        this.post({ type: 'notice', message: result.refusal });
+      }
+      return false;
+    }
+    if (!(await this.applyOn(msg.version, text, result.edits))) return false;
+    if (msg.intent.kind === 'delete-entry') {
+      const removed = (result.removed ?? [{ section, id }]).flatMap(r => (KIND_OF_FORM_SECTION[r.section] ? [{ kind: KIND_OF_FORM_SECTION[r.section]!, id: r.id }] : []));
+      this.post({ type: 'deleted', removed });
+    } else if (kind) {
+      this.post({ type: 'edited', kind, id: result.id ?? id });
+    }
+    return true;
+  }
+
+  /** Adds what the webview drew or wrote (one undoable edit), then tells it the new id to select. */
+  private async addEntry(msg: Extract<FromWebviewMessage, { type: 'addEntry' }>): Promise<boolean> {
+    const computed = await this.intentOn(msg.version, msg.intent);
+    if (!computed) return false;
+    const { text, result } = computed;
     if (result.refusal || !result.id) {
       this.post({ type: 'notice', message: result.refusal ?? 'Nothing was added.' });
       return false;
     }
-    // Computed on exactly this text: never applied to another.
-    if (this.document.version !== msg.version || this.document.getText() !== text) {
-      void this.postView();
-      return false;
-    }
-    const applied = await vscode.workspace.applyEdit(offsetEdit(this.document, result.edits));
+    const applied = await this.applyOn(msg.version, text, result.edits);
     const kind = ({ 'add-element': 'element', 'add-boundary': 'boundary', 'add-flow': 'flow', 'add-threat': 'threat', 'add-mitigation': 'mitigation' } as const)[msg.intent.kind];
     if (applied) this.post({ type: 'added', kind, id: result.id });
     return applied;

@@ -5,20 +5,24 @@
  * extension has the language server compute the edit, applies it as one undoable edit, and answers `added`
  * (the new entry is selected once the next view has it) or `notice` (why not).
  */
-import { ELEMENT_TYPES, IMPACTS, LIKELIHOODS, STRIDE, TRUST_LEVELS } from '../core/model/vocabulary';
+import { ELEMENT_TYPES, IMPACTS, LIKELIHOODS, TRUST_LEVELS } from '../core/model/vocabulary';
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
-import type { AddEntryMessage } from '../shared/protocol';
+import type { ThreatSuggestions } from '../core/edit/suggestions';
+import type { AddEntryMessage, SuggestMessage } from '../shared/protocol';
 import { h, replace } from './dom';
+import { StatementBuilder } from './statementBuilder';
 
 type Form = 'element' | 'boundary' | 'flow' | 'threat' | 'mitigation';
 
 export interface AuthoringDeps {
   view(): ViewModel | undefined;
   version(): number;
-  post(m: AddEntryMessage): void;
+  post(m: AddEntryMessage | SuggestMessage): void;
   select(kind: RevealKind, id: string): void;
   /** The element selected in the diagram, if any (the default target of a new threat, the source of a flow). */
   selectedElement(): string | undefined;
+  /** A form or connect mode is about to open. */
+  opening(): void;
 }
 
 const WORDS: Record<string, string> = { external: 'External entity', process: 'Process', store: 'Data store' };
@@ -48,6 +52,8 @@ export class Authoring {
   private connecting: { from?: string } | undefined;
   private pending: { kind: RevealKind; id: string } | undefined;
   private flowEnds: { from?: string; to?: string } = {};
+  /** The threat form's statement builder, while that form is open. */
+  private builder: StatementBuilder | undefined;
 
   constructor(private readonly deps: AuthoringDeps) {
     const button = (form: Form, label: string, title: string) => {
@@ -140,6 +146,12 @@ export class Authoring {
     if (v) this.updated(v);
   }
 
+  /** The server's suggestions for a threat's target: used if the threat form still has that target. */
+  suggestions(s: ThreatSuggestions): void {
+    const target = this.panel.querySelector<HTMLSelectElement>('.add-form select[name="target"]')?.value;
+    if (this.builder && target === s.target) this.builder.setSuggestions(s);
+  }
+
   notice(message: string): void {
     const err = this.panel.querySelector('.form-error');
     if (err && this.open) err.textContent = message;
@@ -157,6 +169,7 @@ export class Authoring {
 
   private startConnect(): void {
     this.close();
+    this.deps.opening();
     this.connecting = {};
     this.bar.classList.add('connecting');
     this.say('Click the element the data comes from, then the one it goes to (Escape to stop; the form below lets you pick both instead).');
@@ -172,6 +185,7 @@ export class Authoring {
   private close(): void {
     this.stopConnect();
     this.open = undefined;
+    this.builder = undefined;
     this.panel.hidden = true;
     replace(this.panel);
     for (const b of Array.from(this.bar.querySelectorAll('button.add'))) b.setAttribute('aria-pressed', 'false');
@@ -181,6 +195,7 @@ export class Authoring {
     const v = this.deps.view();
     if (!v) return;
     if (!keepConnecting) this.stopConnect();
+    this.deps.opening();
     this.open = form;
     for (const b of Array.from(this.bar.querySelectorAll<HTMLButtonElement>('button.add'))) b.setAttribute('aria-pressed', String(b.dataset.add === form));
     const boundaries = Authoring.choices('boundary', v)!;
@@ -208,12 +223,22 @@ export class Authoring {
           field('Protocol', input('protocol', 'https, grpc, postgres…')), checkbox('encrypted', 'Encrypted'), checkbox('authenticated', 'Authenticated')];
         this.flowEnds = {};
         break;
-      case 'threat':
+      case 'threat': {
         title = 'Add a threat';
-        fields = [field('Against', select('target', Authoring.choices('target', v)!, this.deps.selectedElement())),
-          field('STRIDE', select('stride', STRIDE.map(s => [s, cap(s)]))), field('Title', input('title', 'What could go wrong', true)),
+        const target = select('target', Authoring.choices('target', v)!, this.deps.selectedElement());
+        // the statement builder: STRIDE with its explanation, the statement's parts with suggestions for the target
+        const builder = new StatementBuilder(undefined);
+        this.builder = builder;
+        const suggest = () => {
+          builder.setSuggestions(undefined);
+          if (target.value) this.deps.post({ type: 'suggest', target: target.value });
+        };
+        target.addEventListener('change', suggest);
+        queueMicrotask(suggest);
+        fields = [field('Against', target), builder.root,
           field('Likelihood', select('likelihood', LIKELIHOODS.map(l => [l, cap(l)]), 'possible')), field('Impact', select('impact', IMPACTS.map(i => [i, cap(i)]), 'moderate'))];
         break;
+      }
       case 'mitigation':
         title = 'Add a mitigation';
         fields = v.threats.length === 0 ? [h('p', {}, 'Add a threat first: a mitigation answers one.')]
@@ -249,7 +274,12 @@ export class Authoring {
       case 'boundary': return { kind: 'add-boundary', name: val('name'), trust: val('trust'), ...opt('parent') };
       // an unticked box says nothing (unknown), not `false`: the user did not state that the flow is plaintext
       case 'flow': return val('from') ? { kind: 'add-flow', from: val('from'), to: val('to'), ...opt('protocol'), ...(on('encrypted') ? { encrypted: true } : {}), ...(on('authenticated') ? { authenticated: true } : {}) } : undefined;
-      case 'threat': return val('target') ? { kind: 'add-threat', targets: [val('target')], stride: [val('stride')], title: val('title'), likelihood: val('likelihood'), impact: val('impact') } : undefined;
+      case 'threat': {
+        const b = this.builder?.value();
+        if (!val('target') || !b) return undefined;
+        const statement = Object.keys(b.statement).length ? { statement: b.statement } : {};
+        return { kind: 'add-threat', targets: [val('target')], stride: [b.stride], ...(b.title ? { title: b.title } : {}), ...statement, likelihood: val('likelihood'), impact: val('impact') };
+      }
       case 'mitigation': return val('threat') ? { kind: 'add-mitigation', threat: val('threat'), title: val('title') } : undefined;
     }
   }

@@ -13,6 +13,7 @@ import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
+import { Inspector } from './inspector';
 import { loadElk } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 
@@ -117,6 +118,7 @@ const zoomOutBtn = h('button', { type: 'button', title: 'Zoom out' }, '−');
 const zoomControls = h('div', { class: 'zoom-controls' }, zoomOutBtn, zoomInBtn, fitBtn);
 const fitHint = h('button', { type: 'button', class: 'fit-hint', hidden: true, title: 'Fit the whole diagram in the window' }, 'Press Fit to see the whole diagram');
 const diagramPane = h('section', { class: 'diagram-pane', 'aria-label': 'Data-flow diagram' }, viewport, zoomControls, fitHint);
+const workArea = h('div', { class: 'work-area' }, diagramPane);
 
 const heatTable = h('table', { class: 'heatmap', 'aria-label': 'Risk heat map: likelihood by impact' });
 const heatUnrated = h('div', { class: 'unrated' });
@@ -153,12 +155,23 @@ const authoring = new Authoring({
     if (kind === 'element' || kind === 'flow' || kind === 'threat' || kind === 'mitigation') post({ type: 'reveal', kind, id });
   },
   selectedElement: () => (selected?.kind === 'element' ? selected.id : undefined),
+  // a form or connect mode needs the diagram's nodes: the properties panel makes way
+  opening: () => inspector.hide(),
+});
+const inspector = new Inspector({
+  version: () => version,
+  post: m => post(m),
+  deselect: () => {
+    selected = undefined;
+    applySelection();
+  },
 });
 document.addEventListener('keydown', e => {
   if (e.key === 'Escape' && authoring.cancel()) e.preventDefault();
 });
 
-append(app, [toolbar, errorBanner, problemBanner, noteBanner, authoring.bar, authoring.panel, legend, diagramPane, lower, trees]);
+workArea.appendChild(inspector.el);
+append(app, [toolbar, errorBanner, problemBanner, noteBanner, authoring.bar, authoring.panel, legend, workArea, lower, trees]);
 
 // Only what the user does is saved (the first view is computed again for the panel's size on a reload).
 const panZoom = new PanZoom(viewport, canvas, z => {
@@ -249,7 +262,27 @@ window.addEventListener('message', (event: MessageEvent) => {
       authoring.added(m.kind, m.id);
       break;
     case 'notice':
-      authoring.notice(m.message);
+      if (!inspector.notice(m.message)) authoring.notice(m.message);
+      break;
+    case 'entry':
+      inspector.show(m.kind, m.id, m.version, m.form);
+      break;
+    case 'edited':
+      if (Inspector.handles(m.kind)) inspector.edited(m.kind, m.id);
+      if (selected?.kind === m.kind) selected = { kind: m.kind, id: m.id };
+      break;
+    case 'deleted':
+      inspector.deleted(m.removed);
+      if (selected && m.removed.some(r => r.kind === selected!.kind && r.id === selected!.id)) {
+        selected = undefined;
+        applySelection();
+      }
+      break;
+    case 'confirmDelete':
+      inspector.confirmDelete(m);
+      break;
+    case 'suggestions':
+      authoring.suggestions(m.suggestions);
       break;
   }
 });
@@ -271,6 +304,7 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   await drawDiagram(false);
   if (view !== next) return;
   authoring.updated(next);
+  inspector.refresh();
   debug.timings.lastUpdateMs = performance.now() - t0;
   debug.updates++;
 }
@@ -561,6 +595,8 @@ function select(kind: RevealKind, id: string, fromClick: boolean): void {
   if (typeof id !== 'string') return;
   selected = { kind, id };
   applySelection();
+  // a click (or Enter on a row) opens the entry's properties; the text cursor only highlights
+  if (fromClick && Inspector.handles(kind)) inspector.open(kind, id);
   if (!fromClick && kind === 'threat') threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
   if (!fromClick && kind === 'mitigation') mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
 }
@@ -586,6 +622,9 @@ new MutationObserver(() => {
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, ' ');
 }
+
+/** The drag type of a threat row (dropped on a heat-map cell). */
+const THREAT_DRAG = 'application/x-rampart-threat';
 
 /** What each panel last drew, to leave a panel alone when an update does not change it (a status edit). */
 const drawnPanels = { heat: '', filters: '', mitigations: '', trees: '' };
@@ -629,6 +668,21 @@ function renderHeatMap(v: ViewModel): void {
         renderThreats();
       };
       td.addEventListener('click', toggle);
+      // a threat row dropped on a cell takes that cell's likelihood and impact (one undoable edit)
+      td.addEventListener('dragover', e => {
+        if (!e.dataTransfer?.types.includes(THREAT_DRAG)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        td.classList.add('drop');
+      });
+      td.addEventListener('dragleave', () => td.classList.remove('drop'));
+      td.addEventListener('drop', e => {
+        td.classList.remove('drop');
+        const id = e.dataTransfer?.getData(THREAT_DRAG);
+        if (!id || !view?.threats.some(t => t.id === id)) return;
+        e.preventDefault();
+        post({ type: 'editEntry', version, intent: { kind: 'set-fields', section: 'threats', id, set: { likelihood: LIKELIHOODS[r], impact: IMPACTS[c] } } });
+      });
       td.addEventListener('keydown', e => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
@@ -749,7 +803,7 @@ function renderThreats(): void {
       wanted.push(kept.tr);
       continue;
     }
-    const tr = h('tr', { 'data-id': t.id, 'data-level': t.level ?? '', tabindex: 0, class: t.open ? '' : 'closed' },
+    const tr = h('tr', { 'data-id': t.id, 'data-level': t.level ?? '', tabindex: 0, class: t.open ? '' : 'closed', draggable: 'true', title: 'Drag onto a heat-map cell to set its likelihood and impact' },
       h('td', { class: 'level' }, levelBadge(t.level), t.cvss ? h('div', { class: 'muted' }, `CVSS ${t.cvss.score}`) : null),
       h('td', { class: 'title' }, h('div', {}, t.title), h('div', { class: 'id' }, t.id, t.stride.length ? ` · ${t.stride.map(s => s.charAt(0).toUpperCase()).join('')}` : '')),
       h('td', { class: 'targets' }, h('div', { class: 'chips' }, ...t.targets.map(x => h('span', { class: `chip${x.kind === 'unknown' ? ' missing' : ''}` }, x.name)))),
@@ -765,6 +819,10 @@ function renderThreats(): void {
       post({ type: 'reveal', kind: 'threat', id: t.id });
     };
     tr.addEventListener('click', activate);
+    tr.addEventListener('dragstart', e => {
+      e.dataTransfer?.setData(THREAT_DRAG, t.id);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+    });
     tr.addEventListener('keydown', e => {
       if (e.key === 'Enter') activate();
     });

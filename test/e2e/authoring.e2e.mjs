@@ -1,7 +1,8 @@
 // End-to-end test of modelling without YAML (#11) in the real workbench, against the INSTALLED .vsix: from a
 // file holding only `rampart: 1` and a title, build a model with the visual editor alone (3 boundaries,
 // 6 elements, 6 flows, one of them drawn in connect mode, 4 threats, 3 mitigations), save it, check it with the
-// CLI (no schema finding), and undo the last two actions one at a time with Ctrl+Z in the text editor.
+// CLI (no schema finding), and undo the last two actions one at a time with Ctrl+Z in the text editor. Then the
+// properties panel: change a field, delete an element with its references, drop a threat on a heat-map cell.
 // Run by scripts/host/run.sh (every test/e2e/*.mjs). Env: CS_URL, WS, EXT, OUT (screenshot folder).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +34,21 @@ async function add(form, fields, done) {
   }
   await webview.locator('.add-form button[type="submit"]').click();
   await waitUntil(done, `${form} ${JSON.stringify(fields)} added`);
+}
+
+/** `rampart check` of the saved file with the installed CLI: its findings; throws on any schema finding. */
+function checkSaved() {
+  let out;
+  try {
+    out = execFileSync(process.execPath, [path.join(process.env.EXT, 'dist/cli.js'), 'check', '--format', 'json', full], { encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // findings above the tolerance make the exit code non-zero; the JSON is still there
+  }
+  const report = JSON.parse(out);
+  const findings = (report.files ?? [report]).flatMap(f => f.findings ?? []);
+  const schema = findings.filter(f => String(f.ruleId).startsWith('schema/'));
+  if (schema.length) throw new Error(`schema findings: ${schema.map(f => `${f.ruleId} ${f.message}`).join('; ')}`);
+  return findings;
 }
 
 const countsAre = want => async () => { const c = await counts(); return Object.entries(want).every(([k, v]) => c[k] === v); };
@@ -113,16 +129,7 @@ try {
     await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
     await waitUntil(async () => /Short-lived tokens/.test(fs.readFileSync(full, 'utf8')) && (await page.locator('.tabs-container .tab.dirty').count()) === 0, 'the save');
-    let out;
-    try {
-      out = execFileSync(process.execPath, [path.join(process.env.EXT, 'dist/cli.js'), 'check', '--format', 'json', full], { encoding: 'utf8' });
-    } catch (e) {
-      out = e.stdout; // findings above the tolerance make the exit code non-zero; the JSON is still there
-    }
-    const report = JSON.parse(out);
-    const findings = (report.files ?? [report]).flatMap(f => f.findings ?? []);
-    const schema = findings.filter(f => String(f.ruleId).startsWith('schema/'));
-    if (schema.length) throw new Error(`schema findings: ${schema.map(f => `${f.ruleId} ${f.message}`).join('; ')}`);
+    const findings = checkSaved();
     const text = fs.readFileSync(full, 'utf8');
     for (const id of ['internet:', 'core-network:', 'customer-browser:', 'mail-relay:', 'customer-browser-to-api-gateway:', 'api-gateway-spoofing:', 'rate-limiting:']) {
       if (!text.includes(`  ${id}`)) throw new Error(`${id} missing from the saved file`);
@@ -139,6 +146,50 @@ try {
     if (c.threats !== 4 || c.flows !== 6 || c.elements !== 6) throw new Error(`undo went too far: ${JSON.stringify(c)}`);
   });
   await shot('authoring-undone');
+
+  await check('the properties panel: click a node, change a field, Save: one edit of the text', async () => {
+    await webview.locator('.zoom-controls button', { hasText: 'Fit' }).click();
+    await webview.locator('.canvas g.node', { hasText: 'Orders API' }).click();
+    await webview.locator('.inspector input[name="technology"]').waitFor({ timeout: 30000 });
+    const boundary = await webview.locator('.inspector select[name="boundary"]').inputValue();
+    if (boundary !== 'core-network') throw new Error(`the panel shows boundary ${boundary}`);
+    await webview.locator('.inspector input[name="technology"]').fill('Go 1.23');
+    await webview.locator('.inspector select[name="internet_facing"]').selectOption('false');
+    await shot('authoring-properties');
+    await webview.locator('.inspector button[type="submit"]').click();
+    await waitUntil(async () => (await webview.locator('.inspector.dirty').count()) === 0 && (await webview.locator('.inspector input[name="technology"]').inputValue()) === 'Go 1.23', 'the saved field');
+  });
+
+  await check('delete from the panel: the references are listed, "Delete with references" removes the element, its flows and its only threat', async () => {
+    await webview.locator('.inspector button.close').click();
+    await webview.locator('.canvas g.node', { hasText: 'Mailer' }).click();
+    await webview.locator('.inspector button.delete').click();
+    await webview.locator('.inspector .confirm li').first().waitFor({ timeout: 30000 });
+    const listed = await webview.locator('.inspector .confirm li').allTextContents();
+    if (!listed.some(t => /flow/.test(t)) || !listed.some(t => /threat/.test(t))) throw new Error(`references listed: ${listed.join(' | ')}`);
+    await shot('authoring-delete-confirm');
+    await webview.locator('.inspector .confirm button.danger').click();
+    await waitUntil(countsAre({ elements: 5, flows: 4, threats: 3 }), 'the delete with references');
+    if (!(await webview.locator('.inspector').isHidden())) throw new Error('the panel of the deleted element stayed open');
+  });
+
+  await check('a threat row dropped on a heat-map cell takes its likelihood and impact', async () => {
+    const row = webview.locator('table.threats tbody tr[data-id="orders-db-tampering"]');
+    await row.dragTo(webview.locator('.heatmap td.cell[data-cell="4,4"]'));
+    await waitUntil(async () => /almost certain/i.test(await webview.locator('.heatmap td.cell[data-cell="4,4"]').getAttribute('title') ?? '') &&
+      (await webview.locator('.heatmap td.cell[data-cell="4,4"]').getAttribute('data-total')) === '1', 'the threat in its new cell');
+  });
+
+  await check('saved after the panel edits: `rampart check` finds no schema error and no dangling reference', async () => {
+    await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+S');
+    await waitUntil(async () => /Go 1\.23/.test(fs.readFileSync(full, 'utf8')) && (await page.locator('.tabs-container .tab.dirty').count()) === 0, 'the save');
+    const text = fs.readFileSync(full, 'utf8');
+    if (/\bmailer\b/.test(text)) throw new Error('a reference to the deleted mailer is left');
+    if (!/technology: Go 1\.23/.test(text) || !/internet_facing: false/.test(text)) throw new Error('the panel edits are not in the file');
+    checkSaved();
+  });
+  await shot('authoring-edited');
 } catch (e) {
   await fatal(e);
 }

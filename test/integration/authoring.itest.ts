@@ -50,4 +50,20 @@ describe('modelling without YAML (rampart.add* commands)', function () {
     await assert.rejects(() => Promise.resolve(run('rampart.addElement', doc.uri, { type: 'process', name: 'X', script: '<b>' })), /script|Unrecognized/i);
     assert.strictEqual(doc.getText(), before);
   });
+
+  it('rampart.deleteEntry: refuses while references would dangle (naming them), deletes with references in one undoable edit', async () => {
+    const text = 'rampart: 1\ntitle: x\n# the parts\nelements:\n  web: { type: process, name: Web }\n  db: { type: store, name: DB }\nflows:\n  q: { from: web, to: db, protocol: postgres }\nthreats:\n  dump:\n    title: DB dumped\n    targets: [db, web]\n    status: open\n';
+    const doc = await writeModel('authoring-delete.threatmodel.yaml', text);
+    await assert.rejects(() => Promise.resolve(run('rampart.deleteEntry', doc.uri, { section: 'elements', id: 'db' })), /flow `q`[\s\S]*threat `dump`|2 references/);
+    assert.strictEqual(doc.getText(), text, 'a refused delete changes nothing');
+    const removed = await run<string[]>('rampart.deleteEntry', doc.uri, { section: 'elements', id: 'db', withReferences: true });
+    assert.deepStrictEqual(removed, ['db', 'q']);
+    const after = doc.getText();
+    assert.ok(!/\bdb\b/.test(after.replace('DB dumped', '')), `no reference to db is left:\n${after}`);
+    assert.match(after, /targets: \[web\]/, 'the threat keeps its other target');
+    assert.ok(after.includes('# the parts'), 'comments stay');
+    await vscode.window.showTextDocument(doc);
+    await run('undo');
+    assert.strictEqual(doc.getText(), text, 'one undo brings everything back');
+  });
 });

@@ -178,6 +178,35 @@ describe('visual editor', function () {
     await waitFor('undo of the element', () => doc.getText() === before);
   });
 
+  it('properties panel: the form of an entry, a changed field as one edit, a fix by its index, a delete that asks about references first', async () => {
+    const doc = await openCopy();
+    const first = await openVisual(doc);
+    const before = doc.getText();
+    await clear(doc);
+    assert.ok(await inject(doc, { type: 'inspect', kind: 'element', id: 'fraud-scoring' }));
+    const entry = await waitPosted(doc, 'the form of fraud-scoring', m => m.type === 'entry' && m.id === 'fraud-scoring');
+    const form = entry.type === 'entry' ? entry.form : null;
+    assert.ok(form, 'a form');
+    assert.strictEqual(form.fields.find(f => f.key === 'technology')?.value, 'Python 3.12, vendor model');
+    assert.deepStrictEqual(form.fields.find(f => f.key === 'boundary')?.options?.some(o => o.value === 'app-tier'), true);
+    // A changed field: one edit of that line, comments elsewhere untouched.
+    assert.ok(await inject(doc, { type: 'editEntry', version: first.version, intent: { kind: 'set-fields', section: 'elements', id: 'fraud-scoring', set: { technology: 'Python 3.13' } } }));
+    assert.ok(doc.getText().includes('    technology: Python 3.13\n'), 'the field is written');
+    assert.strictEqual(doc.getText().replace('Python 3.13', 'Python 3.12, vendor model'), before, 'nothing else changed');
+    await waitPosted(doc, 'the edited entry', m => m.type === 'edited' && m.id === 'fraud-scoring');
+    // A delete with references: asked first, then done with them; one undo restores all.
+    const v = doc.version;
+    assert.strictEqual(await inject(doc, { type: 'editEntry', version: v, intent: { kind: 'delete-entry', section: 'elements', id: 'fraud-scoring' } }), false);
+    const ask = await waitPosted(doc, 'the references to confirm', m => m.type === 'confirmDelete' && m.id === 'fraud-scoring');
+    assert.ok(ask.type === 'confirmDelete' && ask.references.some(r => r.id === 'fraud-check'), 'the flow to it is listed');
+    assert.ok(await inject(doc, { type: 'editEntry', version: v, intent: { kind: 'delete-entry', section: 'elements', id: 'fraud-scoring', withReferences: true } }));
+    await waitPosted(doc, 'the removed entries', m => m.type === 'deleted' && m.removed.some(r => r.id === 'fraud-check'));
+    assert.ok(!/\bfraud-scoring\b/.test(doc.getText()), 'no reference is left');
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo of the delete', () => doc.getText().includes('  fraud-scoring:\n'));
+  });
+
   it('applies a mitigation status; an unchanged status or an unknown id edits nothing', async () => {
     const doc = await openCopy();
     const first = await openVisual(doc);

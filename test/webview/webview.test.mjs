@@ -29,6 +29,9 @@ const core = {
   html: await tsImport(pathToFileURL(path.join(ROOT, 'src/webview/html.ts')).href, import.meta.url),
   protocol: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/protocol.ts')).href, import.meta.url),
   mermaid: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/render/mermaid.ts')).href, import.meta.url),
+  analyze: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/analyze.ts')).href, import.meta.url),
+  entryForm: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/entryForm.ts')).href, import.meta.url),
+  suggestions: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/suggestions.ts')).href, import.meta.url),
 };
 
 /** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
@@ -700,6 +703,139 @@ test('adding to the model: element form, connect mode for a flow, keyboard path 
   await update(page, updateFor(withLog.replace('boundaries:\n', 'boundaries:\n  vault-zone: { name: Vault zone, trust: trusted }\n'), 5));
   await page.selectOption('.add-form select[name="boundary"]', 'vault-zone');
   eq(await page.$eval('.add-form input[name="name"]', i => i.value), 'Ledger', 'the typed name stays');
+  await assertClean(page, log, h.origin);
+});
+
+/** The `entry` message the extension sends for an entry of `yaml` (the server's form, computed by the core). */
+function entryFor(yaml, version, kind, id) {
+  const section = { element: 'elements', flow: 'flows', boundary: 'boundaries', asset: 'assets', threat: 'threats', mitigation: 'mitigations' }[kind];
+  const form = core.entryForm.entryForm(core.analyze.analyze(yaml, { now: new Date('2026-01-15T00:00:00Z') }), section, id) ?? null;
+  const msg = { type: 'entry', version, kind, id, form };
+  if (!core.protocol.parseToWebview(msg)) throw new Error('entry message does not match the protocol');
+  return msg;
+}
+
+test('properties panel: fields from the schema, only changed fields saved, fixes as buttons, delete asks about references, heat-map drop', async h => {
+  const { page, log } = await h.open();
+  await update(page, updateFor(PAYMENTS_YAML, 3));
+  const edits = async () => (await posted(page)).filter(m => m.type === 'editEntry' || m.type === 'entryAction');
+  // A click on a node opens its panel: the webview asks for the entry's form.
+  await clearPosted(page);
+  const ids = updateFor(PAYMENTS_YAML, 3).view.diagram.nodeIds;
+  await page.click(`.canvas g.node[id*="-flowchart-${ids.gateway}-"]`);
+  eq((await posted(page)).filter(m => m.type === 'inspect'), [{ type: 'inspect', kind: 'element', id: 'gateway' }], 'a click asks for the form');
+  assert(await page.$eval('.inspector', e => !e.hidden), 'the panel opens');
+  await post(page, entryFor(PAYMENTS_YAML, 3, 'element', 'gateway'));
+  await page.waitForSelector('.inspector form.props');
+  eq(await page.$eval('.inspector header strong', e => e.textContent), 'API gateway', 'the panel names the entry');
+  eq(await page.$eval('.inspector input[name="name"]', i => i.value), 'API gateway', 'name field');
+  eq(await page.$eval('.inspector select[name="boundary"]', s => s.value), 'dmz', 'boundary is a choice of the boundaries');
+  eq(await page.$eval('.inspector select[name="type"]', s => [...s.options].map(o => o.value)), ['external', 'process', 'store'], 'an enum is a select');
+  eq(await page.$eval('.inspector select[name="internet_facing"]', s => [s.value, [...s.options].map(o => o.text)]), ['', ['not stated', 'yes', 'no']], 'a boolean has three ways: unset is not "no"');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-properties.png') });
+  // Only what the user changed is sent, with the id following the name where it was derived from it.
+  await clearPosted(page);
+  await page.fill('.inspector input[name="technology"]', 'nginx');
+  await page.selectOption('.inspector select[name="internet_facing"]', 'true');
+  await page.selectOption('.inspector select[name="boundary"]', 'core');
+  await page.click('.inspector button[type="submit"]');
+  eq(await edits(), [{ type: 'editEntry', version: 3, intent: { kind: 'set-fields', section: 'elements', id: 'gateway', set: { technology: 'nginx', internet_facing: true, boundary: 'core' }, followName: true } }], 'set-fields with the changed fields only');
+  // A refusal shows in the panel and keeps what was typed.
+  await post(page, { type: 'notice', message: 'There is no boundary `x`.' });
+  eq(await page.$eval('.inspector .form-error', e => e.textContent), 'There is no boundary `x`.', 'the refusal is shown in the panel');
+  eq(await page.$eval('.inspector input[name="technology"]', i => i.value), 'nginx', 'the typed value stays');
+  // The fixes of the entry's findings are buttons; one sends the action's index for this version.
+  if (!(await page.$eval('.inspector .findings-box', d => d.open))) await page.click('.inspector .findings-box > summary');
+  const fixes = await page.$$eval('.inspector button.fix', bs => bs.map(b => b.textContent));
+  const form = entryFor(PAYMENTS_YAML, 3, 'element', 'gateway').form;
+  eq(fixes, form.actions.filter(a => a.finding !== undefined).map(a => a.title), 'the findings\' fixes are offered as buttons');
+  assert(fixes.length > 0, 'the gateway has a finding with a fix');
+  await clearPosted(page);
+  await page.click('.inspector button.fix');
+  eq((await edits()).map(m => [m.type, m.kind, m.id, m.version]), [['entryAction', 'element', 'gateway', 3]], 'a fix button applies that fix');
+
+  // Delete: references are listed first; "Delete with references" sends the second intent; the panel closes.
+  await clearPosted(page);
+  await page.click('.inspector button.delete');
+  eq((await edits()).map(m => m.intent), [{ kind: 'delete-entry', section: 'elements', id: 'gateway' }], 'delete asks without references first');
+  await post(page, {
+    type: 'confirmDelete', kind: 'element', id: 'gateway', message: '3 references would dangle.',
+    references: [
+      { section: 'flows', id: 'checkout', field: 'to', description: 'flow `checkout` goes to it' },
+      { section: 'flows', id: 'forward', field: 'from', description: 'flow `forward` starts at it' },
+      { section: 'threats', id: 'token-replay', field: 'targets', description: 'threat `token-replay` targets it' },
+    ],
+  });
+  eq(await page.$$eval('.inspector .confirm li', l => l.map(x => x.textContent)), ['flow `checkout` goes to it', 'flow `forward` starts at it', 'threat `token-replay` targets it'], 'every reference is listed');
+  await page.screenshot({ path: path.join(SHOTS, 'webview-delete-confirm.png') });
+  await clearPosted(page);
+  await page.keyboard.press('Enter'); // the focused "Delete with references"
+  eq((await edits()).map(m => m.intent), [{ kind: 'delete-entry', section: 'elements', id: 'gateway', withReferences: true }], 'then with references');
+  await post(page, { type: 'deleted', removed: [{ kind: 'element', id: 'gateway' }, { kind: 'flow', id: 'checkout' }] });
+  assert(await page.$eval('.inspector', e => e.hidden), 'the panel of a deleted entry closes');
+  eq(await page.$$eval('.canvas .rampart-selected', l => l.length), 0, 'and nothing stays selected');
+
+  // Keyboard: Enter on a threat row opens its panel; accepting the risk asks for the acceptance fields; Escape closes.
+  await page.focus('table.threats tbody tr[data-id="token-replay"]');
+  await page.keyboard.press('Enter');
+  await post(page, entryFor(PAYMENTS_YAML, 3, 'threat', 'token-replay'));
+  await page.waitForSelector('.inspector select[name="likelihood"]');
+  eq(await page.$eval('.inspector .note.acceptance', e => e.hidden), true, 'no acceptance note while open');
+  await page.selectOption('.inspector select[name="status"]', 'accepted');
+  eq(await page.$eval('.inspector .note.acceptance', e => e.hidden), false, 'accepting asks for justification, owner, expiry');
+  eq(await page.$$eval('.inspector .field.needed [name]', l => l.map(x => x.getAttribute('name'))), ['justification', 'accepted_by', 'expires'], 'and shows those fields');
+  await page.focus('.inspector select[name="likelihood"]');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Escape');
+  assert(await page.$eval('.inspector', e => e.hidden), 'Escape closes the panel');
+
+  // A threat row dropped on a heat-map cell takes the cell's likelihood and impact.
+  await clearPosted(page);
+  await page.dragAndDrop('table.threats tbody tr[data-id="token-replay"]', '.heatmap td.cell[data-cell="0,4"]');
+  eq((await edits()).map(m => m.intent), [{ kind: 'set-fields', section: 'threats', id: 'token-replay', set: { likelihood: 'rare', impact: 'severe' } }], 'the drop sets likelihood and impact');
+  await assertClean(page, log, h.origin);
+});
+
+test('threat statement builder: suggestions for the target, one click fills the statement, the title follows it, the intent carries both', async h => {
+  const { page, log } = await h.open();
+  await update(page, updateFor(PAYMENTS_YAML, 3));
+  await clearPosted(page);
+  await page.click('.authoring button[data-add="threat"]');
+  await page.selectOption('.add-form select[name="target"]', 'vault');
+  const asked = (await posted(page)).filter(m => m.type === 'suggest').map(m => m.target);
+  eq(asked.at(-1), 'vault', 'the form asks for suggestions for its target');
+  const suggestions = core.suggestions.threatSuggestions(PAYMENTS_YAML, 'vault');
+  assert(suggestions.suggestions.length > 1, 'the core has suggestions for a card vault');
+  const msg = { type: 'suggestions', suggestions };
+  assert(core.protocol.parseToWebview(msg), 'the message matches the protocol');
+  await post(page, msg);
+  const buttons = await page.$$eval('.statement-builder button.use-suggestion', b => b.map(x => x.textContent));
+  eq(buttons, suggestions.suggestions.map(s => `Use: ${s.title}`), 'one button per suggestion');
+  eq(await page.$eval('.statement-builder .stride-explain', e => e.textContent.length > 10), true, 'the category is explained in a line');
+  // Suggestions for another target are ignored once the target changed.
+  await page.selectOption('.add-form select[name="target"]', 'api');
+  await post(page, msg);
+  eq(await page.$$eval('.statement-builder button.use-suggestion', b => b.length), 0, 'stale suggestions are not shown');
+  await page.selectOption('.add-form select[name="target"]', 'vault');
+  await post(page, msg);
+  await page.click('.statement-builder button.use-suggestion');
+  const used = suggestions.suggestions[0];
+  eq(await page.$eval('.add-form input[name="statement-source"]', i => i.value), used.statement.source, 'the source is filled');
+  eq(await page.$eval('.add-form input[name="statement-action"]', i => i.value), used.statement.action, 'the action is filled');
+  eq(await page.$eval('.add-form input[name="title"]', i => i.value), used.title, 'the title is the suggestion\'s');
+  const preview = await page.$eval('.statement-builder .statement-preview', e => e.textContent);
+  assert(preview.includes(used.statement.action), `the preview reads the statement: ${preview}`);
+  await page.screenshot({ path: path.join(SHOTS, 'webview-statement-builder.png'), fullPage: true });
+  // Writing the statement by hand: the title follows it until the user writes one.
+  await page.fill('.add-form input[name="title"]', '');
+  await page.fill('.add-form input[name="statement-source"]', 'A <b>rogue</b> DBA');
+  const title = await page.$eval('.add-form input[name="title"]', i => i.value);
+  assert(title.startsWith('A <b>rogue</b> DBA'), `the title follows the statement, as text: ${title}`);
+  eq(await page.$$eval('.statement-builder b', l => l.length), 0, 'markup stays text');
+  await clearPosted(page);
+  await page.click('.add-form button[type="submit"]');
+  const intent = (await posted(page)).find(m => m.type === 'addEntry')?.intent;
+  eq([intent?.kind, intent?.targets, intent?.title, intent?.statement?.source, intent?.statement?.action], ['add-threat', ['vault'], title, 'A <b>rogue</b> DBA', used.statement.action], 'the intent carries the statement and its title');
   await assertClean(page, log, h.origin);
 });
 

@@ -38,6 +38,10 @@ interface Located {
   pair?: Pair;
 }
 
+/** Aliases written out before one edit at most: each takes a re-read of the text. */
+const MAX_ALIAS_ROUNDS = 200;
+const tooManyAliases = () => new EditRefusal('Too many aliases to write out before this edit; write the values out by hand first.');
+
 const pathText = (path: Path) => path.map(String).join('.') || 'the document';
 
 export function eolOf(text: string): string {
@@ -61,22 +65,55 @@ const columnOf = (text: string, offset: number) => {
   return Math.max(0, offset - start - (start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0));
 };
 
+/** Where the line break after `offset` (at a line end) ends: past `\r\n` or `\n`, or `offset` at the end of the text. */
+function afterBreak(text: string, offset: number): number {
+  if (text[offset] === '\r') offset++;
+  return text[offset] === '\n' ? offset + 1 : offset;
+}
+
 /**
- * Where a block map's entries start: the map's own start, which is the `?` indicator of an explicit first key
- * (`? \n`, `? key`) rather than the key after it; `first` (its first key) when the map has no position.
+ * Where a node's text starts with its properties: an anchor or a tag before it on the same line (`&a key: v`,
+ * `- !t x`, `{&a k: 1}`) belongs to it, though the node's range starts after them.
  */
-function blockStart(map: YAMLMap, first: Node, text: string): number {
-  let start = map.range ? map.range[0] : first.range![0];
-  // An anchor or a tag before the first key (`&a key: v`, `- !t key: v`) belongs to the key, but the entries
-  // align with it: step back over such properties on the same line.
+function propsStart(text: string, start: number): number {
   for (;;) {
     let end = start;
     while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
     let from = end;
-    while (from > 0 && !/\s/.test(text[from - 1])) from--;
+    while (from > 0 && !/[\s,[\]{}]/.test(text[from - 1])) from--;
     if (from === end || !/^[&!]/.test(text.slice(from, end))) return start;
     start = from;
   }
+}
+
+/**
+ * Where a block map's entries start: the map's own start, which is the `?` indicator of an explicit first key
+ * (`? \n`, `? key`) rather than the key after it; `first` (its first key) when the map has no position. An
+ * anchor or a tag before the first key belongs to the key, but the entries align with it.
+ */
+function blockStart(map: YAMLMap, first: Node, text: string): number {
+  return propsStart(text, map.range ? map.range[0] : first.range![0]);
+}
+
+/** The offset of the dash of a block list item whose text starts at `start`, or -1 when no dash is before it on its line. */
+function dashBefore(text: string, start: number): number {
+  let i = start;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return text[i - 1] === '-' ? i - 1 : -1;
+}
+
+/**
+ * Where a flow item's comma ends, when one follows the item (which ends at `end`): after the comma and the
+ * spaces after it, unless a comment follows them (`[a, # note`: a `#` right after `[` would not be a comment).
+ * -1 when no comma follows.
+ */
+function commaAfter(text: string, end: number): number {
+  let i = end;
+  while (i < text.length && /\s/.test(text[i])) i++;
+  if (text[i] !== ',') return -1;
+  let j = ++i;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  return text[j] === '#' ? i : j;
 }
 
 /** The indentation unit of the document: the column of the first nested block map's entries, or 2. */
@@ -272,7 +309,7 @@ export class YamlEditor {
    */
   private prepare(path: Path) {
     for (let round = 0; ; round++) {
-      if (round > 200) throw new EditRefusal('Too many aliases to write out before this edit; write the values out by hand first.');
+      if (round > MAX_ALIAS_ROUNDS) throw tooManyAliases();
       const chain: Node[] = [];
       let node: unknown = this.doc.contents;
       let alias: Alias | undefined;
@@ -292,13 +329,14 @@ export class YamlEditor {
     }
   }
 
-  /** The first alias in the document that refers to one of `targets`. */
-  private aliasOfAny(targets: Node[]): Alias | undefined {
+  /** The first alias in the document that refers to one of `targets`, leaving out those inside `except` (offsets). */
+  private aliasOfAny(targets: Node[], except?: readonly [number, number]): Alias | undefined {
     if (!targets.length) return undefined;
     let found: Alias | undefined;
     let keyAlias = false;
     visit(this.doc, {
       Alias: (key, a) => {
+        if (except && a.range && a.range[0] >= except[0] && a.range[1] <= except[1]) return undefined;
         if (!targets.includes(a.resolve(this.doc) as Node)) return undefined;
         found = a;
         keyAlias = key === 'key';
@@ -554,6 +592,213 @@ export class YamlEditor {
     const col = columnOf(this.current, dash);
     const at = lineEnd(this.current, Math.max(lastEnd - 1, lastItem.range[0]));
     this.commit({ offset: at, length: 0, text: `${this.eol}${' '.repeat(col)}- ${flowText(item)}` });
+  }
+
+  /**
+   * Removes the entry at `path` (a key of a map) with its value; nothing when it is absent. In a block map its
+   * whole lines go (see `blockLines`). Comment lines above it stay: they may head a group of entries, and a
+   * comment left over is easier to spot than one lost. In a flow map the pair and one comma go. A map left
+   * empty is written `{}`, since a bare `key:` would read as null.
+   */
+  removeEntry(path: Path) {
+    if (!path.length) throw new EditRefusal('The document itself cannot be removed.');
+    if (!this.has(path)) return;
+    const mapPath = path.slice(0, -1);
+    const key = String(path[path.length - 1]);
+    this.prepare(mapPath);
+    const find = () => {
+      const map = this.locate(mapPath)?.node;
+      const pair = isMap(map) ? pairOf(map, key) : undefined;
+      if (!isMap(map) || !pair) throw new EditRefusal(`${pathText(path)} could not be found again after an alias was written out; edit it by hand.`);
+      return { map, pair, span: this.itemSpan(pair, mapPath) };
+    };
+    this.keepAliasesInto(() => {
+      const { pair, span } = find();
+      return { nodes: [pair.key, pair.value], span };
+    });
+    const { map, pair, span } = find();
+    if (map.flow) {
+      this.removeFlowItem(map, map.items.indexOf(pair), mapPath);
+      return;
+    }
+    const [from, to] = this.blockLines(span[0], span[1], `The entry ${pathText(path)}`);
+    this.commit({ offset: from, length: to - from, text: '' });
+    if (map.items.length === 1 && mapPath.length) this.writeEmpty(mapPath, '{}');
+  }
+
+  /**
+   * Removes item `index` of the list at `path`: in block style its whole lines (see `blockLines`), in flow
+   * style the item and one comma. A list left empty is written `[]`.
+   */
+  removeSeqItem(path: Path, index: number) {
+    this.prepare(path);
+    const find = () => {
+      const seq = this.locate(path)?.node;
+      if (!isSeq(seq) || !Number.isInteger(index) || index < 0 || index >= seq.items.length) throw new EditRefusal(`${pathText(path)} has no item ${index + 1}.`);
+      const item = seq.items[index];
+      return { seq, item, span: this.itemSpan(item, path) };
+    };
+    this.keepAliasesInto(() => {
+      const { item, span } = find();
+      return { nodes: isPair(item) ? [item.key, item.value] : [item], span };
+    });
+    const { seq, span } = find();
+    if (seq.flow) {
+      this.removeFlowItem(seq, index, path);
+      return;
+    }
+    const dash = dashBefore(this.current, span[0]);
+    if (dash < 0) throw new EditRefusal(`Item ${index + 1} of ${pathText(path)} does not follow its dash on the same line; edit it by hand.`);
+    const [from, to] = this.blockLines(dash, span[1], `Item ${index + 1} of ${pathText(path)}`);
+    this.commit({ offset: from, length: to - from, text: '' });
+    if (seq.items.length === 1) this.writeEmpty(path, '[]');
+  }
+
+  /**
+   * Makes the list at `path` hold `items`. When they are the old items with some taken out and others added at
+   * the end, only those change (the rest keeps its lines, comments and style); otherwise the list is written
+   * anew in its style (a block list stays a block list). An absent list is added in flow style (`[a, b]`).
+   */
+  setList(path: Path, items: readonly string[]) {
+    const loc = this.locate(path);
+    if (!loc?.node || !isSeq(loc.node)) {
+      if (!loc) {
+        this.insertEntry(path.slice(0, -1), String(path[path.length - 1]), [...items]);
+        return;
+      }
+      this.prepare(path);
+      this.replaceValue(this.locate(path)!, flowText([...items]));
+      return;
+    }
+    const old = plainValue(loc.node, this.doc) as unknown[];
+    if (old.length === items.length && old.every((v, i) => v === items[i])) return;
+    const kept = old.filter(v => items.includes(v as string));
+    const added = items.filter(v => !old.includes(v));
+    const unique = (a: readonly unknown[]) => new Set(a).size === a.length;
+    if (unique(old) && unique(items) && [...kept, ...added].every((v, i) => v === items[i])) {
+      // added first: appending leaves the indices of the items to remove as they are
+      for (const v of added) this.appendToSeq(path, v);
+      for (let i = old.length - 1; i >= 0; i--) if (!items.includes(old[i] as string)) this.removeSeqItem(path, i);
+      return;
+    }
+    this.prepare(path);
+    const seq = this.locate(path)!.node as YAMLSeq;
+    const first = seq.items[0] as Node | null;
+    if (seq.flow || !items.length || !first?.range) {
+      this.replaceValue(this.locate(path)!, flowText([...items]));
+      return;
+    }
+    const dash = dashBefore(this.current, propsStart(this.current, first.range[0]));
+    if (dash < 0) throw new EditRefusal(`The items of ${pathText(path)} do not follow their dashes on the same line; edit it by hand.`);
+    const end = this.valueEnd(seq, dash, path);
+    const lines = items.map(i => `- ${flowText(i)}`).join(this.eol + ' '.repeat(columnOf(this.current, dash)));
+    this.commit({ offset: dash, length: end - dash, text: lines });
+  }
+
+  /**
+   * Replaces characters of the current text, for edits worked out elsewhere on this very text (a rename's
+   * occurrences, from the analysis). The edits must not overlap; the text is read again once, after all of them.
+   */
+  replaceRanges(edits: readonly TextEdit[]) {
+    const sorted = [...edits].sort((a, b) => b.offset - a.offset);
+    let limit = this.current.length;
+    for (const e of sorted) {
+      if (e.offset < 0 || e.length < 0 || e.offset + e.length > limit) throw new EditRefusal('Edits overlap or fall outside the text.');
+      limit = e.offset;
+    }
+    for (const e of sorted) {
+      this.applied.push(e);
+      this.current = applyEdits(this.current, [e]);
+    }
+    if (sorted.length) this.doc = parseDocument(this.current, EDIT_PARSE_OPTIONS);
+  }
+
+  /** Where an entry (a pair) or a list item starts and ends in the text, with the anchor or tag before it. */
+  private itemSpan(item: unknown, where: Path): [number, number] {
+    const node = (isPair(item) ? item.key : item) as Node | null;
+    if (!node?.range) throw new EditRefusal(`An entry of ${pathText(where)} has no position in the text.`);
+    const end = isPair(item) ? this.pairEnd(item as Pair, where) : this.valueEnd(node, node.range[0], where);
+    return [propsStart(this.current, node.range[0]), end];
+  }
+
+  /**
+   * The text of a block entry or list item to remove: its whole lines, from the line where `start` (its key or
+   * dash, which must begin the line) is to the line where it ends (`end`) and its line break, then the comment
+   * lines right after it that are indented under it.
+   */
+  private blockLines(start: number, end: number, what: string): [number, number] {
+    const t = this.current;
+    const from = lineStart(t, start);
+    if (t.slice(from, start).trim() !== '') throw new EditRefusal(`${what} shares its line with other text (\`- key: value\`, \`? key\`); edit it by hand.`);
+    const col = columnOf(t, start);
+    let to = afterBreak(t, lineEnd(t, Math.max(end - 1, start)));
+    while (to < t.length) {
+      const line = t.slice(to, lineEnd(t, to));
+      if (!/^[ \t]*#/.test(line) || line.search(/\S/) <= col) break;
+      to = afterBreak(t, to + line.length);
+    }
+    return [from, to];
+  }
+
+  /**
+   * Removes item `index` of a flow map or list (`{ a: 1, b: 2 }`, `[a, b]`) and one comma: the one after it, or
+   * for the last item the one before it. An emptied collection is written `{}` or `[]`.
+   */
+  private removeFlowItem(coll: YAMLMap | YAMLSeq, index: number, where: Path) {
+    const t = this.current;
+    const [start, end] = this.itemSpan(coll.items[index], where);
+    const comma = commaAfter(t, end);
+    if (coll.items.length === 1) {
+      if (!coll.range) throw new EditRefusal(`${pathText(where)} has no position in the text.`);
+      const open = coll.range[0];
+      const close = t.lastIndexOf(isMap(coll) ? '}' : ']', coll.range[1] - 1);
+      const upTo = comma >= 0 && comma <= close ? comma : end;
+      if ((t.slice(open + 1, start) + t.slice(upTo, close)).trim() === '') this.commit({ offset: open + 1, length: close - open - 1, text: '' });
+      else this.commit({ offset: start, length: upTo - start, text: '' });
+      return;
+    }
+    if (comma >= 0) {
+      this.commit({ offset: start, length: comma - start, text: '' });
+      return;
+    }
+    const [, prevEnd] = this.itemSpan(coll.items[index - 1], where);
+    const between = t.slice(prevEnd, start);
+    const before = /^\s*,/.exec(between);
+    if (!before) throw new EditRefusal(`The items of ${pathText(where)} are not separated by commas as expected; edit it by hand.`);
+    if (!between.includes('#')) {
+      this.commit({ offset: prevEnd, length: end - prevEnd, text: '' });
+      return;
+    }
+    // a comment between the comma and the item stays
+    this.commit({ offset: start, length: end - start, text: '' });
+    this.commit({ offset: prevEnd + before[0].length - 1, length: 1, text: '' });
+  }
+
+  /**
+   * Before text is removed: an alias elsewhere that refers to an anchor inside it (`base: &b {...}` removed,
+   * `api: *b` kept) is written out as its value, so what stays keeps its value. `removed` locates the nodes
+   * and their text again after each alias written out.
+   */
+  private keepAliasesInto(removed: () => { nodes: unknown[]; span: [number, number] }) {
+    for (let round = 0; ; round++) {
+      if (round > MAX_ALIAS_ROUNDS) throw tooManyAliases();
+      const { nodes, span } = removed();
+      const anchored: Node[] = [];
+      for (const n of nodes) {
+        if (n && typeof n === 'object') visit(n as Node, { Node: (_, x) => { if (x.anchor) anchored.push(x); } });
+      }
+      const alias = this.aliasOfAny(anchored, span);
+      if (!alias) return;
+      this.materialise(alias);
+    }
+  }
+
+  /** Writes `{}` or `[]` as the value of `path` once its last entry or item is gone (a bare `key:` reads as null). */
+  private writeEmpty(path: Path, text: string) {
+    const loc = this.locate(path);
+    const empty = !loc?.node || (isScalar(loc.node) && loc.node.value === null);
+    if (!loc?.pair || !empty) throw new EditRefusal(`${pathText(path)} would be left empty where \`${text}\` cannot be written; edit it by hand.`);
+    this.replaceValue(loc, text);
   }
 
   /**
