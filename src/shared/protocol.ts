@@ -21,6 +21,7 @@
  *   editEntry {intent, version}        change, rename or delete an entry (set-fields, rename-id, delete-entry)
  *   entryAction {kind, id, action, version}  apply the panel's fix number `action` (as the light bulb would)
  *   suggest   {target}                 threats to suggest against this element or flow (answered with `suggestions`)
+ *   scoreVector {vector}               the live score of a CVSS vector being typed (answered with `vectorScore`)
  * Extension -> webview, after an addEntry or editEntry:
  *   added   {kind, id}                 the new entry: select it once the next view has it
  *   edited  {kind, id}                 the entry changed (its id may be new): keep it selected
@@ -29,6 +30,7 @@
  *   notice  {message}                  why it was not done
  *   entry   {version, kind, id, form}  the properties panel's content (form null: no such entry)
  *   suggestions {suggestions}          the statement builder's suggestions for a target
+ *   vectorScore {vector, score?, severity?, version?, level?, problem?}  a CVSS vector's base score, or why it is not valid
  */
 // zod's tree-shakable build: the extension bundles this module, and the full zod would be half its size.
 import * as z from 'zod/mini';
@@ -90,12 +92,13 @@ export const editEntryMessage = z.strictObject({
   version,
 });
 export const suggestMessage = z.strictObject({ type: z.literal('suggest'), target: entryId });
+export const scoreVectorMessage = z.strictObject({ type: z.literal('scoreVector'), vector: z.string().check(z.maxLength(300)) });
 export const inspectMessage = z.strictObject({ type: z.literal('inspect'), kind: z.enum(FORM_KINDS), id: threatId });
 export const entryActionMessage = z.strictObject({
   type: z.literal('entryAction'), kind: z.enum(FORM_KINDS), id: threatId, action: z.int().check(z.minimum(0), z.maximum(999)), version,
 });
 
-export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage]);
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage, scoreVectorMessage]);
 
 export type ReadyMessage = { type: 'ready' };
 export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
@@ -107,7 +110,8 @@ export type FormKind = (typeof FORM_KINDS)[number];
 export type InspectMessage = { type: 'inspect'; kind: FormKind; id: string };
 export type EntryActionMessage = { type: 'entryAction'; kind: FormKind; id: string; action: number; version: number };
 export type SuggestMessage = { type: 'suggest'; target: string };
-export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage;
+export type ScoreVectorMessage = { type: 'scoreVector'; vector: string };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage | ScoreVectorMessage;
 
 /** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
@@ -133,7 +137,8 @@ export type DanglingReference = { section: string; id: string; field: string; de
 export type ConfirmDeleteMessage = { type: 'confirmDelete'; kind: FormKind; id: string; message: string; references: DanglingReference[] };
 export type EntryMessage = { type: 'entry'; version: number; kind: FormKind; id: string; form: EntryForm | null };
 export type SuggestionsMessage = { type: 'suggestions'; suggestions: ThreatSuggestions };
-export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage;
+export type VectorScoreMessage = { type: 'vectorScore'; vector: string; score?: number; severity?: string; version?: string; level?: string; problem?: string };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage;
 
 /**
  * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
@@ -155,6 +160,10 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('entry'), version, kind: z.enum(FORM_KINDS), id: z.string().check(z.maxLength(128)),
     form: z.nullable(z.custom<EntryForm>(f => !!f && typeof f === 'object' && Array.isArray((f as EntryForm).fields) && Array.isArray((f as EntryForm).actions))),
+  }),
+  z.strictObject({
+    type: z.literal('vectorScore'), vector: z.string().check(z.maxLength(300)), score: z.optional(z.number()), severity: z.optional(z.string().check(z.maxLength(20))),
+    version: z.optional(z.string().check(z.maxLength(10))), level: z.optional(z.string().check(z.maxLength(20))), problem: z.optional(z.string().check(z.maxLength(2_000))),
   }),
   z.strictObject({
     type: z.literal('suggestions'),

@@ -22,7 +22,7 @@ import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
 import { FORM_SECTION_OF, KIND_OF_FORM_SECTION, parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
 import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
-import { EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
+import { CvssScoreRequest, EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -202,6 +202,11 @@ class VisualEditorSession implements vscode.Disposable {
         return this.inspect(msg);
       case 'entryAction':
         return this.entryAction(msg);
+      case 'scoreVector': {
+        const score = await this.server.request(CvssScoreRequest, { vector: msg.vector });
+        if (!this.disposed) this.post({ type: 'vectorScore', ...score, vector: msg.vector });
+        return true;
+      }
       case 'suggest': {
         const suggestions = await this.server.request(ThreatSuggestionsRequest, { text: this.document.getText(), target: msg.target });
         if (!this.disposed) this.post({ type: 'suggestions', suggestions });

@@ -10,7 +10,7 @@
  */
 import type { EntryForm, FormField } from '../core/edit/entryForm';
 import type { RevealKind } from '../core/render/viewModel';
-import type { ConfirmDeleteMessage, EditEntryMessage, EntryActionMessage, FormKind, InspectMessage } from '../shared/protocol';
+import type { ConfirmDeleteMessage, EditEntryMessage, EntryActionMessage, FormKind, InspectMessage, ScoreVectorMessage, VectorScoreMessage } from '../shared/protocol';
 import { h, replace } from './dom';
 
 export const FORM_KIND_LIST: readonly FormKind[] = ['element', 'flow', 'boundary', 'asset', 'threat', 'mitigation'];
@@ -19,7 +19,7 @@ const WORD: Record<FormKind, string> = { element: 'element', flow: 'data flow', 
 
 export interface InspectorDeps {
   version(): number;
-  post(m: InspectMessage | EditEntryMessage | EntryActionMessage): void;
+  post(m: InspectMessage | EditEntryMessage | EntryActionMessage | ScoreVectorMessage): void;
   /** The entry was closed or deleted: the diagram drops its selection. */
   deselect(): void;
 }
@@ -42,6 +42,7 @@ export class Inspector {
   /** Values the user changed and has not saved, by key. */
   private dirty = new Map<string, Value>();
   private busy = false;
+  private scoreTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: InspectorDeps) {
     this.el = h('aside', { class: 'inspector', hidden: true, 'aria-label': 'Properties' });
@@ -133,6 +134,15 @@ export class Inspector {
     this.formVersion = version;
     this.busy = false;
     this.render(form);
+  }
+
+  /** The live score of the CVSS vector in the panel (if it is still the one typed). */
+  vectorScore(m: VectorScoreMessage): void {
+    const input = this.el.querySelector<HTMLInputElement>('input[name="cvss"]');
+    const out = this.el.querySelector<HTMLElement>('.cvss-score');
+    if (!input || !out || input.value.trim() !== m.vector.trim()) return;
+    out.classList.toggle('problem', !!m.problem);
+    out.textContent = m.problem ? m.problem.charAt(0).toUpperCase() + m.problem.slice(1) : `CVSS ${m.version} base score ${m.score?.toFixed(1)} (${m.severity}): ${m.level} risk`;
   }
 
   /** A delete would leave references dangling: list them and ask. */
@@ -287,7 +297,17 @@ export class Inspector {
         const i = h('input', { type: 'text', name: f.key, maxlength: f.maxLength, spellcheck: 'false', ...(f.required ? { required: true } : {}) });
         i.value = typeof f.value === 'string' || typeof f.value === 'number' ? String(f.value) : '';
         i.addEventListener('input', () => this.set(f, f.required ? i.value : i.value.trim()));
-        return wrap(i);
+        if (f.key !== 'cvss') return wrap(i);
+        // the vector's score as it is typed, from the server (the scoring library stays out of the webview)
+        const out = h('output', { class: 'cvss-score muted', for: f.key, 'aria-live': 'polite' });
+        const score = () => {
+          clearTimeout(this.scoreTimer);
+          out.textContent = '';
+          if (i.value.trim()) this.scoreTimer = setTimeout(() => this.deps.post({ type: 'scoreVector', vector: i.value.trim() }), 200);
+        };
+        i.addEventListener('input', score);
+        score();
+        return wrap(i, out);
       }
     }
   }

@@ -284,6 +284,9 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'suggestions':
       authoring.suggestions(m.suggestions);
       break;
+    case 'vectorScore':
+      inspector.vectorScore(m);
+      break;
   }
 });
 

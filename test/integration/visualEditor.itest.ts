@@ -189,6 +189,9 @@ describe('visual editor', function () {
     assert.ok(form, 'a form');
     assert.strictEqual(form.fields.find(f => f.key === 'technology')?.value, 'Python 3.12, vendor model');
     assert.deepStrictEqual(form.fields.find(f => f.key === 'boundary')?.options?.some(o => o.value === 'app-tier'), true);
+    // A CVSS vector typed in the panel is scored by the server.
+    assert.ok(await inject(doc, { type: 'scoreVector', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }));
+    await waitPosted(doc, 'the live CVSS score', m => m.type === 'vectorScore' && m.score === 9.8 && m.severity === 'critical');
     // A changed field: one edit of that line, comments elsewhere untouched.
     assert.ok(await inject(doc, { type: 'editEntry', version: first.version, intent: { kind: 'set-fields', section: 'elements', id: 'fraud-scoring', set: { technology: 'Python 3.13' } } }));
     assert.ok(doc.getText().includes('    technology: Python 3.13\n'), 'the field is written');

@@ -784,6 +784,19 @@ test('properties panel: fields from the schema, only changed fields saved, fixes
   await page.selectOption('.inspector select[name="status"]', 'accepted');
   eq(await page.$eval('.inspector .note.acceptance', e => e.hidden), false, 'accepting asks for justification, owner, expiry');
   eq(await page.$$eval('.inspector .field.needed [name]', l => l.map(x => x.getAttribute('name'))), ['justification', 'accepted_by', 'expires'], 'and shows those fields');
+  // A CVSS vector is scored as it is typed (by the server: the scoring library is not in the webview).
+  if (!(await page.$eval('.inspector form.props details', d => d.open))) await page.click('.inspector form.props details > summary');
+  await clearPosted(page);
+  await page.fill('.inspector input[name="cvss"]', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+  await page.waitForFunction(() => window.__posted.some(m => m.type === 'scoreVector'));
+  eq((await posted(page)).filter(m => m.type === 'scoreVector'), [{ type: 'scoreVector', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }], 'the vector is sent once typing pauses');
+  await post(page, { type: 'vectorScore', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8, severity: 'critical', version: '3.1', level: 'critical' });
+  eq(await page.$eval('.inspector .cvss-score', e => e.textContent), 'CVSS 3.1 base score 9.8 (critical): critical risk', 'the live score');
+  await page.fill('.inspector input[name="cvss"]', 'CVSS:3.1/AV:Q');
+  await post(page, { type: 'vectorScore', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8, severity: 'critical', version: '3.1', level: 'critical' });
+  eq(await page.$eval('.inspector .cvss-score', e => e.textContent), '', 'a score for a vector no longer typed is not shown');
+  await post(page, { type: 'vectorScore', vector: 'CVSS:3.1/AV:Q', problem: 'AV:Q is not a value of AV' });
+  eq(await page.$eval('.inspector .cvss-score.problem', e => e.textContent), 'AV:Q is not a value of AV', 'or why the vector is not valid');
   await page.focus('.inspector select[name="likelihood"]');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Escape');

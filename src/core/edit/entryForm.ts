@@ -136,7 +136,7 @@ function fieldOf(analysis: Analysis, section: FormSection, id: string, key: stri
   } else if (isString(s) && s.pattern === '^\\d{4}-\\d{2}-\\d{2}$') {
     field.control = 'date';
   } else {
-    field.control = (s.maxLength ?? 0) > 200 ? 'textarea' : 'text';
+    field.control = (s.maxLength ?? 0) > 300 ? 'textarea' : 'text';
     field.maxLength = s.maxLength;
   }
   if (value !== undefined && value !== null) {

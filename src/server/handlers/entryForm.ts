@@ -7,7 +7,8 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { entryForm, FORM_SECTIONS } from '../../core/edit/entryForm';
 import { computeFix } from '../../core/edit/fixes';
-import { EntryFixRequest, EntryFormRequest, type EntryFixParams, type EntryFixResult, type EntryFormParams, type EntryFormResult } from '../../shared/entryRequests';
+import { cvssLevel, scoreCvss } from '../../core/risk/cvss';
+import { CvssScoreRequest, EntryFixRequest, EntryFormRequest, type CvssScoreResult, type EntryFixParams, type EntryFixResult, type EntryFormParams, type EntryFormResult } from '../../shared/entryRequests';
 import { snapshotFor, type ServerContext } from '../context';
 import { toWorkspaceEdit } from '../convert';
 
@@ -32,7 +33,15 @@ export async function entryFix(ctx: ServerContext, params: EntryFixParams, token
   return edits.length ? { version: snap.version, edit: toWorkspaceEdit(snap.doc, params.uri, edits, snap.version) } : { version: snap.version };
 }
 
+/** The live score of a vector typed in the panel (bounded like the format's `cvss` field). */
+export function cvssScore(vector: unknown): CvssScoreResult {
+  if (typeof vector !== 'string' || vector.length > 300) return { vector: '', problem: 'A CVSS vector is a string of at most 300 characters.' };
+  const r = scoreCvss(vector.trim());
+  return r.ok ? { vector, score: r.baseScore, severity: r.severity, version: r.version, level: cvssLevel(r) } : { vector, problem: r.error };
+}
+
 export function registerEntryForm(ctx: ServerContext): void {
+  ctx.connection.onRequest(CvssScoreRequest, params => cvssScore(params?.vector));
   ctx.connection.onRequest(EntryFormRequest, (params, token) => entryFormOf(ctx, params, token));
   ctx.connection.onRequest(EntryFixRequest, (params, token) => entryFix(ctx, params, token));
 }

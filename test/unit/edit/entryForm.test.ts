@@ -6,6 +6,7 @@ import { analyze } from '../../../src/core/analyze';
 import { entryForm, FORM_SECTIONS } from '../../../src/core/edit/entryForm';
 import { computeFix } from '../../../src/core/edit/fixes';
 import { SECTIONS } from '../../../src/core/model/schema';
+import { cvssScore } from '../../../src/server/handlers/entryForm';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const examples = fs.readdirSync(EXAMPLES).filter(f => f.endsWith('.threatmodel.yaml')).map(f => ({ name: f, text: fs.readFileSync(path.join(EXAMPLES, f), 'utf8') }));
@@ -77,5 +78,12 @@ describe('entry form (properties panel, #11)', () => {
     assert.equal(entryForm(a, 'flows', 'api'), undefined);
     assert.equal(entryForm(a, 'elements', 'constructor'), undefined);
     assert.equal(entryForm(a, 'elements', '__proto__'), undefined);
+  });
+
+  it('scores a CVSS vector for the panel as it is typed, or says why it is not valid', () => {
+    assert.deepEqual(cvssScore('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'), { vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', score: 9.8, severity: 'critical', version: '3.1', level: 'critical' });
+    assert.match(cvssScore('CVSS:3.1/AV:Q').problem ?? '', /AV/);
+    assert.ok(cvssScore(42).problem);
+    assert.ok(cvssScore('x'.repeat(301)).problem);
   });
 });
