@@ -6,6 +6,7 @@ const FAMILIES: [string, string][] = [
   ['risk', 'Risk and treatment (`risk/*`)'],
   ['stride', 'STRIDE per element (`stride/*`)'],
   ['design', 'Design rules over the data flow (`design/*`)'],
+  ['discover', 'Drift from what the repository declares (`discover/*`)'],
 ];
 
 export function renderRuleDocs(rules: readonly RuleMeta[]): string {

@@ -43,8 +43,8 @@ export interface Command {
   run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number> | number;
 }
 
-const MODEL_FILE = /\.threatmodel\.ya?ml$/;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.run', '.tools']);
+export const MODEL_FILE = /\.threatmodel\.ya?ml$/;
+export const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.run', '.tools']);
 
 /** Files named on the command line, and *.threatmodel.y(a)ml files found under directories. */
 export function findModels(paths: string[], cwd: string): { files: string[]; missing: string[] } {
@@ -69,7 +69,7 @@ export function findModels(paths: string[], cwd: string): { files: string[]; mis
   return { files: [...new Set(files)], missing };
 }
 
-const display = (file: string, cwd: string) => {
+export const display = (file: string, cwd: string) => {
   const rel = path.relative(cwd, file);
   return (rel && !rel.startsWith('..') ? rel : file).split(path.sep).join('/');
 };
@@ -80,7 +80,7 @@ function level(v: unknown, flag: string): Level | undefined {
   return v as Level;
 }
 
-function readText(file: string): string {
+export function readText(file: string): string {
   const buf = fs.readFileSync(file);
   return buf.toString('utf8');
 }
@@ -135,6 +135,9 @@ Options:
   -o, --output FILE          Write the output to FILE instead of standard output
   --all                      Text format: also list info findings (STRIDE coverage, suggestions)
   --quiet                    Text format: print errors only
+  --discover                 Also discover the paths (Compose, Kubernetes, OpenAPI files) and report the
+                             drift between each model and them (discover/* findings); problems of those
+                             files go to standard error
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
 NO_COLOR turns colours off.
@@ -147,8 +150,9 @@ NO_COLOR turns colours off.
     output: { type: 'string', short: 'o' },
     quiet: { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
+    discover: { type: 'boolean', default: false },
   },
-  run(values, positionals, io) {
+  async run(values, positionals, io) {
     const format = String(values.format);
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
     const failOn = String(values['fail-on']) as Severity;
@@ -156,6 +160,10 @@ NO_COLOR turns colours off.
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance'), disabledRules: (values.disable as string[] | undefined) ?? [] };
     if (values.output) checkOutputPath(io, String(values.output));
     const { files, missing } = findModels(positionals.length ? positionals : ['.'], io.cwd);
+    // The discovery module (and its OpenAPI parser) is loaded only when asked for.
+    const discoveryFor = values.discover && (files.length || missing.length)
+      ? await (await import('./discover')).discoveryForCheck(positionals.length ? positionals : ['.'], io)
+      : undefined;
     for (const m of missing) io.err(`rampart check: cannot read '${terminalSafe(m)}': no such file or directory\n`);
     if (!files.length && !missing.length) {
       io.err(`rampart check: no *.threatmodel.yaml files found under ${positionals.length ? terminalSafe(positionals.join(', ')) : 'the current directory'}. Run 'rampart init' to create one.\n`);
@@ -173,7 +181,7 @@ NO_COLOR turns colours off.
     let analysed = 0;
     let unreadable = missing.length > 0;
     for (const f of files) {
-      const r = analyzeFile(f, settings);
+      const r = analyzeFile(f, discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings);
       if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
       r.display = display(f, io.cwd);
       analysed++;
@@ -339,7 +347,7 @@ function checkOutputPath(io: Io, name: string): void {
  * (Markdown, Mermaid, YAML, whose encoders already drop such characters) gets visible escapes for control and
  * bidi characters that would still be there.
  */
-function writeOrPrint(io: Io, output: unknown, text: string, what: string, kind: 'json' | 'document' = 'document') {
+export function writeOrPrint(io: Io, output: unknown, text: string, what: string, kind: 'json' | 'document' = 'document') {
   if (output) {
     const file = writeFile(io, String(output), text);
     io.err(`Wrote ${what} to ${terminalSafe(display(file, io.cwd))}\n`);
@@ -567,7 +575,30 @@ Options:
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, report, diagram, diff, import: importCmd, export: exportCmd, init, rules };
+const discoverCmd: Command = {
+  help: `Usage: rampart discover [paths...] [-o model.threatmodel.yaml] [--force] [--title TITLE]
+
+Drafts a threat model from what the repository declares: Docker Compose files, Kubernetes manifests
+(kustomizations too) and OpenAPI / Swagger descriptions under the paths (default '.'; node_modules, .git,
+dist and other build folders are skipped). Every entry says where it was found (\`source: file:line\`).
+Prints the model, or writes it to FILE. When FILE exists, prints only the entries it lacks (the file is not
+changed) unless --force overwrites it. Problems of the files read (secrets written in them, unresolved
+$refs, unauthenticated public API operations, ...) go to standard error as 'path:line:col severity rule message'.
+Remote $refs and kustomize bases are never fetched.
+Options:
+  -o, --output FILE   Write the model to FILE (must end in .threatmodel.yaml); source paths are relative to it
+  --force             Overwrite FILE instead of listing what is new
+  --title TITLE       The model's title (default: 'Threat model of' the folder's name)
+
+Exit codes: 0 done, 2 usage error, unreadable path, or nothing to discover.
+`,
+  options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean', default: false }, title: { type: 'string' } },
+  async run(values, positionals, io) {
+    return (await import('./discover')).runDiscover(values, positionals, io);
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { check, report, diagram, diff, import: importCmd, export: exportCmd, init, discover: discoverCmd, rules };
 
 /** Reads a model file for the commands that take exactly one; unreadable -> usage-level error (exit 2). */
 export function readModelFile(file: string | undefined, io: Io, cmd: string): { file: string; text: string } {

@@ -21,6 +21,7 @@ Commands:
   import --from TOOL   Convert a Threagile, Threat Dragon or OTM model into a Rampart model
   export --to TOOL     Convert a Rampart model into Threat Dragon or OTM JSON
   init [FILE]          Write a commented starter model
+  discover [paths...]  Draft a model from Compose, Kubernetes and OpenAPI files (or list what a model lacks)
   rules                List every rule with its id, severity and title
   lsp --stdio          Run the language server (for Neovim, Helix, Zed, JetBrains IDEs and other LSP clients)
 

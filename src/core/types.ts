@@ -3,6 +3,7 @@
  * data, text edits and analysis settings. Nothing here knows about VS Code.
  */
 import type { Level, Stride, ThreatStatus } from './model/schema';
+import type { Discovery } from './discover/types';
 
 /** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
 export interface Range {
@@ -99,4 +100,9 @@ export interface AnalysisSettings {
    * that climbs out of the repository is reported and never looked up. Unknown: the model's folder is the bound.
    */
   modelDirInRepo?: string;
+  /**
+   * What the repository declares (src/core/discover, computed beforehand), with paths relative to the model's
+   * folder: the `discover/*` rules compare the model with it. Absent: they find nothing.
+   */
+  discovery?: Discovery;
 }

@@ -33,6 +33,7 @@ import { registerCommandRequests } from './handlers/commands';
 import { registerVisualEditor } from './handlers/visualEditor';
 import { registerAuthoring } from './handlers/authoring';
 import { registerEntryForm } from './handlers/entryForm';
+import { registerDiscover } from './handlers/discover';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -157,6 +158,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   registerVisualEditor(ctx);
   registerAuthoring(ctx);
   registerEntryForm(ctx);
+  registerDiscover(ctx);
   registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {

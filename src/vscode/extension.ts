@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { RampartServer } from './client';
 import { registerCommands } from './commands';
 import { registerAuthoringCommands } from './authoringCommands';
+import { registerDiscoverCommand } from './discoverCommand';
 import { registerInteropCommands } from './interopCommands';
 import { isThreatModel } from './models';
 import { RiskStatusBar } from './statusBar';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...VisualEditorProvider.register(context, server, log),
     ...registerInteropCommands(server),
     ...registerAuthoringCommands(server),
+    ...registerDiscoverCommand(server),
   );
   server.start().catch(() => { /* logged by start() */ });
   log.info(`Rampart ${context.extension.packageJSON.version ?? ''} active; ${vscode.workspace.textDocuments.filter(isThreatModel).length} model(s) open`);

@@ -10,4 +10,5 @@ import './language.itest';
 import './visualEditor.itest';
 import './interop.itest';
 import './authoring.itest';
+import './discover.itest';
 import './hostLoad.itest';

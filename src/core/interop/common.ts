@@ -556,7 +556,7 @@ export class ModelBuilder {
 }
 
 /** The pairs of a map by their scalar key (one pass, instead of a search per key). */
-function pairsByKey(map: YAMLMap): Map<string, Pair> {
+export function pairsByKey(map: YAMLMap): Map<string, Pair> {
   const out = new Map<string, Pair>();
   for (const p of map.items) {
     if (isPair(p) && isScalar(p.key) && typeof p.key.value === 'string' && !out.has(p.key.value)) out.set(p.key.value, p as Pair);
@@ -575,7 +575,7 @@ function textLength(v: unknown, depth = 0): number {
 }
 
 /** Comment lines as the `yaml` package wants them (it adds `#`): one space after `#`, no line breaks inside. */
-function commentText(lines: string[]): string {
+export function commentText(lines: string[]): string {
   return lines
     .flatMap(l => l.split(/\r\n|[\r\n\u0085\u2028\u2029]/))
     .map(l => (l === '' ? '' : ' ' + l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')))

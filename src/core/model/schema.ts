@@ -23,6 +23,8 @@ const idMap = <T extends z.ZodType>(value: T, key: z.ZodString = id) =>
   z.record(key, value).refine(m => Object.keys(m).length <= LIMITS.entries, `at most ${LIMITS.entries} entries`);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are written YYYY-MM-DD');
 const money = z.number().nonnegative().max(1e15);
+/** Where a discovered entry was declared: `deploy/compose.yaml:12` (a path relative to the model file, and a line). */
+const source = z.string().min(1).max(LIMITS.name * 2);
 
 export const teamMember = z.strictObject({
   name,
@@ -59,6 +61,8 @@ export const asset = z.strictObject({
   kind: z.enum(ASSET_KINDS).optional(),
   personal: z.boolean().optional(),
   criticality: z.enum(CRITICALITIES).optional(),
+  /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
+  source: source.optional(),
   source_id: name.optional(),
 });
 
@@ -69,6 +73,8 @@ export const boundary = z.strictObject({
   parent: id.optional(),
   /** false for a boundary run by another organisation (a SaaS vendor, a partner). */
   ours: z.boolean().optional(),
+  /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
+  source: source.optional(),
   source_id: name.optional(),
 });
 
@@ -90,6 +96,8 @@ export const element = z.strictObject({
   redundant: z.boolean().optional(),
   controls: list(z.enum(CONTROLS)).optional(),
   tags: list(z.string().max(LIMITS.id)).optional(),
+  /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
+  source: source.optional(),
   source_id: name.optional(),
 });
 
@@ -106,6 +114,8 @@ export const flow = z.strictObject({
   bidirectional: z.boolean().optional(),
   controls: list(z.enum(CONTROLS)).optional(),
   tags: list(z.string().max(LIMITS.id)).optional(),
+  /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
+  source: source.optional(),
   source_id: name.optional(),
 });
 

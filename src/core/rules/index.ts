@@ -20,6 +20,7 @@ import { invalidCvss } from './risk/invalidCvss';
 import { attackGoalReachable } from './risk/attackGoalReachable';
 import { strideCoverage } from './stride/coverage';
 import { DESIGN_RULES } from './design/index';
+import { DISCOVER_RULES, DISCOVERY_INPUT_RULES } from './discover/index';
 
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
@@ -27,9 +28,10 @@ export const RULES: readonly Rule[] = [
   implementedWithoutEvidence, evidenceNotFound, evidenceOutsideRepository, unratedThreat, invalidCvss, attackGoalReachable,
   strideCoverage,
   ...DESIGN_RULES,
+  ...DISCOVER_RULES,
 ];
 
-export const ALL_RULE_META: readonly RuleMeta[] = [...PARSER_RULES, ...RULES.map(r => r.meta)];
+export const ALL_RULE_META: readonly RuleMeta[] = [...PARSER_RULES, ...RULES.map(r => r.meta), ...DISCOVERY_INPUT_RULES];
 
 const byId = new Map<string, RuleMeta>();
 for (const meta of ALL_RULE_META) {

@@ -9,13 +9,21 @@ export function workbench(page) {
 
   /** Runs a command from the Command Palette: the row whose label is exactly `label` (not the first fuzzy match). */
   async function runCommand(label) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await quickInput.waitFor({ timeout: 15000 });
-    await quickInput.fill(`>${label}`);
     const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-    await row.click({ timeout: 15000 });
+    // Right after the workbench loads, the extensions' commands may not be listed yet: open the palette again.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ timeout: 15000 });
+      await quickInput.fill(`>${label}`);
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+      try {
+        await row.click({ timeout: attempt < 3 ? 8000 : 15000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await quickInput.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
   }
 

@@ -1,0 +1,72 @@
+// End-to-end test of drafting a model from the repository (#12) in the real workbench, against the INSTALLED
+// .vsix: a workspace with a real Compose file and a real OpenAPI description (from ../shared/corpus/discover),
+// "Rampart: Draft Threat Model from Workspace" from the Command Palette writes a model and shows its diagram;
+// the installed CLI checks it without a schema error; a service added to the Compose file is added to the
+// model by running the command again with the model open. Run by scripts/host/run.sh. Env: CS_URL, WS, EXT, OUT.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startE2E } from './lib/harness.mjs';
+import { workbench } from './lib/workbench.mjs';
+
+const CORPUS = path.resolve('../shared/corpus/discover');
+const compose = path.join(process.env.WS, 'deploy', 'compose.yaml');
+fs.mkdirSync(path.dirname(compose), { recursive: true });
+fs.copyFileSync(path.join(CORPUS, 'compose/nextcloud-redis-mariadb.compose.yaml'), compose);
+fs.mkdirSync(path.join(process.env.WS, 'api'), { recursive: true });
+fs.copyFileSync(path.join(CORPUS, 'openapi/petstore-expanded.yaml'), path.join(process.env.WS, 'api', 'openapi.yaml'));
+const model = path.join(process.env.WS, 'threat-model.threatmodel.yaml');
+
+const { page, log, check, shot, fatal, finish, openWorkbench } = await startE2E('discover');
+const { webview, runCommand, waitUntil } = workbench(page);
+const nodes = () => webview.locator('.canvas svg g.node').count();
+const elementCount = async () => Number(/(\d+) elements?/.exec(await webview.locator('.toolbar .counts').textContent({ timeout: 15000 }))?.[1] ?? 0);
+
+try {
+  await openWorkbench();
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await runCommand('View: Close All Editors').catch(() => {});
+
+  let drafted = 0;
+  await check('"Draft Threat Model from Workspace" writes a model from the Compose file and the OpenAPI description, and shows its diagram', async () => {
+    await runCommand('Rampart: Draft Threat Model from Workspace');
+    await waitUntil(async () => fs.existsSync(model), 'the drafted model on disk', 60000);
+    await webview.locator('.canvas svg g.node').first().waitFor({ timeout: 60000 });
+    drafted = await elementCount();
+    const text = fs.readFileSync(model, 'utf8');
+    for (const id of ['nc:', 'redis:', 'db:']) if (!text.includes(`\n  ${id}`)) throw new Error(`${id} is not in the draft`);
+    if (!/source: deploy\/compose\.yaml:\d+/.test(text)) throw new Error('the entries do not say where they come from');
+    if (drafted < 4 || (await nodes()) < 4) throw new Error(`only ${drafted} elements drafted`);
+    log(`drafted ${drafted} elements; ${text.split('\n').length} lines`);
+  });
+  await webview.locator('.zoom-controls button', { hasText: 'Fit' }).click().catch(() => {});
+  await shot('discover-draft');
+
+  await check('the installed CLI checks the draft: no schema finding, the design rules fire on what was found', async () => {
+    let out;
+    try {
+      out = execFileSync(process.execPath, [path.join(process.env.EXT, 'dist/cli.js'), 'check', '--format', 'json', model], { encoding: 'utf8' });
+    } catch (e) {
+      out = e.stdout;
+    }
+    const report = JSON.parse(out);
+    const findings = (report.files ?? [report]).flatMap(f => f.findings ?? []);
+    const schema = findings.filter(f => String(f.ruleId).startsWith('schema/'));
+    if (schema.length) throw new Error(`schema findings: ${schema.map(f => `${f.ruleId} ${f.message}`).join('; ')}`);
+    if (!findings.some(f => String(f.ruleId).startsWith('design/'))) throw new Error('no design finding on the draft');
+  });
+
+  await check('a service added to the Compose file: running the command with the model open adds it, and the diagram shows it', async () => {
+    const text = fs.readFileSync(compose, 'utf8');
+    if (!/^services:\n/m.test(text)) throw new Error('no `services:` line in the Compose file');
+    fs.writeFileSync(compose, text.replace(/^services:\n/m, 'services:\n  billing:\n    image: ghcr.io/acme/billing:2\n    environment:\n      NEXTCLOUD_URL: http://nc:80/\n'));
+    await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
+    await runCommand('Rampart: Draft Threat Model from Workspace');
+    await waitUntil(async () => (await elementCount()) === drafted + 1, 'the new service in the visual editor', 60000);
+    await webview.locator('.canvas g.node', { hasText: 'billing' }).first().waitFor({ timeout: 30000 });
+  });
+  await shot('discover-added');
+} catch (e) {
+  await fatal(e);
+}
+await finish();
