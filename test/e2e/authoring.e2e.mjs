@@ -4,9 +4,9 @@
 // CLI (no schema finding), and undo the last two actions one at a time with Ctrl+Z in the text editor. Then the
 // properties panel: change a field, delete an element with its references, drop a threat on a heat-map cell.
 // Run by scripts/host/run.sh (every test/e2e/*.mjs). Env: CS_URL, WS, EXT, OUT (screenshot folder).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkWithCli } from './lib/cli.mjs';
 import { startE2E } from './lib/harness.mjs';
 import { workbench } from './lib/workbench.mjs';
 
@@ -36,20 +36,7 @@ async function add(form, fields, done) {
   await waitUntil(done, `${form} ${JSON.stringify(fields)} added`);
 }
 
-/** `rampart check` of the saved file with the installed CLI: its findings; throws on any schema finding. */
-function checkSaved() {
-  let out;
-  try {
-    out = execFileSync(process.execPath, [path.join(process.env.EXT, 'dist/cli.js'), 'check', '--format', 'json', full], { encoding: 'utf8' });
-  } catch (e) {
-    out = e.stdout; // findings above the tolerance make the exit code non-zero; the JSON is still there
-  }
-  const report = JSON.parse(out);
-  const findings = (report.files ?? [report]).flatMap(f => f.findings ?? []);
-  const schema = findings.filter(f => String(f.ruleId).startsWith('schema/'));
-  if (schema.length) throw new Error(`schema findings: ${schema.map(f => `${f.ruleId} ${f.message}`).join('; ')}`);
-  return findings;
-}
+const checkSaved = () => checkWithCli(full);
 
 const countsAre = want => async () => { const c = await counts(); return Object.entries(want).every(([k, v]) => c[k] === v); };
 

@@ -3,9 +3,9 @@
 // "Rampart: Draft Threat Model from Workspace" from the Command Palette writes a model and shows its diagram;
 // the installed CLI checks it without a schema error; a service added to the Compose file is added to the
 // model by running the command again with the model open. Run by scripts/host/run.sh. Env: CS_URL, WS, EXT, OUT.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkWithCli } from './lib/cli.mjs';
 import { startE2E } from './lib/harness.mjs';
 import { workbench } from './lib/workbench.mjs';
 
@@ -43,16 +43,7 @@ try {
   await shot('discover-draft');
 
   await check('the installed CLI checks the draft: no schema finding, the design rules fire on what was found', async () => {
-    let out;
-    try {
-      out = execFileSync(process.execPath, [path.join(process.env.EXT, 'dist/cli.js'), 'check', '--format', 'json', model], { encoding: 'utf8' });
-    } catch (e) {
-      out = e.stdout;
-    }
-    const report = JSON.parse(out);
-    const findings = (report.files ?? [report]).flatMap(f => f.findings ?? []);
-    const schema = findings.filter(f => String(f.ruleId).startsWith('schema/'));
-    if (schema.length) throw new Error(`schema findings: ${schema.map(f => `${f.ruleId} ${f.message}`).join('; ')}`);
+    const findings = checkWithCli(model);
     if (!findings.some(f => String(f.ruleId).startsWith('design/'))) throw new Error('no design finding on the draft');
   });
 
