@@ -38,6 +38,9 @@ import { isViewModel } from './viewMessage';
 import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, type MitigationStatus, type ThreatStatus } from '../core/model/vocabulary';
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
 import type { EntryForm } from '../core/edit/entryForm';
+import { FORM_KINDS, type FormKind } from './formKinds';
+
+export { FORM_KINDS, FORM_SECTION_OF, KIND_OF_FORM_SECTION, type FormKind } from './formKinds';
 import type { ThreatSuggestions } from '../core/edit/suggestions';
 
 export const REVEAL_KINDS = ['element', 'flow', 'boundary', 'threat', 'mitigation', 'attack_tree', 'asset'] as const satisfies readonly RevealKind[];
@@ -80,12 +83,6 @@ export const addEntryMessage = z.strictObject({
 });
 
 export const EDIT_KINDS = ['set-fields', 'rename-id', 'delete-entry'] as const;
-/** The entries the properties panel shows. */
-export const FORM_KINDS = ['element', 'flow', 'boundary', 'asset', 'threat', 'mitigation'] as const satisfies readonly RevealKind[];
-export const FORM_SECTION_OF = {
-  element: 'elements', flow: 'flows', boundary: 'boundaries', asset: 'assets', threat: 'threats', mitigation: 'mitigations',
-} as const satisfies Record<(typeof FORM_KINDS)[number], string>;
-export const KIND_OF_FORM_SECTION: Partial<Record<string, (typeof FORM_KINDS)[number]>> = Object.fromEntries(Object.entries(FORM_SECTION_OF).map(([k, v]) => [v, k as (typeof FORM_KINDS)[number]]));
 export const editEntryMessage = z.strictObject({
   type: z.literal('editEntry'),
   intent: z.looseObject({ kind: z.enum(EDIT_KINDS) }).check(z.refine(i => JSON.stringify(i).length <= 20_000, 'an intent is small')),
@@ -106,7 +103,6 @@ export type SetThreatStatusMessage = { type: 'setThreatStatus'; id: string; stat
 export type SetMitigationStatusMessage = { type: 'setMitigationStatus'; id: string; status: MitigationStatus; version: number };
 export type AddEntryMessage = { type: 'addEntry'; intent: { kind: (typeof INTENT_KINDS)[number] } & Record<string, unknown>; version: number };
 export type EditEntryMessage = { type: 'editEntry'; intent: { kind: (typeof EDIT_KINDS)[number] } & Record<string, unknown>; version: number };
-export type FormKind = (typeof FORM_KINDS)[number];
 export type InspectMessage = { type: 'inspect'; kind: FormKind; id: string };
 export type EntryActionMessage = { type: 'entryAction'; kind: FormKind; id: string; action: number; version: number };
 export type SuggestMessage = { type: 'suggest'; target: string };

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { DraftRequest, type DraftResult } from '../shared/discoverRequests';
 import { offsetEdit } from './authoringCommands';
 import type { RampartServer } from './client';
+import { exists, readText } from './files';
 import { isThreatModel } from './models';
 
 export const DISCOVER_COMMAND = 'rampart.draftFromWorkspace';
@@ -43,8 +44,7 @@ async function readFiles(folder: vscode.Uri, progress: vscode.Progress<{ message
     if (i % 50 === 0) progress.report({ message: `reading ${i + 1} of ${uris.length} files…` });
     try {
       if ((await vscode.workspace.fs.stat(uri)).size > MAX_FILE_BYTES) continue;
-      const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
-      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const text = await readText(uri);
       if (CANDIDATE.test(text)) files.push({ path: relativeTo(folder, uri), text });
     } catch {
       // unreadable (a broken link, no permission): not part of the draft
@@ -66,14 +66,9 @@ async function pickFolder(): Promise<vscode.Uri | undefined> {
 }
 
 async function freeName(folder: vscode.Uri, stem: string): Promise<vscode.Uri> {
-  for (let n = 1; ; n++) {
-    const uri = vscode.Uri.joinPath(folder, `${stem}${n === 1 ? '' : `-${n}`}.threatmodel.yaml`);
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      return uri;
-    }
-  }
+  let uri = vscode.Uri.joinPath(folder, `${stem}.threatmodel.yaml`);
+  for (let n = 2; await exists(uri); n++) uri = vscode.Uri.joinPath(folder, `${stem}-${n}.threatmodel.yaml`);
+  return uri;
 }
 
 /**
@@ -87,7 +82,8 @@ export async function draftFromWorkspace(server: RampartServer, folder?: vscode.
     void vscode.window.showErrorMessage('Rampart: open a folder first; the draft is made from the files in it.');
     return undefined;
   }
-  const existingDoc = target ? vscode.workspace.textDocuments.find(d => d.uri.toString() === target.toString()) ?? await vscode.workspace.openTextDocument(target).then(d => d, () => undefined) : openModelIn(root);
+  // openTextDocument answers an open document as it is; a target that does not exist yet is a new model
+  const existingDoc = target ? await vscode.workspace.openTextDocument(target).then(d => d, () => undefined) : openModelIn(root);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Rampart: drafting a threat model', cancellable: true },
     async (progress, token): Promise<DraftOutcome | undefined> => {

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { ImportRequest, ReportRequest, type ImportFormatName } from '../shared/requests';
 import type { RampartServer } from './client';
+import { exists, readText } from './files';
 import { isThreatModel } from './models';
 
 export const INTEROP_COMMANDS = {
@@ -21,14 +22,6 @@ const FORMAT_LABELS: Record<ImportFormat, string> = { threagile: 'Threagile (YAM
 const baseName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
 const sibling = (uri: vscode.Uri, name: string) => vscode.Uri.joinPath(uri, '..', name);
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try { await vscode.workspace.fs.stat(uri); return true; } catch { return false; }
-}
-
-async function readText(uri: vscode.Uri): Promise<string> {
-  const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
-  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-}
 
 /** Writes the report of `model` (default: the active model) to `target` (default: asked, beside the model). */
 export async function exportReport(server: RampartServer, model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> {

@@ -215,14 +215,22 @@ class VisualEditorSession implements vscode.Disposable {
     }
   }
 
-  /** The properties panel of an entry, from the server's analysis of the current version. */
-  private async inspect(msg: Extract<FromWebviewMessage, { type: 'inspect' }>): Promise<boolean> {
-    const ask = () => this.server.request(EntryFormRequest, { uri: this.uri, section: FORM_SECTION_OF[msg.kind], id: msg.id });
+  /**
+   * Asks the server until it answers for the document's current version: it may not have that version yet (a
+   * visual editor just opened on its own, an edit just applied). Gives up after 20 tries or when disposed.
+   */
+  private async askCurrent<R extends { version: number } | null>(ask: () => Promise<R>): Promise<R> {
     let result = await ask();
     for (let i = 0; i < 20 && (!result || result.version !== this.document.version) && !this.disposed; i++) {
       await new Promise(r => setTimeout(r, RETRY_MS));
       result = await ask();
     }
+    return result;
+  }
+
+  /** The properties panel of an entry, from the server's analysis of the current version. */
+  private async inspect(msg: Extract<FromWebviewMessage, { type: 'inspect' }>): Promise<boolean> {
+    const result = await this.askCurrent(() => this.server.request(EntryFormRequest, { uri: this.uri, section: FORM_SECTION_OF[msg.kind], id: msg.id }));
     if (!result || this.disposed) return false;
     this.post({ type: 'entry', version: result.version, kind: msg.kind, id: msg.id, form: result.form ?? null });
     return !!result.form;
@@ -333,13 +341,7 @@ class VisualEditorSession implements vscode.Disposable {
   }
 
   private async reveal(msg: Extract<FromWebviewMessage, { type: 'reveal' }>): Promise<boolean> {
-    const ask = () => this.server.request(RevealRangeRequest, { uri: this.uri, kind: msg.kind, id: msg.id, node: msg.node });
-    let result = await ask();
-    // The server may not have this version yet (a visual editor just opened on its own): wait a little.
-    for (let i = 0; i < 20 && (!result || result.version !== this.document.version) && !this.disposed; i++) {
-      await new Promise(r => setTimeout(r, RETRY_MS));
-      result = await ask();
-    }
+    const result = await this.askCurrent(() => this.server.request(RevealRangeRequest, { uri: this.uri, kind: msg.kind, id: msg.id, node: msg.node }));
     if (!result?.range || result.version !== this.document.version) return false;
     const selection = this.server.client.protocol2CodeConverter.asRange(result.range);
     const uri = this.document.uri.toString();

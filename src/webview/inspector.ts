@@ -10,11 +10,10 @@
  */
 import type { EntryForm, FormField } from '../core/edit/entryForm';
 import type { RevealKind } from '../core/render/viewModel';
-import type { ConfirmDeleteMessage, EditEntryMessage, EntryActionMessage, FormKind, InspectMessage, ScoreVectorMessage, VectorScoreMessage } from '../shared/protocol';
+import { FORM_KINDS, FORM_SECTION_OF, type FormKind } from '../shared/formKinds';
+import type { ConfirmDeleteMessage, EditEntryMessage, EntryActionMessage, InspectMessage, ScoreVectorMessage, VectorScoreMessage } from '../shared/protocol';
 import { h, replace } from './dom';
 
-export const FORM_KIND_LIST: readonly FormKind[] = ['element', 'flow', 'boundary', 'asset', 'threat', 'mitigation'];
-const SECTION_OF: Record<FormKind, string> = { element: 'elements', flow: 'flows', boundary: 'boundaries', asset: 'assets', threat: 'threats', mitigation: 'mitigations' };
 const WORD: Record<FormKind, string> = { element: 'element', flow: 'data flow', boundary: 'trust boundary', asset: 'asset', threat: 'threat', mitigation: 'mitigation' };
 
 export interface InspectorDeps {
@@ -61,7 +60,7 @@ export class Inspector {
   }
 
   static handles(kind: RevealKind): kind is FormKind {
-    return (FORM_KIND_LIST as readonly string[]).includes(kind);
+    return (FORM_KINDS as readonly string[]).includes(kind);
   }
 
   /** Shows the panel of an entry (asks the extension for its form). */
@@ -372,7 +371,7 @@ export class Inspector {
     this.busy = true;
     this.deps.post({
       type: 'editEntry', version: this.deps.version(),
-      intent: { kind: 'set-fields', section: SECTION_OF[this.current.kind], id: this.current.id, set: Object.fromEntries(this.dirty), followName: true },
+      intent: { kind: 'set-fields', section: FORM_SECTION_OF[this.current.kind], id: this.current.id, set: Object.fromEntries(this.dirty), followName: true },
     });
   }
 
@@ -381,7 +380,7 @@ export class Inspector {
     this.busy = true;
     this.deps.post({
       type: 'editEntry', version: this.deps.version(),
-      intent: { kind: 'delete-entry', section: SECTION_OF[this.current.kind], id: this.current.id, ...(withReferences ? { withReferences: true } : {}) },
+      intent: { kind: 'delete-entry', section: FORM_SECTION_OF[this.current.kind], id: this.current.id, ...(withReferences ? { withReferences: true } : {}) },
     });
   }
 }

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { Analysis } from '../analyze';
-import { SECTION_OF, type IdKind } from '../model/index';
+import { KIND_OF_SECTION, SECTION_OF, type IdKind } from '../model/index';
 import { SECTIONS, type Section } from '../model/schema';
 import { fixIsNoop, refactoringsAt } from '../lang/outline';
 import { explainValue } from '../lang/explain';
@@ -170,7 +170,7 @@ export function entryForm(analysis: Analysis, section: FormSection, id: string):
   const rank = (k: string) => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length);
   fields.sort((a, b) => rank(a.key) - rank(b.key));
 
-  const kind = Object.entries(SECTION_OF).find(([, s]) => s === section)![0] as IdKind;
+  const kind = KIND_OF_SECTION[section];
   const findings: EntryForm['findings'] = [];
   const actions: FormAction[] = [];
   const seen = new Set<string>();

@@ -23,6 +23,7 @@ import { analyze, type Analysis } from '../analyze';
 import { RULES } from '../rules/index';
 import { occurrences, renameProblem } from '../lang/navigation';
 import type { Finding, Path, TextEdit } from '../types';
+import { titleFromStatement } from './statement';
 import { EditRefusal, YamlEditor } from './yamlEdit';
 
 export type Intent =
@@ -165,8 +166,8 @@ export function computeIntent(text: string, intent: Intent): IntentResult {
         need(intent.targets.length > 0, 'A threat needs at least one target.');
         for (const t of intent.targets) need(has('elements', t) || has('flows', t), `There is no element or flow \`${t}\`.`);
         const s = intent.statement;
-        const sentence = s && [s.source && `${s.source}${s.prerequisites ? ` with ${s.prerequisites}` : ''}`, s.action && `can ${s.action}`, s.impact && `which leads to ${s.impact}`].filter(Boolean).join(' ').replace(' which leads', ', which leads');
-        const title = intent.title?.trim() || (sentence ? sentence.charAt(0).toUpperCase() + sentence.slice(1) : '');
+        // the statement builder's own title function: a threat gets the same title from the webview and from a command
+        const title = intent.title?.trim() || titleFromStatement(s);
         need(!!title, 'A threat needs a title or a statement.');
         const id = freshId(doc, ['threats'], `${intent.targets[0]}-${intent.stride?.[0] ?? title}`, 'threat');
         const statement = s ? clean({ source: s.source?.trim(), prerequisites: s.prerequisites?.trim(), action: s.action?.trim(), impact: s.impact?.trim(), assets: s.assets }) : undefined;
