@@ -5,21 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, MODEL_FILE, SKIP_DIRS, display, readText, writeOrPrint, type Io } from './commands';
+import { UsageError, MODEL_FILE, display, readText, writeOrPrint, type Io } from './commands';
 import { analyze } from '../core/analyze';
 import { classifyFile, discover, draftModel, driftFindings, proposeAdditions, rebaseDiscovery, DISCOVER_LIMITS, type Discovery, type DiscoverFile, type DiscoveryFinding } from '../core/discover/index';
 import { sectionsYaml } from '../core/discover/draft';
+import { isCandidateName, isComposeName, searchesDir } from '../core/discover/candidates';
 import { lineCol } from '../core/lines';
 import { documentSafe, terminalSafe } from '../core/text/safe';
 import { evidenceSettings, existsInside, repositoryRoot } from '../node/evidence';
 
-/** Compose file names: compose.yaml, docker-compose.yml, compose.override.yaml, docker-compose.prod.yml, app.compose.yaml. */
-const COMPOSE_NAME = /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|\.compose\.ya?ml$/i;
-const YAML_NAME = /\.ya?ml$/i;
-/** JSON files are read only when their name says they describe an API (a repository holds many other JSON files). */
-const API_JSON_NAME = /(openapi|swagger|api)[\w.-]*\.json$/i;
-/** Folders never searched, beyond the check command's: dependencies and build output. */
-const MORE_SKIP = new Set(['vendor', 'target', 'build', '__pycache__']);
 const MAX_VISITED = 50_000;
 const MAX_CANDIDATES = 5_000;
 
@@ -47,8 +41,8 @@ export function findDiscoverable(paths: string[], cwd: string): Found {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (++visited > MAX_VISITED || candidates.length >= MAX_CANDIDATES) { out.truncated ??= `stopped after ${MAX_VISITED} entries or ${MAX_CANDIDATES} candidate files; name the folders to discover`; return; }
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (!SKIP_DIRS.has(e.name) && !MORE_SKIP.has(e.name) && !e.name.startsWith('.')) walk(p); }
-      else if (e.isFile() && !MODEL_FILE.test(e.name) && (YAML_NAME.test(e.name) || API_JSON_NAME.test(e.name))) candidates.push({ abs: p, named: false });
+      if (e.isDirectory()) { if (searchesDir(e.name)) walk(p); }
+      else if (e.isFile() && isCandidateName(e.name)) candidates.push({ abs: p, named: false });
     }
   };
   for (const p of paths) {
@@ -65,12 +59,12 @@ export function findDiscoverable(paths: string[], cwd: string): Found {
     let size: number;
     try { size = fs.statSync(c.abs).size; } catch { continue; }
     if (size > DISCOVER_LIMITS.fileSize) {
-      if (c.named || COMPOSE_NAME.test(path.basename(c.abs))) {
+      if (c.named || isComposeName(path.basename(c.abs))) {
         out.skipped.push({ ruleId: 'discover/file-too-large', severity: 'warning', message: `The file is ${size} bytes, over the ${DISCOVER_LIMITS.fileSize} that discovery reads; it was skipped.`, source: { file: c.abs, line: 1 } });
       }
       continue;
     }
-    if (c.named || COMPOSE_NAME.test(path.basename(c.abs))) { out.files.push(c.abs); continue; }
+    if (c.named || isComposeName(path.basename(c.abs))) { out.files.push(c.abs); continue; }
     let text: string;
     try { text = readText(c.abs); } catch { continue; }
     if (classifyFile({ path: c.abs, text })) out.files.push(c.abs);

@@ -4,6 +4,7 @@
  */
 import type { Level, Stride, ThreatStatus } from './model/schema';
 import type { Discovery } from './discover/types';
+import type { DiscoveryScope } from './discover/scope';
 
 /** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
 export interface Range {
@@ -35,6 +36,12 @@ export type FixSpec =
   | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
   | { kind: 'add-suggested-threat'; title: string; id: string; threat: SuggestedThreat; preferred?: boolean }
   | { kind: 'add-suggested-threats'; title: string; threats: { id: string; threat: SuggestedThreat }[]; preferred?: boolean }
+  /**
+   * "Add to model" for what the repository declares and the model lacks (a `discover/*` finding): the entry
+   * the discovery calls `discovered` in `section`, with what it needs and its flows. Computed against the
+   * discovery of the moment (`FixOptions.addDiscovered`), so it needs an adapter that has one.
+   */
+  | { kind: 'add-discovered'; title: string; section: 'elements' | 'flows' | 'boundaries' | 'assets'; discovered: string; preferred?: boolean }
   | {
     kind: 'replace'; title: string; range: Range; text: string;
     /** The text the range held when the fix was made. */
@@ -105,4 +112,6 @@ export interface AnalysisSettings {
    * folder: the `discover/*` rules compare the model with it. Absent: they find nothing.
    */
   discovery?: Discovery;
+  /** How much of `discovery` a model answers for (src/core/discover/scope.ts); default `all`. */
+  discoveryScope?: DiscoveryScope;
 }

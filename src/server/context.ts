@@ -6,6 +6,7 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import type { ClientFeatures } from './capabilities';
 import { StaleAnalysis, type ModelDocuments, type ModelSnapshot } from './documents';
+import type { WorkspaceDiscovery } from './discovery';
 import type { WorkspaceFiles } from './fileIndex';
 import type { SettingsStore } from './settings';
 
@@ -14,6 +15,8 @@ export interface ServerContext {
   documents: ModelDocuments;
   settings: SettingsStore;
   files: WorkspaceFiles;
+  /** What each workspace folder declares (Compose, Kubernetes, OpenAPI): drift findings and "Add to model". */
+  discovery: WorkspaceDiscovery;
   features: ClientFeatures;
   log: (message: string) => void;
 }

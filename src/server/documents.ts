@@ -18,6 +18,7 @@ import { analyze, type Analysis } from '../core/analyze';
 import { IncrementalAnalyzer } from '../core/incremental/analyzer';
 import type { RampartSettings } from '../shared/settings';
 import type { SettingsStore } from './settings';
+import type { WorkspaceDiscovery } from './discovery';
 import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
 
 export const LANGUAGE_ID = 'threatmodel';
@@ -52,6 +53,7 @@ interface CacheEntry {
   version: number;
   settingsGeneration: number;
   filesGeneration: number;
+  discoveryGeneration: number;
   snapshot: Promise<ModelSnapshot>;
 }
 
@@ -61,7 +63,10 @@ export class ModelDocuments {
   /** Per open document: the analyzer that keeps its parsed entries between versions. */
   private readonly analyzers = new Map<string, IncrementalAnalyzer>();
 
-  constructor(private readonly settings: SettingsStore, private readonly files: WorkspaceFiles, private readonly log: (message: string) => void) {
+  constructor(
+    private readonly settings: SettingsStore, private readonly files: WorkspaceFiles, private readonly log: (message: string) => void,
+    private readonly discovery?: WorkspaceDiscovery,
+  ) {
     this.documents.onDidClose(e => {
       this.cache.delete(e.document.uri);
       this.analyzers.delete(e.document.uri);
@@ -97,10 +102,14 @@ export class ModelDocuments {
     const doc = this.model(uri);
     if (!doc) return undefined;
     const hit = this.cache.get(uri);
-    if (hit && hit.version === doc.version && hit.settingsGeneration === this.settings.generation && hit.filesGeneration === this.files.generation) return hit.snapshot;
+    const discoveryGeneration = this.discovery?.generation ?? 0;
+    if (hit && hit.version === doc.version && hit.settingsGeneration === this.settings.generation && hit.filesGeneration === this.files.generation
+      && hit.discoveryGeneration === discoveryGeneration) return hit.snapshot;
     // A snapshot of this version: the TextDocument object itself is updated in place by later changes.
     const frozen = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
-    const entry: CacheEntry = { version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, snapshot: undefined as never };
+    const entry: CacheEntry = {
+      version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, discoveryGeneration, snapshot: undefined as never,
+    };
     // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
     // Work for a version that is already superseded is not started: the newer version has its own.
     const wanted = () => this.documents.get(uri)?.version === frozen.version;
@@ -118,16 +127,21 @@ export class ModelDocuments {
   async analyzeText(uri: string, text: string, wanted: () => boolean = () => true, open = false): Promise<{ analysis: Analysis; settings: RampartSettings }> {
     const file = uriToPath(uri);
     // Evidence is looked up only for files on disk, in the index of their workspace folder.
-    const [settings, evidence] = await Promise.all([this.settings.forUri(uri), file ? this.files.evidenceFor(file) : {}]);
+    const [settings, evidence, discoveryScope] = await Promise.all([
+      this.settings.forUri(uri), file ? this.files.evidenceFor(file) : {}, file && this.discovery ? this.discovery.scopeFor(file) : undefined,
+    ]);
     if (!wanted()) throw new StaleAnalysis(uri, this.documents.get(uri)?.version ?? -1);
+    // What the workspace folder declares (Compose, Kubernetes, OpenAPI), as far as it is discovered yet.
+    const discovery = file && settings.discoverEnabled ? this.discovery?.current(file) : undefined;
+    const all = discovery ? { ...settings, ...evidence, discovery, discoveryScope } : { ...settings, ...evidence };
     const t0 = Date.now();
     let analysis: Analysis;
     if (open && this.documents.get(uri)) {
       let analyzer = this.analyzers.get(uri);
       if (!analyzer) this.analyzers.set(uri, (analyzer = new IncrementalAnalyzer()));
-      analysis = analyzer.update(text, { ...settings, ...evidence });
+      analysis = analyzer.update(text, all);
     } else {
-      analysis = analyze(text, { ...settings, ...evidence });
+      analysis = analyze(text, all);
     }
     const ms = Date.now() - t0;
     if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);

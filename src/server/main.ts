@@ -19,6 +19,7 @@ import { SECTION } from '../shared/settings';
 import { clientFeatures, initializeResult } from './capabilities';
 import type { ServerContext } from './context';
 import { isThreatModel, ModelDocuments } from './documents';
+import { WorkspaceDiscovery } from './discovery';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
 import { SettingsStore } from './settings';
 import { registerCodeActions } from './handlers/codeActions';
@@ -55,14 +56,15 @@ export function startServer(options: ServerOptions = {}): Connection {
     return (root && folders.find(f => uriToPath(f.uri) === root)?.uri) || uri;
   };
   const log = (message: string) => connection.console.log(message);
+  const discovery = new WorkspaceDiscovery(files, log);
   const ctx: ServerContext = {
-    connection, files, log,
+    connection, files, log, discovery,
     features: clientFeatures({}),
     settings: undefined as never,
     documents: undefined as never,
   };
   ctx.settings = new SettingsStore(connection, () => ctx.features.configuration, scopeOf);
-  ctx.documents = new ModelDocuments(ctx.settings, files, log);
+  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery);
   const diagnostics = new DiagnosticsPublisher(ctx);
   diagnostics.onPublished = codeLensRefresher(ctx);
 
@@ -77,7 +79,10 @@ export function startServer(options: ServerOptions = {}): Connection {
   const setFolders = (next: WorkspaceFolder[]) => {
     folders = next;
     files.setRoots(folders.map(f => uriToPath(f.uri)).filter((p): p is string => !!p));
+    discovery.foldersChanged();
   };
+  // A folder's Compose, Kubernetes or OpenAPI files changed what they declare: its models are checked again.
+  discovery.onChanged = recheck;
 
   connection.onInitialize(params => {
     ctx.features = clientFeatures(params.capabilities);
@@ -117,6 +122,7 @@ export function startServer(options: ServerOptions = {}): Connection {
         if (!file) continue;
         if (change.type === FileChangeType.Created) { await files.fileCreated(file); indexChanged = true; }
         if (change.type === FileChangeType.Deleted) { await files.fileDeleted(file); indexChanged = true; diagnostics.deleted(file); }
+        discovery.fileChanged(file);
         if (change.type === FileChangeType.Changed && isModelPath(file) && !ctx.documents.get(change.uri)) {
           const s = await ctx.settings.forUri(change.uri);
           if (s.diagnosticsScope === 'workspace' && files.rootOf(file)) void diagnostics.checkFile(file);
@@ -131,7 +137,11 @@ export function startServer(options: ServerOptions = {}): Connection {
   const refreshIndex = (uri: string) => {
     const file = uriToPath(uri);
     if (ctx.features.watchedFiles || !file) return;
-    void files.refreshIfStale(file).then(refreshed => { if (refreshed) recheck(); });
+    void files.refreshIfStale(file).then(refreshed => {
+      if (!refreshed) return;
+      discovery.refresh(file);
+      recheck();
+    });
   };
 
   const docs = ctx.documents.documents;

@@ -24,6 +24,11 @@ export interface RampartSettings extends AnalysisSettings {
   codeLens: boolean;
   /** Days until an acceptance added by the "Accept risk" fix expires. */
   acceptanceDays: number;
+  /**
+   * Discover the workspace folder's Compose files, Kubernetes manifests and OpenAPI descriptions, and report
+   * what the models lack (`discover/*`). Finds nothing where there are no such files.
+   */
+  discoverEnabled: boolean;
 }
 
 export const DEFAULTS = {
@@ -31,6 +36,7 @@ export const DEFAULTS = {
   diagnosticsScope: 'workspace' as DiagnosticsScope,
   codeLens: true,
   acceptanceDays: 90,
+  discoverEnabled: true,
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
@@ -71,5 +77,6 @@ export function parseSettings(section: unknown): RampartSettings {
     diagnosticsScope: get(raw, 'diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
     codeLens: get(raw, 'codeLens.enabled') !== false,
     acceptanceDays: clamp(get(raw, 'acceptanceDays'), 1, 3650, DEFAULTS.acceptanceDays),
+    discoverEnabled: get(raw, 'discover.enabled') !== false,
   };
 }

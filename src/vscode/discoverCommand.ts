@@ -8,6 +8,7 @@
  * cancellation are here; the parsing and its limits are the core's.
  */
 import * as vscode from 'vscode';
+import { DISCOVER_SKIP_DIRS, isCandidatePath } from '../core/discover/candidates';
 import { DraftRequest, type DraftResult } from '../shared/discoverRequests';
 import { offsetEdit } from './authoringCommands';
 import type { RampartServer } from './client';
@@ -16,8 +17,8 @@ import { isThreatModel } from './models';
 
 export const DISCOVER_COMMAND = 'rampart.draftFromWorkspace';
 
-/** Folders that hold dependencies, builds and tool state, never the system's own declarations. */
-const EXCLUDE = '**/{node_modules,.git,dist,out,build,target,vendor,.venv,venv,.tox,.next,coverage,bower_components}/**';
+/** Folders that hold dependencies, builds and tool state, never the system's own declarations (as the CLI and the server skip them). */
+const EXCLUDE = `**/{${[...DISCOVER_SKIP_DIRS, '.*'].join(',')}}/**`;
 const MAX_FILES = 2_000;
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** A cheap look at the text before the server reads it: a top-level key of one of the three formats. */
@@ -40,7 +41,7 @@ async function readFiles(folder: vscode.Uri, progress: vscode.Progress<{ message
   const files: { path: string; text: string }[] = [];
   for (const [i, uri] of uris.sort((a, b) => a.path.localeCompare(b.path)).entries()) {
     if (token.isCancellationRequested) break;
-    if (/\.threatmodel\.ya?ml$/i.test(uri.path)) continue;
+    if (!isCandidatePath(relativeTo(folder, uri))) continue;
     if (i % 50 === 0) progress.report({ message: `reading ${i + 1} of ${uris.length} files…` });
     try {
       if ((await vscode.workspace.fs.stat(uri)).size > MAX_FILE_BYTES) continue;

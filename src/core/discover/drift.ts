@@ -10,7 +10,7 @@
  */
 import { analyze } from '../analyze';
 import { computeIntent, type Intent } from '../edit/intents';
-import { computeFixResult } from '../edit/fixes';
+import { computeFixResult, type FixResult } from '../edit/fixes';
 import { applyEdits, diffEdit } from '../edit/yamlEdit';
 import { parseModel } from '../model/parse';
 import { RULES } from '../rules/index';
@@ -199,6 +199,24 @@ export function applyProposals(text: string, proposals: readonly Proposal[]): Ap
     added.push(p.key);
   }
   return { text: cur, edits: diffEdit(text, cur), added, refused };
+}
+
+/**
+ * "Add to model" (the `add-discovered` fix of a `discover/*` finding) on the current text: the proposal for the
+ * discovered entry with what it requires and, for an element, its flows to entries of the model, as one edit.
+ * Nothing to do when the model has it already (the fix is idempotent); refused, with the reason, when the
+ * entry cannot be written or the discovery no longer declares it.
+ */
+export function addToModel(text: string, fix: Extract<FixSpec, { kind: 'add-discovered' }>, discovery: Discovery | undefined): FixResult {
+  if (!discovery) return { edits: [], refusal: 'The repository has not been discovered yet (or discovery is off: rampart.discover.enabled); try again in a moment.' };
+  const declared = (discovery[fix.section] as Discovered<unknown>[] | undefined)?.some(x => x.id === fix.discovered);
+  if (!declared) return { edits: [], refusal: `The repository no longer declares ${fix.discovered}; nothing to add.` };
+  const proposals = proposeAdditions(text, discovery);
+  const p = proposals.find(x => x.section === fix.section && x.discovered === fix.discovered);
+  if (!p) return { edits: [] }; // the model has it (by id or source) or cannot place it (a flow without its ends)
+  const applied = applyProposals(text, proposalClosure(proposals, p.key));
+  const refused = applied.refused.find(r => r.key === p.key);
+  return refused ? { edits: [], refusal: `${p.what} cannot be added: ${refused.reason}` } : { edits: applied.edits };
 }
 
 const NOT_DISCOVER = RULES.map(r => r.meta.id).filter(id => !id.startsWith('discover/'));

@@ -129,5 +129,5 @@ export { DISCOVER_LIMITS } from './types';
 export { IMAGE_CLASSES } from './images';
 export { PORT_PROTOCOLS } from './urls';
 export { draftModel, type DraftOptions } from './draft';
-export { proposeAdditions, applyProposals, proposalClosure, driftFindings, rebaseDiscovery, type Proposal, type ProposalStep, type AppliedProposals } from './drift';
+export { proposeAdditions, applyProposals, proposalClosure, addToModel, driftFindings, rebaseDiscovery, type Proposal, type ProposalStep, type AppliedProposals } from './drift';
 export { formatSource, parseSource } from './match';

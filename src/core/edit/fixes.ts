@@ -20,6 +20,11 @@ export interface FixOptions {
   now?: Date;
   /** Days until a new acceptance expires (default 90). */
   acceptanceDays?: number;
+  /**
+   * Computes an `add-discovered` fix (src/core/discover/drift.ts `addToModel` with the discovery the adapter
+   * holds); without it such a fix is refused.
+   */
+  addDiscovered?: (text: string, fix: Extract<FixSpec, { kind: 'add-discovered' }>) => FixResult;
 }
 
 export const STRIDE_SHORT: Record<Stride, string> = {
@@ -47,6 +52,9 @@ export function computeFix(text: string, fix: FixSpec, opts: FixOptions = {}): T
 export function computeFixResult(text: string, fix: FixSpec, opts: FixOptions = {}): FixResult {
   try {
     if (fix.kind === 'replace') return { edits: replaceEdits(text, fix) };
+    if (fix.kind === 'add-discovered') {
+      return opts.addDiscovered?.(text, fix) ?? { edits: [], refusal: 'Adding what the repository declares needs its discovery: open the model in a workspace folder with discovery enabled (rampart.discover.enabled).' };
+    }
     const ed = new YamlEditor(text);
     const edits = editsOf(ed, fix, opts);
     if (!edits.length) return { edits };
@@ -84,7 +92,7 @@ function touchedPaths(fix: FixSpec): Path[] {
     case 'set-mitigation-status': return [['mitigations', fix.mitigation, 'status']];
     case 'add-suggested-threat': return [['threats', fix.id]];
     case 'add-suggested-threats': return fix.threats.map(t => ['threats', t.id]);
-    case 'replace': return [];
+    case 'replace': case 'add-discovered': return [];
   }
 }
 
@@ -204,6 +212,8 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
   switch (fix.kind) {
     case 'replace':
       return replaceEdits(ed.text, fix);
+    case 'add-discovered':
+      return []; // computed by computeFixResult with the adapter's discovery
     case 'add-mitigation': {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);

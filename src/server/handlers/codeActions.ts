@@ -16,12 +16,13 @@ import {
   CodeActionKind,
   type CancellationToken, type CodeAction, type CodeActionParams, type Diagnostic,
 } from 'vscode-languageserver/node';
-import { computeFix } from '../../core/edit/fixes';
+import { computeFix, type FixOptions } from '../../core/edit/fixes';
 import { fixIsNoop, refactoringsAt } from '../../core/lang/outline';
 import type { Finding, FixSpec } from '../../core/types';
 import { REFACTOR_KIND } from '../capabilities';
 import { cancelled, snapshotFor, type ServerContext } from '../context';
 import { sameRange, toOffset, toRange, toWorkspaceEdit } from '../convert';
+import { fixOptions } from '../fixOptions';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 /** What an unresolved action carries. */
@@ -44,13 +45,14 @@ export async function codeActions(ctx: ServerContext, params: CodeActionParams, 
   const { doc, analysis, version } = snap;
   const only = params.context.only;
   const actions: CodeAction[] = [];
+  const opts = ctx.features.codeActionResolveEdit ? {} : await fixOptions(ctx, uri);
   const make = (fix: FixSpec, kind: string, diagnostics?: Diagnostic[]): CodeAction => {
     const action: CodeAction = { title: fix.title, kind };
     if (diagnostics) action.diagnostics = diagnostics;
     if ('preferred' in fix && fix.preferred === true) action.isPreferred = true;
     const data: FixData = { uri, version, fix };
     if (ctx.features.codeActionResolveEdit) action.data = data;
-    else resolveEdit(ctx, action, data, snap.settings.acceptanceDays);
+    else resolveEdit(ctx, action, data, opts);
     return action;
   };
 
@@ -80,10 +82,10 @@ function isFixData(v: unknown): v is FixData {
 }
 
 /** Computes the action's edit on the document's current text (no edit when there is nothing left to do). */
-function resolveEdit(ctx: ServerContext, action: CodeAction, data: FixData, acceptanceDays?: number): CodeAction {
+function resolveEdit(ctx: ServerContext, action: CodeAction, data: FixData, opts: FixOptions): CodeAction {
   const doc = ctx.documents.get(data.uri);
   if (!doc) return action;
-  const edits = computeFix(doc.getText(), data.fix, { now: new Date(), acceptanceDays });
+  const edits = computeFix(doc.getText(), data.fix, opts);
   action.edit = toWorkspaceEdit(doc, data.uri, edits, ctx.features.documentChanges ? doc.version : undefined);
   return action;
 }
@@ -93,9 +95,9 @@ export async function resolveCodeAction(ctx: ServerContext, action: CodeAction, 
   const data = action.data;
   // The data comes back from the client: act on it only for an open model, through the core's fix by id.
   if (!ctx.documents.model(data.uri)) return action;
-  const settings = await ctx.settings.forUri(data.uri);
+  const opts = await fixOptions(ctx, data.uri);
   if (token.isCancellationRequested) throw cancelled();
-  return resolveEdit(ctx, action, data, settings.acceptanceDays);
+  return resolveEdit(ctx, action, data, opts);
 }
 
 export function registerCodeActions(ctx: ServerContext): void {

@@ -11,6 +11,7 @@ import { cvssLevel, scoreCvss } from '../../core/risk/cvss';
 import { CvssScoreRequest, EntryFixRequest, EntryFormRequest, type CvssScoreResult, type EntryFixParams, type EntryFixResult, type EntryFormParams, type EntryFormResult } from '../../shared/entryRequests';
 import { snapshotFor, type ServerContext } from '../context';
 import { toWorkspaceEdit } from '../convert';
+import { fixOptions } from '../fixOptions';
 
 const known = (section: unknown) => (FORM_SECTIONS as readonly unknown[]).includes(section);
 
@@ -28,8 +29,7 @@ export async function entryFix(ctx: ServerContext, params: EntryFixParams, token
   if (!snap || snap.version !== params.version) return { version: current, stale: true };
   const action = entryForm(snap.analysis, params.section, params.id)?.actions[params.action];
   if (!action) return { version: snap.version };
-  const settings = await ctx.settings.forUri(params.uri);
-  const edits = computeFix(snap.doc.getText(), action.fix, { now: new Date(), acceptanceDays: settings.acceptanceDays });
+  const edits = computeFix(snap.doc.getText(), action.fix, await fixOptions(ctx, params.uri));
   return edits.length ? { version: snap.version, edit: toWorkspaceEdit(snap.doc, params.uri, edits, snap.version) } : { version: snap.version };
 }
 

@@ -4,7 +4,7 @@ import { analyze, ruleMeta } from '../../../src/core/analyze';
 import { computeIntent } from '../../../src/core/edit/intents';
 import { computeFixResult } from '../../../src/core/edit/fixes';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
-import { applyProposals, discover, draftModel, driftFindings, proposalClosure, proposeAdditions, rebaseDiscovery } from '../../../src/core/discover/index';
+import { addToModel, applyProposals, discover, draftModel, driftFindings, proposalClosure, proposeAdditions, rebaseDiscovery } from '../../../src/core/discover/index';
 import { corpusFile } from '../interop/corpus';
 import { assertDraftClean } from './helpers';
 
@@ -140,5 +140,35 @@ describe('discover: drift and proposals', () => {
     assert.deepEqual(r.refused, []);
     assertDraftClean(r.text, 'fresh ids');
     assert.deepEqual(proposeAdditions(r.text, d), []);
+  });
+
+  it('"Add to model" (the add-discovered fix) adds the finding\'s entry with its flows, once; refused without a discovery or once the files no longer declare it', async () => {
+    const d = await discover([{ path: 'compose.yaml', text: 'services:\n  web:\n    image: example/web\n    environment: { API_URL: "http://api:8080" }\n  api:\n    image: example/api\n' }]);
+    const base = 'rampart: 1\ntitle: T\nelements:\n  web: { type: process, name: Web }\n';
+    const [finding] = driftFindings(base, d);
+    assert.equal(finding.ruleId, 'discover/undeclared-component');
+    const fix = finding.fixes![0];
+    assert.equal(fix.kind, 'add-discovered');
+    assert.equal(fix.title, 'Add to model: service `api`, with its flows');
+    const withD = { addDiscovered: (t: string, f: Extract<typeof fix, { kind: 'add-discovered' }>) => addToModel(t, f, d) };
+    const r = computeFixResult(base, fix, withD);
+    assert.equal(r.refusal, undefined);
+    const after = applyEdits(base, r.edits);
+    assertDraftClean(after, 'after Add to model');
+    assert.deepEqual(driftFindings(after, d), [], 'nothing left: the element, its boundary and the flow web -> api');
+    assert.match(after, /api:[\s\S]*source: compose\.yaml:5/);
+    assert.deepEqual(computeFixResult(after, fix, withD).edits, [], 'applied twice, nothing more');
+
+    assert.match(computeFixResult(base, fix).refusal ?? '', /needs its discovery/, 'an adapter without a discovery refuses');
+    const gone = await discover([{ path: 'compose.yaml', text: 'services:\n  web:\n    image: example/web\n' }]);
+    assert.match(addToModel(base, fix as Extract<typeof fix, { kind: 'add-discovered' }>, gone).refusal ?? '', /no longer declares api/);
+
+    // The flow's own fix, when both ends are modelled.
+    const both = `${base}  api: { type: process, name: API }\n`;
+    const [flow] = driftFindings(both, d);
+    assert.equal(flow.ruleId, 'discover/undeclared-flow');
+    const added = applyEdits(both, computeFixResult(both, flow.fixes![0], withD).edits);
+    assert.match(added, /from: web[\s\S]*to: api/);
+    assert.deepEqual(driftFindings(added, d), [], added);
   });
 });

@@ -24,6 +24,9 @@ describe('server: settings', () => {
     assert.deepEqual(dotted.disabledRules, ['stride/']);
     assert.deepEqual(dotted.severityOverrides, { a: 'off', c: 'info' });
     assert.equal(parseSettings({ maxFileSize: 10 }).maxFileSize, 1024);
+    assert.equal(parseSettings({ discover: { enabled: false } }).discoverEnabled, false);
+    assert.equal(parseSettings({ 'discover.enabled': false }).discoverEnabled, false);
+    assert.equal(parseSettings({ discover: { enabled: 'no' } }).discoverEnabled, true, 'only false turns it off');
   });
 });
 

@@ -4,22 +4,29 @@
  */
 import type { Model } from '../../model/schema';
 import { matchDiscovery } from '../../discover/match';
+import { scopeDiscovery } from '../../discover/scope';
 import type { Discovery } from '../../discover/types';
 import type { RuleContext } from '../types';
 import type { Range } from '../../types';
 import { keyRange } from '../helpers';
 
-const cache = new WeakMap<Model, { d: Discovery; m: Map<string, string | undefined> }>();
+const cache = new WeakMap<Model, { given: Discovery; scope: string; d: Discovery | undefined; m: Map<string, string | undefined> }>();
 
-/** The discovery and its matches, or undefined when no discovery was supplied (the rules then find nothing). */
+/**
+ * The part of the discovery the model answers for (`settings.discoveryScope`) and its matches, or undefined
+ * when there is none (no discovery supplied, or a hand-written model beside others): the rules then find nothing.
+ */
 export function discoveryOf(ctx: RuleContext): { d: Discovery; m: Map<string, string | undefined> } | undefined {
-  const d = ctx.settings.discovery;
-  if (!d) return undefined;
-  const hit = cache.get(ctx.model);
-  if (hit && hit.d === d) return hit;
-  const fresh = { d, m: matchDiscovery(ctx.model, d) };
-  cache.set(ctx.model, fresh);
-  return fresh;
+  const given = ctx.settings.discovery;
+  if (!given) return undefined;
+  const scope = ctx.settings.discoveryScope ?? 'all';
+  let hit = cache.get(ctx.model);
+  if (!hit || hit.given !== given || hit.scope !== scope) {
+    const d = scopeDiscovery(given, ctx.model, scope);
+    hit = { given, scope, d, m: d ? matchDiscovery(ctx.model, d) : new Map() };
+    cache.set(ctx.model, hit);
+  }
+  return hit.d ? { d: hit.d, m: hit.m } : undefined;
 }
 
 /** The key of the first of `sections` the model has (where a missing entry would go), else the top of the file. */

@@ -24,6 +24,7 @@ export const undeclaredComponent: Rule = {
         stableId: `discover/undeclared-component@${e.id}`,
         message: `${e.what} in ${e.source.file} is not in the threat model: add it as ${quote(e.id)} with its flows, or record why it is out of scope.`,
         why: `${e.source.file}:${e.source.line} declares ${e.what}; no element has the id ${quote(e.id)} or \`source: ${e.source.file}:${e.source.line}\`.`,
+        fixes: [{ kind: 'add-discovered', title: `Add to model: ${e.what}, with its flows`, section: 'elements', discovered: e.id, preferred: true }],
       });
     }
     return out;

@@ -27,6 +27,7 @@ export const undeclaredFlow: Rule = {
         stableId: `discover/undeclared-flow@${from}>${to}`,
         message: `${quote(from)} talks to ${quote(to)}${f.entry.protocol ? ` over ${f.entry.protocol}` : ''} (${f.what} in ${f.source.file}), but the threat model has no flow between them: add it.`,
         why: `${f.source.file}:${f.source.line}: ${f.what}.`,
+        fixes: [{ kind: 'add-discovered', title: `Add to model: the flow from ${quote(from)} to ${quote(to)}`, section: 'flows', discovered: f.id, preferred: true }],
       });
     }
     return out;
