@@ -7,6 +7,7 @@ const FAMILIES: [string, string][] = [
   ['stride', 'STRIDE per element (`stride/*`)'],
   ['design', 'Design rules over the data flow (`design/*`)'],
   ['discover', 'Drift from what the repository declares (`discover/*`)'],
+  ['trace', 'The code and the model (`trace/*`)'],
 ];
 
 export function renderRuleDocs(rules: readonly RuleMeta[]): string {

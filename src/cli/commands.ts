@@ -20,6 +20,7 @@ import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModel, importModel, 
 import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
 import { evidenceSettings } from '../node/evidence';
+import { RepoTrace, wantsTrace } from './trace';
 import { documentSafe, jsonSafe, terminalSafe } from '../core/text/safe';
 
 export const VERSION = '0.1.0';
@@ -138,6 +139,9 @@ Options:
   --discover                 Also discover the paths (Compose, Kubernetes, OpenAPI files) and report the
                              drift between each model and them (discover/* findings); problems of those
                              files go to standard error
+  --no-trace                 Do not read the repository for the code's side of the model: annotations
+                             (@mitigates, @threat, @accepts, @model in comments), evidence line ranges and
+                             symbols, git history since an element's review (trace/* findings)
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
 NO_COLOR turns colours off.
@@ -151,8 +155,11 @@ NO_COLOR turns colours off.
     quiet: { type: 'boolean', default: false },
     all: { type: 'boolean', default: false },
     discover: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: true },
+    'no-trace': { type: 'boolean', default: false },
   },
   async run(values, positionals, io) {
+    if (values['no-trace']) values.trace = false;
     const format = String(values.format);
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
     const failOn = String(values['fail-on']) as Severity;
@@ -180,14 +187,49 @@ NO_COLOR turns colours off.
     let hidden = 0;
     let analysed = 0;
     let unreadable = missing.length > 0;
-    for (const f of files) {
-      const r = analyzeFile(f, discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings);
-      if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
-      r.display = display(f, io.cwd);
-      analysed++;
+    // What the code says (annotations, evidence files, git): read per repository, once, and used for a model
+    // only when its first analysis shows it matters (src/cli/trace.ts).
+    const trace = values.trace ? new RepoTrace() : undefined;
+    const emit = (r: FileResult) => {
       for (const x of r.analysis.findings) counts[x.severity]++;
       if (format === 'text') hidden += textFindings(r, shown, io, textLines);
       else if (format === 'json') jsonFiles.push(JSON.stringify(checkJson(r)));
+      else sarif!.add({ uri: r.display, text: r.text, analysis: r.analysis });
+    };
+    for (const f of files) {
+      const fileSettings = discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings;
+      const r = analyzeFile(f, fileSettings);
+      if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
+      r.display = display(f, io.cwd);
+      analysed++;
+      if (trace) {
+        const repo = trace.repo(trace.rootOf(f));
+        if (wantsTrace(r.analysis, repo.annotations.length > 0)) {
+          r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f), trace: await trace.traceFor(f, r.analysis.parsed.model) });
+        }
+        trace.checked(f, r.analysis.parsed.model);
+      }
+      emit(r);
+    }
+    // Annotations in source files that name ids no checked model has: findings in those files.
+    const bySource = new Map<string, Finding[]>();
+    for (const { file, finding } of trace?.annotationFindings() ?? []) {
+      let text: string;
+      try { text = readText(file); } catch { continue; }
+      const lines = new LineIndex(text);
+      const a = finding.annotation;
+      const col = finding.part === 'with' ? a.withColumn ?? a.column : a.column;
+      const end = finding.part === 'with' ? a.withEndColumn ?? a.endColumn : a.endColumn;
+      const start = lines.offsetAt(a.line, col + 1);
+      const list = bySource.get(file) ?? [];
+      list.push({ ruleId: finding.ruleId, severity: finding.severity, message: finding.message, range: { start, end: start + (end - col) } });
+      bySource.set(file, list);
+    }
+    for (const [file, findings] of bySource) {
+      const r: FileResult = { file, display: display(file, io.cwd), text: readText(file), analysis: { findings } as unknown as Analysis };
+      for (const x of findings) counts[x.severity]++;
+      if (format === 'text') hidden += textFindings(r, shown, io, textLines);
+      else if (format === 'json') jsonFiles.push(JSON.stringify({ path: r.display, findings: findings.map(x => findingJson(x, new LineIndex(r.text))) }));
       else sarif!.add({ uri: r.display, text: r.text, analysis: r.analysis });
     }
     const failing = (Object.keys(counts) as Severity[]).some(s => counts[s] > 0 && severityRank(s) >= severityRank(failOn));

@@ -5,6 +5,7 @@
 import type { Level, Stride, ThreatStatus } from './model/schema';
 import type { Discovery } from './discover/types';
 import type { DiscoveryScope } from './discover/scope';
+import type { Trace } from './trace/types';
 
 /** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
 export interface Range {
@@ -41,6 +42,10 @@ export type FixSpec =
    * the discovery calls `discovered` in `section`, with what it needs and its flows. Computed against the
    * discovery of the moment (`FixOptions.addDiscovered`), so it needs an adapter that has one.
    */
+  /** Appends an entry to a mitigation's `evidence:` (*Link Selection as Evidence*). */
+  | { kind: 'add-evidence'; title: string; mitigation: string; evidence: string; preferred?: boolean }
+  /** Records a review of an element's code: `reviewed: { date, commit, by }` (*Mark Element Reviewed*). */
+  | { kind: 'mark-reviewed'; title: string; element: string; date: string; commit: string; by?: string; preferred?: boolean }
   | { kind: 'add-discovered'; title: string; section: 'elements' | 'flows' | 'boundaries' | 'assets'; discovered: string; preferred?: boolean }
   | {
     kind: 'replace'; title: string; range: Range; text: string;
@@ -114,4 +119,9 @@ export interface AnalysisSettings {
   discovery?: Discovery;
   /** How much of `discovery` a model answers for (src/core/discover/scope.ts); default `all`. */
   discoveryScope?: DiscoveryScope;
+  /**
+   * What the code says about the model (src/core/trace: annotations, evidence files' text, git), read
+   * beforehand by the adapter; the `trace/*` rules and the evidence rules use it. Absent: they cannot tell.
+   */
+  trace?: Trace;
 }

@@ -8,6 +8,7 @@ import type { ClientFeatures } from './capabilities';
 import { StaleAnalysis, type ModelDocuments, type ModelSnapshot } from './documents';
 import type { WorkspaceDiscovery } from './discovery';
 import type { WorkspaceFiles } from './fileIndex';
+import type { WorkspaceTrace } from './trace';
 import type { SettingsStore } from './settings';
 
 export interface ServerContext {
@@ -17,6 +18,8 @@ export interface ServerContext {
   files: WorkspaceFiles;
   /** What each workspace folder declares (Compose, Kubernetes, OpenAPI): drift findings and "Add to model". */
   discovery: WorkspaceDiscovery;
+  /** What each workspace folder's code says about its models (annotations, evidence, git). */
+  trace: WorkspaceTrace;
   features: ClientFeatures;
   log: (message: string) => void;
 }

@@ -19,9 +19,14 @@ import { IncrementalAnalyzer } from '../core/incremental/analyzer';
 import type { RampartSettings } from '../shared/settings';
 import type { SettingsStore } from './settings';
 import type { WorkspaceDiscovery } from './discovery';
+import type { WorkspaceTrace } from './trace';
+import type { Model } from '../core/model/schema';
+import type { Trace } from '../core/trace/types';
 import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
 
 export const LANGUAGE_ID = 'threatmodel';
+
+const NO_MODEL = { rampart: 1, title: '' } as Model;
 
 /** An analysis given up because its document changed while it waited for settings or the file index. */
 export class StaleAnalysis extends Error {
@@ -47,6 +52,8 @@ export interface ModelSnapshot {
   doc: TextDocument;
   analysis: Analysis;
   settings: RampartSettings;
+  /** What the code said of the model when it was analysed (annotations, evidence, git), if read. */
+  trace?: Trace;
 }
 
 interface CacheEntry {
@@ -54,6 +61,7 @@ interface CacheEntry {
   settingsGeneration: number;
   filesGeneration: number;
   discoveryGeneration: number;
+  traceGeneration: number;
   snapshot: Promise<ModelSnapshot>;
 }
 
@@ -62,14 +70,18 @@ export class ModelDocuments {
   private readonly cache = new Map<string, CacheEntry>();
   /** Per open document: the analyzer that keeps its parsed entries between versions. */
   private readonly analyzers = new Map<string, IncrementalAnalyzer>();
+  /** Per document: the model of its last analysis, whose evidence and reviews the trace reads for the next. */
+  private readonly lastModel = new Map<string, Model>();
 
   constructor(
     private readonly settings: SettingsStore, private readonly files: WorkspaceFiles, private readonly log: (message: string) => void,
     private readonly discovery?: WorkspaceDiscovery,
+    private readonly trace?: WorkspaceTrace,
   ) {
     this.documents.onDidClose(e => {
       this.cache.delete(e.document.uri);
       this.analyzers.delete(e.document.uri);
+      this.lastModel.delete(e.document.uri);
     });
   }
 
@@ -103,18 +115,19 @@ export class ModelDocuments {
     if (!doc) return undefined;
     const hit = this.cache.get(uri);
     const discoveryGeneration = this.discovery?.generation ?? 0;
+    const traceGeneration = this.trace?.generation ?? 0;
     if (hit && hit.version === doc.version && hit.settingsGeneration === this.settings.generation && hit.filesGeneration === this.files.generation
-      && hit.discoveryGeneration === discoveryGeneration) return hit.snapshot;
+      && hit.discoveryGeneration === discoveryGeneration && hit.traceGeneration === traceGeneration) return hit.snapshot;
     // A snapshot of this version: the TextDocument object itself is updated in place by later changes.
     const frozen = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
     const entry: CacheEntry = {
-      version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, discoveryGeneration, snapshot: undefined as never,
+      version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, discoveryGeneration, traceGeneration, snapshot: undefined as never,
     };
     // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
     // Work for a version that is already superseded is not started: the newer version has its own.
     const wanted = () => this.documents.get(uri)?.version === frozen.version;
     entry.snapshot = this.analyzeText(uri, frozen.getText(), wanted, true)
-      .then(r => ({ uri, version: frozen.version, doc: frozen, analysis: r.analysis, settings: r.settings }));
+      .then(r => ({ uri, version: frozen.version, doc: frozen, analysis: r.analysis, settings: r.settings, trace: r.trace }));
     entry.snapshot.catch(() => { if (this.cache.get(uri) === entry) this.cache.delete(uri); });
     this.cache.set(uri, entry);
     return entry.snapshot;
@@ -124,7 +137,7 @@ export class ModelDocuments {
    * Analyses text for a document (open or read from disk) with its settings and evidence index. `wanted` is
    * asked once they are ready: when it says no, the analysis is not run (StaleAnalysis).
    */
-  async analyzeText(uri: string, text: string, wanted: () => boolean = () => true, open = false): Promise<{ analysis: Analysis; settings: RampartSettings }> {
+  async analyzeText(uri: string, text: string, wanted: () => boolean = () => true, open = false): Promise<{ analysis: Analysis; settings: RampartSettings; trace?: Trace }> {
     const file = uriToPath(uri);
     // Evidence is looked up only for files on disk, in the index of their workspace folder.
     const [settings, evidence, discoveryScope] = await Promise.all([
@@ -133,7 +146,11 @@ export class ModelDocuments {
     if (!wanted()) throw new StaleAnalysis(uri, this.documents.get(uri)?.version ?? -1);
     // What the workspace folder declares (Compose, Kubernetes, OpenAPI), as far as it is discovered yet.
     const discovery = file && settings.discoverEnabled ? this.discovery?.current(file) : undefined;
-    const all = discovery ? { ...settings, ...evidence, discovery, discoveryScope } : { ...settings, ...evidence };
+    // What the code says (annotations, evidence files, git), read for the model as it was last analysed.
+    const tracing = file && settings.traceEnabled ? this.trace : undefined;
+    const dirInRepo = (evidence as { modelDirInRepo?: string }).modelDirInRepo ?? '';
+    const trace = tracing?.current(file!, this.lastModel.get(uri) ?? NO_MODEL, dirInRepo);
+    const all = { ...settings, ...evidence, ...(discovery ? { discovery, discoveryScope } : {}), ...(trace ? { trace } : {}) };
     const t0 = Date.now();
     let analysis: Analysis;
     if (open && this.documents.get(uri)) {
@@ -145,7 +162,12 @@ export class ModelDocuments {
     }
     const ms = Date.now() - t0;
     if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);
-    return { analysis, settings };
+    if (tracing) {
+      // asks for what this version's evidence and reviews need (a change of them analyses it again)
+      this.lastModel.set(uri, analysis.parsed.model);
+      tracing.current(file!, analysis.parsed.model, dirInRepo);
+    }
+    return { analysis, settings, trace };
   }
 
   /** Forgets every cached analysis (settings or files changed). */

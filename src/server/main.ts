@@ -20,6 +20,8 @@ import { clientFeatures, initializeResult } from './capabilities';
 import type { ServerContext } from './context';
 import { isThreatModel, ModelDocuments } from './documents';
 import { WorkspaceDiscovery } from './discovery';
+import { WorkspaceTrace } from './trace';
+import { AnnotationDiagnostics, registerTrace } from './handlers/trace';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
 import { SettingsStore } from './settings';
 import { registerCodeActions } from './handlers/codeActions';
@@ -57,16 +59,22 @@ export function startServer(options: ServerOptions = {}): Connection {
   };
   const log = (message: string) => connection.console.log(message);
   const discovery = new WorkspaceDiscovery(files, log);
+  const trace = new WorkspaceTrace(files, log);
   const ctx: ServerContext = {
-    connection, files, log, discovery,
+    connection, files, log, discovery, trace,
     features: clientFeatures({}),
     settings: undefined as never,
     documents: undefined as never,
   };
   ctx.settings = new SettingsStore(connection, () => ctx.features.configuration, scopeOf);
-  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery);
+  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery, trace);
   const diagnostics = new DiagnosticsPublisher(ctx);
-  diagnostics.onPublished = codeLensRefresher(ctx);
+  const annotationDiagnostics = new AnnotationDiagnostics(ctx);
+  const refreshLenses = codeLensRefresher(ctx);
+  diagnostics.onPublished = uri => {
+    refreshLenses(uri);
+    annotationDiagnostics.schedule(); // a model's ids may have changed
+  };
 
   let recheckTimer: ReturnType<typeof setTimeout> | undefined;
   /** Re-analyses open models now and the unopened ones after a short delay (a burst of changes runs once). */
@@ -80,9 +88,15 @@ export function startServer(options: ServerOptions = {}): Connection {
     folders = next;
     files.setRoots(folders.map(f => uriToPath(f.uri)).filter((p): p is string => !!p));
     discovery.foldersChanged();
+    trace.foldersChanged();
   };
   // A folder's Compose, Kubernetes or OpenAPI files changed what they declare: its models are checked again.
   discovery.onChanged = recheck;
+  // Annotations, evidence files or git changed: the models are checked again, and the annotations against them.
+  trace.onChanged = () => {
+    recheck();
+    annotationDiagnostics.schedule();
+  };
 
   connection.onInitialize(params => {
     ctx.features = clientFeatures(params.capabilities);
@@ -123,6 +137,7 @@ export function startServer(options: ServerOptions = {}): Connection {
         if (change.type === FileChangeType.Created) { await files.fileCreated(file); indexChanged = true; }
         if (change.type === FileChangeType.Deleted) { await files.fileDeleted(file); indexChanged = true; diagnostics.deleted(file); }
         discovery.fileChanged(file);
+        trace.fileChanged(file);
         if (change.type === FileChangeType.Changed && isModelPath(file) && !ctx.documents.get(change.uri)) {
           const s = await ctx.settings.forUri(change.uri);
           if (s.diagnosticsScope === 'workspace' && files.rootOf(file)) void diagnostics.checkFile(file);
@@ -157,6 +172,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     if (isThreatModel(e.document)) void diagnostics.closed(e.document.uri);
   });
 
+  registerTrace(ctx);
   registerHover(ctx);
   registerCompletion(ctx);
   registerCodeActions(ctx);

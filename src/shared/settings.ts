@@ -29,6 +29,11 @@ export interface RampartSettings extends AnalysisSettings {
    * what the models lack (`discover/*`). Finds nothing where there are no such files.
    */
   discoverEnabled: boolean;
+  /**
+   * Read the workspace folder's source files for annotations (`@mitigates`, `@threat`, `@accepts`, `@model`),
+   * the files evidence names, and git since an element's review (`trace/*` rules).
+   */
+  traceEnabled: boolean;
 }
 
 export const DEFAULTS = {
@@ -37,6 +42,7 @@ export const DEFAULTS = {
   codeLens: true,
   acceptanceDays: 90,
   discoverEnabled: true,
+  traceEnabled: true,
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
@@ -78,5 +84,6 @@ export function parseSettings(section: unknown): RampartSettings {
     codeLens: get(raw, 'codeLens.enabled') !== false,
     acceptanceDays: clamp(get(raw, 'acceptanceDays'), 1, 3650, DEFAULTS.acceptanceDays),
     discoverEnabled: get(raw, 'discover.enabled') !== false,
+    traceEnabled: get(raw, 'trace.enabled') !== false,
   };
 }

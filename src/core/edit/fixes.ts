@@ -92,6 +92,8 @@ function touchedPaths(fix: FixSpec): Path[] {
     case 'set-mitigation-status': return [['mitigations', fix.mitigation, 'status']];
     case 'add-suggested-threat': return [['threats', fix.id]];
     case 'add-suggested-threats': return fix.threats.map(t => ['threats', t.id]);
+    case 'add-evidence': return [['mitigations', fix.mitigation, 'evidence']];
+    case 'mark-reviewed': return [['elements', fix.element, 'reviewed']];
     case 'replace': case 'add-discovered': return [];
   }
 }
@@ -214,6 +216,19 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
       return replaceEdits(ed.text, fix);
     case 'add-discovered':
       return []; // computed by computeFixResult with the adapter's discovery
+    case 'add-evidence':
+      if (!ed.has(['mitigations', fix.mitigation])) throw new EditRefusal(`The model has no mitigation \`${fix.mitigation}\`.`);
+      ed.appendToSeq(['mitigations', fix.mitigation, 'evidence'], fix.evidence);
+      return ed.edits();
+    case 'mark-reviewed': {
+      if (!ed.has(['elements', fix.element])) throw new EditRefusal(`The model has no element \`${fix.element}\`.`);
+      const at = ['elements', fix.element, 'reviewed'];
+      if (ed.has(at) && !(ed.get(at) && typeof ed.get(at) === 'object')) throw new EditRefusal(`\`reviewed\` of \`${fix.element}\` is not a map: write it as { date, commit }.`);
+      ed.setScalar([...at, 'date'], fix.date);
+      ed.setScalar([...at, 'commit'], fix.commit);
+      if (fix.by) ed.setScalar([...at, 'by'], fix.by);
+      return ed.edits();
+    }
     case 'add-mitigation': {
       const title = ed.get(['threats', fix.threat, 'title']);
       const mid = mitigationIdFor(fix.threat);

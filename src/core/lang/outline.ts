@@ -14,6 +14,7 @@ import { mitigationIdFor } from '../edit/fixes';
 import { nodeAt } from './cursor';
 import { entryOf } from './slots';
 import { idAt } from './navigation';
+import type { Annotation } from '../trace/annotations';
 
 export interface OutlineSymbol {
   name: string;
@@ -121,18 +122,46 @@ export function targetLensTitle(analysis: Analysis, id: string): string {
   return `${n(open.length, 'open threat')}${severe}`;
 }
 
-/** One lens over each threat, element and flow. */
-export function lenses(analysis: Analysis): Lens[] {
+const places = (n: number, what: string) => `${what} in ${n} place${n === 1 ? '' : 's'}`;
+
+/** What the code's annotations say of a threat, a mitigation or an element (` · mitigated in 2 places`), or ''. */
+function annotatedTitle(annotations: readonly Annotation[], kind: 'threat' | 'mitigation' | 'element', id: string): string {
+  if (!annotations.length) return '';
+  const count = (k: Annotation['kind']) => annotations.filter(a => a.kind === k && a.id === id).length;
+  const parts: string[] = [];
+  if (kind === 'threat') {
+    const [m, t, a] = [count('mitigates'), count('threat'), count('accepts')];
+    if (m) parts.push(places(m, 'mitigated'));
+    if (t) parts.push(places(t, 'exposed'));
+    if (a) parts.push(places(a, 'accepted'));
+  } else if (kind === 'mitigation') {
+    const w = annotations.filter(a => a.with === id).length;
+    if (w) parts.push(places(w, 'implemented'));
+  } else {
+    const files = new Set(annotations.filter(a => a.kind === 'model' && a.id === id).map(a => a.file)).size;
+    if (files) parts.push(`code in ${files} file${files === 1 ? '' : 's'}`);
+  }
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+
+/** One lens over each threat, element and flow, and over each mitigation the code's annotations name. */
+export function lenses(analysis: Analysis, annotations: readonly Annotation[] = []): Lens[] {
   const { assessments, tolerance, index } = analysis;
   const out: Lens[] = [];
   for (const kind of ['element', 'flow', 'threat'] as const) {
     for (const def of index.byKind.get(kind)?.values() ?? []) {
       if (kind === 'threat') {
         const a = assessments.get(def.id);
-        if (a) out.push({ range: def.range, path: def.path, title: threatLensTitle(a, tolerance) });
+        if (a) out.push({ range: def.range, path: def.path, title: threatLensTitle(a, tolerance) + annotatedTitle(annotations, 'threat', def.id) });
       } else {
-        out.push({ range: def.range, path: def.path, title: targetLensTitle(analysis, def.id) });
+        out.push({ range: def.range, path: def.path, title: targetLensTitle(analysis, def.id) + (kind === 'element' ? annotatedTitle(annotations, 'element', def.id) : '') });
       }
+    }
+  }
+  if (annotations.length) {
+    for (const def of index.byKind.get('mitigation')?.values() ?? []) {
+      const title = annotatedTitle(annotations, 'mitigation', def.id);
+      if (title) out.push({ range: def.range, path: def.path, title: title.slice(3) });
     }
   }
   return out.sort((a, b) => a.range.start - b.range.start);

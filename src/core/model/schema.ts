@@ -25,6 +25,12 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are written YYYY-
 const money = z.number().nonnegative().max(1e15);
 /** Where a discovered entry was declared: `deploy/compose.yaml:12` (a path relative to the model file, and a line). */
 const source = z.string().min(1).max(LIMITS.name * 2);
+/** When the code of an element was last reviewed against the model, and at which commit (`trace/stale-review`). */
+const reviewed = z.strictObject({
+  date: isoDate,
+  commit: z.string().regex(/^[0-9a-f]{7,40}$/i, 'a commit id: 7 to 40 hexadecimal digits').optional(),
+  by: name.optional(),
+});
 
 export const teamMember = z.strictObject({
   name,
@@ -87,6 +93,8 @@ export const element = z.strictObject({
   technology: name.optional(),
   owner: name.optional(),
   code: list(z.string().max(LIMITS.name)).optional(),
+  /** Last review of the element's `code:` against the model; `trace/stale-review` reports commits since. */
+  reviewed: reviewed.optional(),
   stores: list(id).optional(),
   processes: list(id).optional(),
   encrypted: z.boolean().optional(),

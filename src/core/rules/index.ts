@@ -21,6 +21,7 @@ import { attackGoalReachable } from './risk/attackGoalReachable';
 import { strideCoverage } from './stride/coverage';
 import { DESIGN_RULES } from './design/index';
 import { DISCOVER_RULES, DISCOVERY_INPUT_RULES } from './discover/index';
+import { TRACE_RULES, UNKNOWN_ANNOTATION_ID } from './trace/index';
 
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
@@ -29,9 +30,10 @@ export const RULES: readonly Rule[] = [
   strideCoverage,
   ...DESIGN_RULES,
   ...DISCOVER_RULES,
+  ...TRACE_RULES,
 ];
 
-export const ALL_RULE_META: readonly RuleMeta[] = [...PARSER_RULES, ...RULES.map(r => r.meta), ...DISCOVERY_INPUT_RULES];
+export const ALL_RULE_META: readonly RuleMeta[] = [...PARSER_RULES, ...RULES.map(r => r.meta), ...DISCOVERY_INPUT_RULES, UNKNOWN_ANNOTATION_ID];
 
 const byId = new Map<string, RuleMeta>();
 for (const meta of ALL_RULE_META) {

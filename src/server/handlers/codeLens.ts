@@ -13,6 +13,7 @@ import { CodeLensRefreshRequest, type CancellationToken, type CodeLens, type Cod
 import type { Analysis } from '../../core/analyze';
 import { lenses, type Lens } from '../../core/lang/outline';
 import { snapshotFor, type ServerContext } from '../context';
+import type { ModelSnapshot } from '../documents';
 import { toRange, type PositionMapper } from '../convert';
 
 /**
@@ -36,9 +37,9 @@ function docNumber(uri: string): number {
 
 /** One list of lenses per analysis (an analysis belongs to one document version and settings generation). */
 const byAnalysis = new WeakMap<Analysis, Lens[]>();
-function lensesOf(analysis: Analysis): Lens[] {
-  let list = byAnalysis.get(analysis);
-  if (!list) byAnalysis.set(analysis, (list = lenses(analysis)));
+function lensesOf(snap: ModelSnapshot): Lens[] {
+  let list = byAnalysis.get(snap.analysis);
+  if (!list) byAnalysis.set(snap.analysis, (list = lenses(snap.analysis, snap.trace?.annotations)));
   return list;
 }
 
@@ -54,7 +55,7 @@ export async function codeLenses(ctx: ServerContext, params: CodeLensParams, tok
     listed.set(uri, '');
     return [];
   }
-  const list = lensesOf(snap.analysis);
+  const list = lensesOf(snap);
   listed.set(uri, signature(list, snap.doc));
   const n = docNumber(uri);
   return list.map((l, i) => ({ range: toRange(snap.doc, l.range), data: [n, snap.version, i] satisfies LensData }));
@@ -66,7 +67,7 @@ export async function resolveCodeLens(ctx: ServerContext, lens: CodeLens, token:
   const uri = docUris.get(n);
   const snap = uri === undefined ? undefined : await snapshotFor(ctx, uri, token);
   if (!snap) return { ...lens, command: { title: '', command: '' } };
-  const list = lensesOf(snap.analysis);
+  const list = lensesOf(snap);
   // Listed for an older version: the lens now on the same line, if any (the editor lists them again soon).
   const found = snap.version === version ? list[i] : onLine(list, snap.doc, lens.range.start.line);
   return { ...lens, command: { title: found?.title ?? '', command: '' } };
@@ -101,7 +102,7 @@ export function codeLensRefresher(ctx: ServerContext): (uri: string) => void {
           const snap = await snapshotFor(ctx, u).catch(() => undefined);
           const before = listed.get(u);
           if (!snap || before === undefined) continue;
-          if ((snap.settings.codeLens ? signature(lensesOf(snap.analysis), snap.doc) : '') === before) continue;
+          if ((snap.settings.codeLens ? signature(lensesOf(snap), snap.doc) : '') === before) continue;
           ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => { /* the client may have gone */ });
           return; // one refresh lists every document's lenses again
         }

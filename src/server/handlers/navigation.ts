@@ -4,6 +4,7 @@
  * the key and every reference change, comments and quotes stay). The logic is the core's
  * (`core/lang/navigation.ts`); a rename the core refuses is answered with its reason as the error message.
  */
+import { annotationLocations } from './trace';
 import {
   LSPErrorCodes, ResponseError,
   type CancellationToken, type DefinitionParams, type Location, type PrepareRenameParams, type Range,
@@ -25,9 +26,11 @@ export async function references(ctx: ServerContext, params: ReferenceParams, to
   if (!snap) return null;
   const at = idAt(snap.analysis, toOffset(snap.doc, params.position));
   if (!at) return [];
-  return occurrences(snap.analysis, at.kind, at.id)
+  const inModel = occurrences(snap.analysis, at.kind, at.id)
     .filter(o => params.context.includeDeclaration || !o.isDefinition)
     .map(o => ({ uri: snap.uri, range: toRange(snap.doc, o.range) }));
+  // and where the code names it (`@mitigates token-replay`, `with short-tokens`, `@model api`)
+  return ['threat', 'mitigation', 'element'].includes(at.kind) ? [...inModel, ...annotationLocations(ctx, snap.uri, at.id)] : inModel;
 }
 
 export async function prepareRename(ctx: ServerContext, params: PrepareRenameParams, token: CancellationToken): Promise<{ range: Range; placeholder: string } | null> {

@@ -34,3 +34,42 @@ export function insideRepository(file: string, modelDir: string): boolean {
   }
   return true;
 }
+
+/** What an evidence entry points at inside its file: a line range (`#L10-L40`, `#L7`) or a symbol (`#verifyToken`). */
+export type EvidenceAnchor = { kind: 'lines'; start: number; end: number } | { kind: 'symbol'; name: string };
+
+const LINES = /^L(\d{1,7})(?:-L?(\d{1,7}))?$/;
+const SYMBOL = /^[A-Za-z_$][\w$]*(?:(?:\.|::|#)[A-Za-z_$][\w$]*){0,4}$/;
+
+/** The anchor after `#` of a path-like evidence entry, or undefined (no `#`, a URL, or an anchor of neither form). */
+export function evidenceAnchor(ev: string): EvidenceAnchor | undefined {
+  if (evidenceFile(ev) === undefined) return undefined;
+  const i = ev.indexOf('#');
+  if (i < 0) return undefined;
+  const a = ev.slice(i + 1);
+  const l = LINES.exec(a);
+  if (l) {
+    const start = Number(l[1]);
+    return { kind: 'lines', start, end: l[2] === undefined ? start : Number(l[2]) };
+  }
+  return SYMBOL.test(a) ? { kind: 'symbol', name: a } : undefined;
+}
+
+/** The 1-based line where `name` (its last segment after `.`, `::` or `#`) occurs as a whole word, or undefined. */
+export function symbolLine(text: string, name: string): number | undefined {
+  const last = name.split(/\.|::|#/).pop()!;
+  const escaped = last.replace(/\$/g, '\\$');
+  const m = new RegExp(`(^|[^\\w$])${escaped}(?![\\w$])`).exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < m.index + m[1].length; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Lines of a text, as an editor counts them (a final newline does not start a line of its own). */
+export function lineCount(text: string): number {
+  if (text === '') return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n - 1 : n;
+}

@@ -1,5 +1,18 @@
 import type { Rule } from '../types';
 import { quote, valueRange } from '../helpers';
+import type { RuleContext } from '../types';
+
+/** Mitigations an annotation points at: `@mitigates t with m`, or `@mitigates t` when t has the one mitigation m. */
+function annotatedMitigations(ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const a of ctx.settings.trace?.annotations ?? []) {
+    if (a.kind !== 'mitigates') continue;
+    if (a.with !== undefined) { out.add(a.with); continue; }
+    const ms = ctx.model.threats?.[a.id]?.mitigations ?? [];
+    if (ms.length === 1) out.add(ms[0]);
+  }
+  return out;
+}
 
 export const implementedWithoutEvidence: Rule = {
   meta: {
@@ -7,13 +20,14 @@ export const implementedWithoutEvidence: Rule = {
     title: 'Mitigation implemented without evidence',
     category: 'risk',
     severity: 'warning',
-    description: 'A mitigation marked `implemented` or `verified` should point at evidence: the code, configuration, test or ticket that shows it.',
-    advice: 'Add `evidence:` with paths (optionally with #L10-L20 line ranges), test files or links.',
+    description: 'A mitigation marked `implemented` or `verified` should point at evidence: the code, configuration, test or ticket that shows it. An annotation in the code counts as evidence: `@mitigates <threat> with <mitigation>`, or `@mitigates <threat>` for a threat with this one mitigation (where the adapter reads annotations: the CLI, the editor).',
+    advice: 'Add `evidence:` with paths (optionally with #L10-L20 line ranges or #symbolName), test files or links, or annotate the code with `@mitigates <threat> with <mitigation>`.',
   },
   check(ctx) {
     const out = [];
+    const annotated = annotatedMitigations(ctx);
     for (const [id, m] of Object.entries(ctx.model.mitigations ?? {})) {
-      if ((m.status !== 'implemented' && m.status !== 'verified') || (m.evidence?.length ?? 0) > 0) continue;
+      if ((m.status !== 'implemented' && m.status !== 'verified') || (m.evidence?.length ?? 0) > 0 || annotated.has(id)) continue;
       out.push({
         path: ['mitigations', id, 'status'],
         range: valueRange(ctx, ['mitigations', id, 'status']),

@@ -1,0 +1,152 @@
+/**
+ * `rampart check` and the code (#13): the annotations in the repository's source comments, the text of the files
+ * evidence names (line ranges, symbols), what git says since an element's review, and where a missing evidence
+ * file went. Read for a model only when its first analysis shows it matters (an implemented mitigation without
+ * evidence, an anchored or missing evidence entry, a review commit), so a model that asks nothing of its
+ * repository is analysed once, as before.
+ *
+ * Everything stays inside the model's repository (src/node/evidence.ts): evidence through `existsInside`, the
+ * annotation walk below the root without following links out, git with fixed arguments (src/node/git.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Analysis } from '../core/analyze';
+import { searchesDir } from '../core/discover/candidates';
+import type { Model } from '../core/model/schema';
+import { annotationFindings, type AnnotationFinding } from '../core/rules/trace/index';
+import { ANNOTATION_LIMITS, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
+import { existsInside, repositoryRoot } from '../node/evidence';
+
+const MAX_VISITED = 100_000;
+const MAX_SCANNED_BYTES = 256 * 1024 * 1024;
+const MAX_EVIDENCE_BYTES = 2 * 1024 * 1024;
+
+const posix = (p: string) => p.split(path.sep).join('/');
+
+interface RepoFiles {
+  /** Annotations with repository-relative paths. */
+  annotations: Annotation[];
+  /** Every file seen (repository-relative), for "a file of the same name elsewhere". */
+  files: string[];
+  truncated: boolean;
+}
+
+/** Whether an analysis could change with the model's trace (see the module comment). */
+export function wantsTrace(a: Analysis, annotationsExist: boolean): boolean {
+  const ids = new Set(a.findings.map(f => f.ruleId));
+  if (ids.has('risk/evidence-not-found')) return true;
+  if (annotationsExist && ids.has('risk/implemented-without-evidence')) return true;
+  const needs = traceNeeds(a.parsed.model);
+  return needs.reviews.length > 0 || Object.values(a.parsed.model.mitigations ?? {}).some(m => (m.evidence ?? []).some(ev => ev.includes('#')));
+}
+
+export class RepoTrace {
+  private readonly repos = new Map<string, RepoFiles>();
+  /** Per repository root: the models checked in it (their ids are what annotations may name). */
+  readonly models = new Map<string, Model[]>();
+
+  /** The repository of a model file. */
+  rootOf(modelFile: string): string {
+    return repositoryRoot(path.dirname(path.resolve(modelFile)));
+  }
+
+  /** The annotations and files of a repository, walked once. */
+  repo(root: string): RepoFiles {
+    let r = this.repos.get(root);
+    if (r) return r;
+    r = { annotations: [], files: [], truncated: false };
+    let visited = 0;
+    let bytes = 0;
+    const walk = (dir: string) => {
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (++visited > MAX_VISITED || bytes > MAX_SCANNED_BYTES) { r!.truncated = true; return; }
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) { if (searchesDir(e.name)) walk(abs); continue; }
+        if (!e.isFile()) continue; // links are not followed
+        const rel = posix(path.relative(root, abs));
+        r!.files.push(rel);
+        if (!isScannableName(e.name)) continue;
+        let text: string;
+        try {
+          if (fs.statSync(abs).size > ANNOTATION_LIMITS.fileSize) continue;
+          text = fs.readFileSync(abs, 'utf8');
+        } catch { continue; }
+        bytes += text.length;
+        if (mayHoldAnnotations(text)) r!.annotations.push(...scanAnnotations(rel, text));
+      }
+    };
+    walk(root);
+    this.repos.set(root, r);
+    return r;
+  }
+
+  /** The trace of a model (paths relative to its folder), reading its evidence files and asking git. */
+  async traceFor(modelFile: string, model: Model): Promise<Trace> {
+    const dir = path.dirname(path.resolve(modelFile));
+    const root = this.rootOf(modelFile);
+    const inRepo = posix(path.relative(root, dir));
+    const toModel = (repoRel: string) => posix(path.relative(dir, path.join(root, ...repoRel.split('/')))) || '.';
+    const toRepo = (modelRel: string) => posix(path.relative(root, path.resolve(dir, modelRel)));
+    const repo = this.repo(root);
+    const needs = traceNeeds(model, inRepo);
+    const evidence: Record<string, string | null> = {};
+    const missing: string[] = [];
+    for (const f of needs.evidenceFiles) {
+      const abs = path.resolve(dir, f);
+      const there = existsInside(root, abs);
+      if (there === false) missing.push(f);
+      if (there !== true) continue;
+      try {
+        const st = fs.statSync(abs);
+        evidence[f] = st.isFile() && st.size <= MAX_EVIDENCE_BYTES ? fs.readFileSync(abs, 'utf8') : null;
+      } catch { evidence[f] = null; }
+    }
+    const trace: Trace = { annotations: rebaseAnnotations(repo.annotations, toModel), evidence };
+    const wantsGit = needs.reviews.length > 0 || missing.length > 0;
+    const git = wantsGit ? await import('../node/git') : undefined;
+    if (git && needs.reviews.length) {
+      const reviews: Record<string, ReviewStatus> = {};
+      for (const r of needs.reviews) {
+        const res = await git.changesSince(root, r.commit, r.code.map(toRepo));
+        reviews[r.element] = res.ok
+          ? { commit: r.commit, changes: res.value.map(c => ({ commit: c.commit, date: c.date, subject: c.subject, files: c.files.map(toModel) })) }
+          : { commit: r.commit, error: res.error };
+      }
+      trace.reviews = reviews;
+    }
+    if (missing.length) {
+      const moved: Record<string, string[]> = {};
+      for (const f of missing) {
+        const out: string[] = [];
+        const renamed = git ? await git.renamesOf(root, toRepo(f)) : undefined;
+        if (renamed?.ok) out.push(...renamed.value.filter(p => fs.existsSync(path.join(root, p))).map(toModel));
+        const base = f.split('/').pop()!;
+        for (const p of repo.files) if (p.split('/').pop() === base) out.push(toModel(p));
+        moved[f] = [...new Set(out)].filter(p => p !== f);
+      }
+      trace.moved = moved;
+    }
+    return trace;
+  }
+
+  /** Remembers a checked model under its repository (for the annotation findings). */
+  checked(modelFile: string, model: Model): void {
+    const root = this.rootOf(modelFile);
+    const list = this.models.get(root) ?? [];
+    list.push(model);
+    this.models.set(root, list);
+  }
+
+  /** Annotations naming ids that no checked model of their repository has, with absolute file paths. */
+  annotationFindings(): { file: string; finding: AnnotationFinding }[] {
+    const out: { file: string; finding: AnnotationFinding }[] = [];
+    for (const [root, models] of this.models) {
+      const repo = this.repos.get(root);
+      if (!repo) continue;
+      for (const f of annotationFindings(repo.annotations, models)) out.push({ file: path.join(root, ...f.annotation.file.split('/')), finding: f });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The code and the model (#13) in the language server:
+ *
+ * - Diagnostics in SOURCE files: an annotation naming an id that no model of its workspace folder has
+ *   (`trace/unknown-annotation-id`), published on the source file's URI and cleared when it is fixed; checked
+ *   again when the annotation index or a model changes (debounced).
+ * - References of a model id include the annotations that name it (`annotationLocations`).
+ * - The requests of src/shared/traceRequests.ts: a source file's annotations resolved against the models, the
+ *   mitigations to link evidence to, and the edits of *Link Selection as Evidence* and *Mark Element Reviewed*.
+ */
+import path from 'node:path';
+import { DiagnosticSeverity, type Diagnostic, type Location, type Range } from 'vscode-languageserver/node';
+import { computeFixResult } from '../../core/edit/fixes';
+import { annotationFindings } from '../../core/rules/trace/index';
+import { ruleDocsUrl } from '../../core/rules/docs';
+import { scanAnnotations, type Annotation } from '../../core/trace/index';
+import { AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest, type AnnotationTarget, type MitigationChoice, type ResolvedAnnotation, type TraceEditResult } from '../../shared/traceRequests';
+import type { ServerContext } from '../context';
+import { toRange, toWorkspaceEdit } from '../convert';
+import { folderModels, type FolderModel } from '../folderModels';
+import { pathToUri, uriToPath } from '../fileIndex';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+
+const RULE = 'trace/unknown-annotation-id';
+const REFRESH_DELAY_MS = 400;
+
+const idRange = (a: Annotation, part: 'id' | 'with'): Range => ({
+  start: { line: a.line - 1, character: part === 'with' ? a.withColumn ?? a.column : a.column },
+  end: { line: a.line - 1, character: part === 'with' ? a.withEndColumn ?? a.endColumn : a.endColumn },
+});
+
+/** Publishes the unknown-id findings of every folder's annotations on the source files. */
+export class AnnotationDiagnostics {
+  private readonly published = new Map<string, Set<string>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, REFRESH_DELAY_MS);
+  }
+
+  async refresh(): Promise<void> {
+    for (const root of this.ctx.files.folders) {
+      const settings = await this.ctx.settings.forUri(pathToUri(root));
+      const annotations = settings.traceEnabled ? this.ctx.trace.annotations(root) : [];
+      if (!annotations) continue; // the first index is being built: it schedules a refresh when done
+      const models = annotations.length ? (await folderModels(this.ctx, root)).map(m => m.analysis.parsed.model) : [];
+      const byUri = new Map<string, Diagnostic[]>();
+      for (const f of annotationFindings(annotations, models)) {
+        const uri = pathToUri(path.join(root, ...f.annotation.file.split('/')));
+        const list = byUri.get(uri) ?? [];
+        list.push({ range: idRange(f.annotation, f.part), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: RULE, codeDescription: { href: ruleDocsUrl(RULE) }, message: f.message });
+        byUri.set(uri, list);
+      }
+      const before = this.published.get(root) ?? new Set<string>();
+      for (const uri of before) if (!byUri.has(uri)) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+      for (const [uri, diagnostics] of byUri) void this.ctx.connection.sendDiagnostics({ uri, diagnostics });
+      this.published.set(root, new Set(byUri.keys()));
+    }
+  }
+}
+
+/** The annotations of the model's folder that name `id`, as locations (for references). */
+export function annotationLocations(ctx: ServerContext, modelUri: string, id: string): Location[] {
+  const file = uriToPath(modelUri);
+  const root = file && ctx.files.rootOf(file);
+  const annotations = root ? ctx.trace.annotations(root) ?? [] : [];
+  const out: Location[] = [];
+  for (const a of annotations) {
+    const uri = pathToUri(path.join(root!, ...a.file.split('/')));
+    if (a.id === id) out.push({ uri, range: idRange(a, 'id') });
+    if (a.with === id) out.push({ uri, range: idRange(a, 'with') });
+  }
+  return out;
+}
+
+function target(m: FolderModel, section: AnnotationTarget['section'], id: string): AnnotationTarget | undefined {
+  const model = m.analysis.parsed.model;
+  const entry = (model[section] as Record<string, { title?: string; name?: string; status?: string }> | undefined)?.[id];
+  if (!entry) return undefined;
+  const r = m.analysis.parsed.source.keyRange([section, id]);
+  if (!r) return undefined;
+  const a = section === 'threats' ? m.analysis.assessments.get(id) : undefined;
+  return {
+    modelUri: m.uri, range: toRange(m.positions, r), section,
+    title: entry.title ?? entry.name ?? id,
+    ...(a?.level ? { level: a.level } : {}),
+    ...(entry.status ? { status: entry.status } : {}),
+  };
+}
+
+export async function fileAnnotations(ctx: ServerContext, uri: string, text: string): Promise<ResolvedAnnotation[]> {
+  const file = uriToPath(uri);
+  const root = file && ctx.files.rootOf(file);
+  if (!root || typeof text !== 'string' || !(await ctx.settings.forUri(uri)).traceEnabled) return [];
+  const annotations = scanAnnotations(path.relative(root, file), text);
+  if (!annotations.length) return [];
+  const models = await folderModels(ctx, root);
+  const find = (section: AnnotationTarget['section'], id: string) => {
+    for (const m of models) { const t = target(m, section, id); if (t) return t; }
+    return undefined;
+  };
+  return annotations.map(a => {
+    const r: ResolvedAnnotation = { kind: a.kind, id: a.id, range: idRange(a, 'id') };
+    const t = find(a.kind === 'model' ? 'elements' : 'threats', a.id);
+    if (t) r.target = t;
+    if (a.with !== undefined) {
+      r.with = a.with;
+      r.withRange = idRange(a, 'with');
+      const w = find('mitigations', a.with);
+      if (w) r.withTarget = w;
+    }
+    return r;
+  });
+}
+
+export async function mitigationChoices(ctx: ServerContext): Promise<MitigationChoice[]> {
+  const out: MitigationChoice[] = [];
+  for (const root of ctx.files.folders) {
+    for (const m of await folderModels(ctx, root)) {
+      const model = m.analysis.parsed.model;
+      for (const [id, mit] of Object.entries(model.mitigations ?? {})) {
+        const threats = Object.entries(model.threats ?? {}).filter(([, t]) => (t.mitigations ?? []).includes(id)).map(([t]) => t);
+        out.push({ modelUri: m.uri, id, title: mit.title, ...(mit.status ? { status: mit.status } : {}), threats });
+      }
+    }
+  }
+  return out;
+}
+
+/** A fix of the core on an open model's current text, as an edit for its version. */
+function editOf(ctx: ServerContext, uri: string, fix: Parameters<typeof computeFixResult>[1]): TraceEditResult {
+  const doc = ctx.documents.model(uri);
+  if (!doc) return { refusal: 'The model is not open in the editor.' };
+  const r = computeFixResult(doc.getText(), fix, { now: new Date() });
+  if (r.refusal) return { refusal: r.refusal };
+  return r.edits.length ? { edit: toWorkspaceEdit(doc, uri, r.edits, ctx.features.documentChanges ? doc.version : undefined) } : {};
+}
+
+export function addEvidence(ctx: ServerContext, modelUri: string, mitigation: string, evidence: string): TraceEditResult {
+  if (typeof mitigation !== 'string' || typeof evidence !== 'string' || !evidence.trim() || evidence.length > 1000 || /[\r\n]/.test(evidence)) return { refusal: 'The evidence must be one line of at most 1000 characters.' };
+  return editOf(ctx, modelUri, { kind: 'add-evidence', title: 'Link as evidence', mitigation, evidence: evidence.trim() });
+}
+
+export async function markReviewed(ctx: ServerContext, uri: string, element: string, by?: string): Promise<TraceEditResult> {
+  const file = uriToPath(uri);
+  if (!file || typeof element !== 'string') return { refusal: 'Only a model saved in a folder can record a review.' };
+  const git = await import('../../node/git');
+  const root = await git.gitRoot(path.dirname(file));
+  if (!root.ok) return { refusal: `The review is recorded with the commit it looked at, and ${root.error}` };
+  const head = await git.headCommit(root.value);
+  if (!head.ok) return { refusal: head.error };
+  const date = new Date().toISOString().slice(0, 10);
+  const r = editOf(ctx, uri, { kind: 'mark-reviewed', title: 'Mark reviewed', element, date, commit: head.value.slice(0, 12), ...(typeof by === 'string' && by.trim() ? { by: by.trim().slice(0, 200) } : {}) });
+  return { ...r, commit: head.value };
+}
+
+export function registerTrace(ctx: ServerContext): void {
+  ctx.connection.onRequest(FileAnnotationsRequest, params => fileAnnotations(ctx, params?.uri, params?.text));
+  ctx.connection.onRequest(MitigationChoicesRequest, () => mitigationChoices(ctx));
+  ctx.connection.onRequest(AddEvidenceRequest, params => addEvidence(ctx, params?.modelUri, params?.mitigation, params?.evidence));
+  ctx.connection.onRequest(MarkReviewedRequest, params => markReviewed(ctx, params?.uri, params?.element, params?.by));
+}
