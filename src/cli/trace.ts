@@ -14,7 +14,7 @@ import type { Analysis } from '../core/analyze';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
 import { annotationFindings, type AnnotationFinding } from '../core/rules/trace/index';
-import { ANNOTATION_LIMITS, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
+import { ANNOTATION_LIMITS, dirOfFile, ownerDirs, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
 import { existsInside, repositoryRoot } from '../node/evidence';
 
 const MAX_VISITED = 100_000;
@@ -28,6 +28,8 @@ interface RepoFiles {
   annotations: Annotation[];
   /** Every file seen (repository-relative), for "a file of the same name elsewhere". */
   files: string[];
+  /** The folders holding threat models (repository-relative, '' for the root). */
+  modelDirs: string[];
   truncated: boolean;
 }
 
@@ -43,7 +45,7 @@ export function wantsTrace(a: Analysis, annotationsExist: boolean): boolean {
 export class RepoTrace {
   private readonly repos = new Map<string, RepoFiles>();
   /** Per repository root: the models checked in it (their ids are what annotations may name). */
-  readonly models = new Map<string, Model[]>();
+  readonly models = new Map<string, { dir: string; model: Model }[]>();
 
   /** The repository of a model file. */
   rootOf(modelFile: string): string {
@@ -54,7 +56,7 @@ export class RepoTrace {
   repo(root: string): RepoFiles {
     let r = this.repos.get(root);
     if (r) return r;
-    r = { annotations: [], files: [], truncated: false };
+    r = { annotations: [], files: [], modelDirs: [], truncated: false };
     let visited = 0;
     let bytes = 0;
     const walk = (dir: string) => {
@@ -67,6 +69,7 @@ export class RepoTrace {
         if (!e.isFile()) continue; // links are not followed
         const rel = posix(path.relative(root, abs));
         r!.files.push(rel);
+        if (/\.threatmodel\.ya?ml$/i.test(e.name)) r!.modelDirs.push(dirOfFile(rel));
         if (!isScannableName(e.name)) continue;
         let text: string;
         try {
@@ -103,7 +106,10 @@ export class RepoTrace {
         evidence[f] = st.isFile() && st.size <= MAX_EVIDENCE_BYTES ? fs.readFileSync(abs, 'utf8') : null;
       } catch { evidence[f] = null; }
     }
-    const trace: Trace = { annotations: rebaseAnnotations(repo.annotations, toModel), evidence };
+    // the annotations this model answers for: those whose nearest model folder is its own (src/core/trace/owners.ts)
+    const mine = dirOfFile(posix(path.relative(root, path.resolve(modelFile))));
+    const owned = repo.modelDirs.length > 1 ? repo.annotations.filter(a => ownerDirs(repo.modelDirs, a.file).includes(mine)) : repo.annotations;
+    const trace: Trace = { annotations: rebaseAnnotations(owned, toModel), evidence };
     const wantsGit = needs.reviews.length > 0 || missing.length > 0;
     const git = wantsGit ? await import('../node/git') : undefined;
     if (git && needs.reviews.length) {
@@ -135,17 +141,27 @@ export class RepoTrace {
   checked(modelFile: string, model: Model): void {
     const root = this.rootOf(modelFile);
     const list = this.models.get(root) ?? [];
-    list.push(model);
+    list.push({ dir: dirOfFile(posix(path.relative(root, path.resolve(modelFile)))), model });
     this.models.set(root, list);
   }
 
-  /** Annotations naming ids that no checked model of their repository has, with absolute file paths. */
+  /**
+   * Annotations naming ids that the models answering for their file do not have, with absolute file paths.
+   * An annotation whose models were not all checked is not judged (a subset of the models was asked for).
+   */
   annotationFindings(): { file: string; finding: AnnotationFinding }[] {
     const out: { file: string; finding: AnnotationFinding }[] = [];
-    for (const [root, models] of this.models) {
+    for (const [root, checked] of this.models) {
       const repo = this.repos.get(root);
       if (!repo) continue;
-      for (const f of annotationFindings(repo.annotations, models)) out.push({ file: path.join(root, ...f.annotation.file.split('/')), finding: f });
+      const dirs = repo.modelDirs.length ? repo.modelDirs : checked.map(c => c.dir);
+      for (const a of repo.annotations) {
+        const owners = ownerDirs(dirs, a.file);
+        const models = checked.filter(c => owners.includes(c.dir)).map(c => c.model);
+        const expected = repo.modelDirs.filter(d => owners.includes(d)).length;
+        if (!models.length || models.length < expected) continue;
+        for (const f of annotationFindings([a], models)) out.push({ file: path.join(root, ...a.file.split('/')), finding: f });
+      }
     }
     return out;
   }

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
 import { ANNOTATION_LIMITS, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
-import { lookup, type WorkspaceFiles } from './fileIndex';
+import { lookup, type FolderListing, type WorkspaceFiles } from './fileIndex';
+import { dirOfFile, ownerDirs } from '../core/trace/owners';
 
 const MAX_SCANNED_FILES = 20_000;
 const MAX_EVIDENCE_BYTES = 2 * 1024 * 1024;
@@ -27,6 +28,8 @@ const posix = (p: string) => p.split(path.sep).join('/');
 interface FolderIndex {
   /** Annotations per folder-relative file (files without any are absent). */
   byFile: Map<string, Annotation[]>;
+  /** The folder's listing (kept current by the file events): where its models are. */
+  listing?: FolderListing;
   ready: boolean;
   /** Annotations of every file, folder-relative, rebuilt when a file changes. */
   all?: Annotation[];
@@ -70,13 +73,40 @@ export class WorkspaceTrace {
     return f.all;
   }
 
+  /**
+   * The annotations that a model answers for (folder-relative files): those of the files its folder is the
+   * nearest model folder of (src/core/trace/owners.ts); all of them for a model outside every folder.
+   */
+  annotationsFor(modelFile: string): readonly Annotation[] {
+    const root = this.files.rootOf(modelFile);
+    if (!root) return [];
+    const all = this.annotations(root) ?? [];
+    const models = this.folders.get(root)?.listing?.models ?? [];
+    if (models.length <= 1) return all;
+    const dirs = models.map(m => dirOfFile(posix(path.relative(root, m))));
+    const mine = dirOfFile(posix(path.relative(root, path.resolve(modelFile))));
+    const owners = new Map<string, boolean>();
+    return all.filter(a => {
+      const dir = dirOfFile(a.file);
+      let own = owners.get(dir);
+      if (own === undefined) owners.set(dir, (own = ownerDirs(dirs, a.file).includes(mine)));
+      return own;
+    });
+  }
+
+  /** Resolves when the folder's annotation index is built (at most a few seconds are waited for). */
+  async ready(root: string): Promise<void> {
+    const f = this.folders.get(root) ?? this.scan(root);
+    for (let waited = 0; !f.ready && waited < 5000; waited += 50) await new Promise(r => setTimeout(r, 50));
+  }
+
   /** The trace of a model (paths relative to its folder) with what is read so far; asks for the rest. */
   current(modelFile: string, model: Model, modelDirInRepo: string): Trace | undefined {
     const root = this.files.rootOf(modelFile);
     if (!root) return undefined;
     const dir = path.dirname(path.resolve(modelFile));
     const toModel = (abs: string) => posix(path.relative(dir, abs)) || '.';
-    const annotations = this.annotations(root) ?? [];
+    const annotations = this.annotationsFor(modelFile);
     const trace: Trace = { annotations: rebaseAnnotations(annotations, f => toModel(path.join(root, ...f.split('/')))) };
     const needs = traceNeeds(model, modelDirInRepo);
     const evidence: Record<string, string | null> = {};
@@ -147,6 +177,7 @@ export class WorkspaceTrace {
     void (async () => {
       const t0 = Date.now();
       const listing = await this.files.listing(root);
+      f.listing = listing;
       const candidates = [...listing.entries].filter(isScannablePath).sort().slice(0, MAX_SCANNED_FILES);
       for (let i = 0; i < candidates.length; i += BATCH) {
         await Promise.all(candidates.slice(i, i + BATCH).map(rel => this.read(root, rel).then(a => { if (a.length) f.byFile.set(rel, a); })));

@@ -12,6 +12,7 @@ import { registerDiscoverCommand } from './discoverCommand';
 import { registerInteropCommands } from './interopCommands';
 import { isThreatModel } from './models';
 import { RiskStatusBar } from './statusBar';
+import { registerTraceFeatures } from './traceFeatures';
 import { VisualEditorProvider } from './visualEditor';
 
 let server: RampartServer | undefined;
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerInteropCommands(server),
     ...registerAuthoringCommands(server),
     ...registerDiscoverCommand(server),
+    ...registerTraceFeatures(server),
   );
   server.start().catch(() => { /* logged by start() */ });
   log.info(`Rampart ${context.extension.packageJSON.version ?? ''} active; ${vscode.workspace.textDocuments.filter(isThreatModel).length} model(s) open`);

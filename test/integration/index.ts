@@ -11,4 +11,5 @@ import './visualEditor.itest';
 import './interop.itest';
 import './authoring.itest';
 import './discover.itest';
+import './trace.itest';
 import './hostLoad.itest';

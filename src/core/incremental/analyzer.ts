@@ -116,6 +116,9 @@ function hasAnchorOrAlias(node: unknown): boolean {
   if (isPair(node)) return hasAnchorOrAlias(node.key) || hasAnchorOrAlias(node.value);
   if (isAlias(node)) return true;
   if ((node as { anchor?: string }).anchor) return true;
+  // An explicit tag (`!!binary abc`, `!!str`) changes what the value converts to; where a finding about it
+  // goes depends on the whole document (the full analysis places it on the section), so it is left to it.
+  if ((node as { tag?: string }).tag) return true;
   if (isMap(node) || isSeq(node)) return (node.items as unknown[]).some(hasAnchorOrAlias);
   return false;
 }
@@ -148,7 +151,7 @@ function parsePiece(piece: Piece, memoKey: string, keyColumn: number, section: s
   const pair = root.items[0] as Pair;
   const k = pair.key as Node | null;
   if (!isScalar(k) || !k.range || k.range[0] !== keyColumn) throw new Fallback('a key is not where the split put it');
-  if (hasAnchorOrAlias(pair)) throw new Fallback('anchors or aliases');
+  if (hasAnchorOrAlias(pair)) throw new Fallback('anchors, aliases or explicit tags');
   const rec: PieceRecord = { memoKey, pair, doc, placed: 0, rootEnd: root.range![2], convFindings: [], nodes: 0, schemaFindings: [], invalid: false };
   if (header) {
     if (!isScalar(pair.value) || pair.value.value !== null || String(k.value) !== section) throw new Fallback('a section header holds a value');

@@ -2,3 +2,4 @@
 export { scanAnnotations, mayHoldAnnotations, isScannableName, ANNOTATION_LIMITS, type Annotation, type AnnotationKind } from './annotations';
 export { traceNeeds, rebaseAnnotations, annotationsNaming } from './needs';
 export type { Trace, TraceNeeds, ReviewChange, ReviewStatus } from './types';
+export { ownerDirs, dirOfFile } from './owners';

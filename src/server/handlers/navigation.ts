@@ -30,7 +30,7 @@ export async function references(ctx: ServerContext, params: ReferenceParams, to
     .filter(o => params.context.includeDeclaration || !o.isDefinition)
     .map(o => ({ uri: snap.uri, range: toRange(snap.doc, o.range) }));
   // and where the code names it (`@mitigates token-replay`, `with short-tokens`, `@model api`)
-  return ['threat', 'mitigation', 'element'].includes(at.kind) ? [...inModel, ...annotationLocations(ctx, snap.uri, at.id)] : inModel;
+  return ['threat', 'mitigation', 'element'].includes(at.kind) ? [...inModel, ...await annotationLocations(ctx, snap.uri, at.id)] : inModel;
 }
 
 export async function prepareRename(ctx: ServerContext, params: PrepareRenameParams, token: CancellationToken): Promise<{ range: Range; placeholder: string } | null> {

@@ -13,7 +13,7 @@ import { DiagnosticSeverity, type Diagnostic, type Location, type Range } from '
 import { computeFixResult } from '../../core/edit/fixes';
 import { annotationFindings } from '../../core/rules/trace/index';
 import { ruleDocsUrl } from '../../core/rules/docs';
-import { scanAnnotations, type Annotation } from '../../core/trace/index';
+import { dirOfFile, ownerDirs, scanAnnotations, type Annotation } from '../../core/trace/index';
 import { AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest, type AnnotationTarget, type MitigationChoice, type ResolvedAnnotation, type TraceEditResult } from '../../shared/traceRequests';
 import type { ServerContext } from '../context';
 import { toRange, toWorkspaceEdit } from '../convert';
@@ -46,9 +46,9 @@ export class AnnotationDiagnostics {
       const settings = await this.ctx.settings.forUri(pathToUri(root));
       const annotations = settings.traceEnabled ? this.ctx.trace.annotations(root) : [];
       if (!annotations) continue; // the first index is being built: it schedules a refresh when done
-      const models = annotations.length ? (await folderModels(this.ctx, root)).map(m => m.analysis.parsed.model) : [];
+      const models = annotations.length ? await folderModels(this.ctx, root) : [];
       const byUri = new Map<string, Diagnostic[]>();
-      for (const f of annotationFindings(annotations, models)) {
+      for (const f of findingsByOwner(root, annotations, models)) {
         const uri = pathToUri(path.join(root, ...f.annotation.file.split('/')));
         const list = byUri.get(uri) ?? [];
         list.push({ range: idRange(f.annotation, f.part), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: RULE, codeDescription: { href: ruleDocsUrl(RULE) }, message: f.message });
@@ -62,11 +62,31 @@ export class AnnotationDiagnostics {
   }
 }
 
-/** The annotations of the model's folder that name `id`, as locations (for references). */
-export function annotationLocations(ctx: ServerContext, modelUri: string, id: string): Location[] {
+/** The folder (relative to `root`, posix, '' at the root) of a model's URI. */
+const modelDir = (root: string, uri: string) => dirOfFile(path.relative(root, uriToPath(uri) ?? '').split(path.sep).join('/'));
+
+/** Each annotation checked against the models that answer for its file (src/core/trace/owners.ts). */
+function findingsByOwner(root: string, annotations: readonly Annotation[], models: readonly FolderModel[]) {
+  const dirs = models.map(m => modelDir(root, m.uri));
+  const groups = new Map<string, Annotation[]>();
+  for (const a of annotations) {
+    const key = ownerDirs(dirs, a.file).join('\u0000');
+    const g = groups.get(key) ?? [];
+    g.push(a);
+    groups.set(key, g);
+  }
+  return [...groups].flatMap(([key, list]) => {
+    const owners = new Set(key.split('\u0000'));
+    return annotationFindings(list, models.filter(m => owners.has(modelDir(root, m.uri))).map(m => m.analysis.parsed.model));
+  });
+}
+
+/** The annotations the model answers for that name `id`, as locations (for references). */
+export async function annotationLocations(ctx: ServerContext, modelUri: string, id: string): Promise<Location[]> {
   const file = uriToPath(modelUri);
   const root = file && ctx.files.rootOf(file);
-  const annotations = root ? ctx.trace.annotations(root) ?? [] : [];
+  if (root) await ctx.trace.ready(root);
+  const annotations = root ? ctx.trace.annotationsFor(file!) : [];
   const out: Location[] = [];
   for (const a of annotations) {
     const uri = pathToUri(path.join(root!, ...a.file.split('/')));
@@ -95,9 +115,12 @@ export async function fileAnnotations(ctx: ServerContext, uri: string, text: str
   const file = uriToPath(uri);
   const root = file && ctx.files.rootOf(file);
   if (!root || typeof text !== 'string' || !(await ctx.settings.forUri(uri)).traceEnabled) return [];
-  const annotations = scanAnnotations(path.relative(root, file), text);
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  const annotations = scanAnnotations(rel, text);
   if (!annotations.length) return [];
-  const models = await folderModels(ctx, root);
+  const all = await folderModels(ctx, root);
+  const owners = new Set(ownerDirs(all.map(m => modelDir(root, m.uri)), rel));
+  const models = all.filter(m => owners.has(modelDir(root, m.uri)));
   const find = (section: AnnotationTarget['section'], id: string) => {
     for (const m of models) { const t = target(m, section, id); if (t) return t; }
     return undefined;
@@ -149,10 +172,11 @@ export async function markReviewed(ctx: ServerContext, uri: string, element: str
   if (!file || typeof element !== 'string') return { refusal: 'Only a model saved in a folder can record a review.' };
   const git = await import('../../node/git');
   const root = await git.gitRoot(path.dirname(file));
-  if (!root.ok) return { refusal: `The review is recorded with the commit it looked at, and ${root.error}` };
+  if (!root.ok) return { refusal: `A review is recorded with the commit it looked at, and ${root.error}.` };
   const head = await git.headCommit(root.value);
   if (!head.ok) return { refusal: head.error };
-  const date = new Date().toISOString().slice(0, 10);
+  const now = new Date();
+  const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`; // the reviewer's day
   const r = editOf(ctx, uri, { kind: 'mark-reviewed', title: 'Mark reviewed', element, date, commit: head.value.slice(0, 12), ...(typeof by === 'string' && by.trim() ? { by: by.trim().slice(0, 200) } : {}) });
   return { ...r, commit: head.value };
 }
