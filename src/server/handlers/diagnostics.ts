@@ -232,7 +232,12 @@ export class DiagnosticsPublisher {
 
   /** Re-analyses every open model (after a settings or file-index change). */
   refreshOpen(): void {
-    for (const doc of this.ctx.documents.models()) this.schedule(doc.uri, 0);
+    for (const doc of this.ctx.documents.models()) {
+      // A run for this version is already waiting out the debounce: it will see the new state, and the
+      // background change (settings, files, discovery, the code's annotations) does not cut the wait short.
+      if (this.timers.has(doc.uri) && this.pending.get(doc.uri) === doc.version) continue;
+      this.schedule(doc.uri, 0);
+    }
   }
 
   /**
