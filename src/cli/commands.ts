@@ -415,12 +415,22 @@ threats ranked by risk, mitigations, accepted risks, attack trees and open findi
 Options:
   -o, --output FILE   Write to FILE instead of standard output
   --tolerance LEVEL   Override the model's policy.tolerance
+  --no-trace          Do not read the repository: annotations (where the code implements each mitigation),
+                      evidence line ranges and symbols, git history since an element's review
 `,
-  options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' } },
-  run(values, positionals, io) {
+  options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' }, 'no-trace': { type: 'boolean', default: false } },
+  async run(values, positionals, io) {
     const { file, text } = readModelFile(positionals[0], io, 'report');
-    const analysis = analyze(text, { tolerance: level(values.tolerance, '--tolerance') });
-    const md = renderReport(analysis, { fileName: display(file, io.cwd), generator: `Rampart ${VERSION}` });
+    const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
+    let analysis = analyze(text, settings);
+    let annotations;
+    if (!values['no-trace']) {
+      // what the code says, as `rampart check` reads it: the report's findings are the check's
+      const trace = await new RepoTrace().traceFor(file, analysis.parsed.model);
+      analysis = analyze(text, { ...settings, ...evidenceSettings(file), trace });
+      annotations = trace.annotations;
+    }
+    const md = renderReport(analysis, { fileName: display(file, io.cwd), generator: `Rampart ${VERSION}`, annotations });
     writeOrPrint(io, values.output, md, 'the report');
     return 0;
   },

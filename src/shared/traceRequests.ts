@@ -79,3 +79,12 @@ export interface MarkReviewedParams {
   by?: string;
 }
 export const MarkReviewedRequest = new RequestType<MarkReviewedParams, TraceEditResult, void>('rampart/markReviewed');
+
+/** `rampart/annotationIds`: the ids an annotation in this source file may name (of the models that answer for it). */
+export interface AnnotationIdChoice { id: string; title: string; detail?: string }
+export interface AnnotationIds {
+  threats: AnnotationIdChoice[];
+  mitigations: AnnotationIdChoice[];
+  elements: AnnotationIdChoice[];
+}
+export const AnnotationIdsRequest = new RequestType<{ uri: string }, AnnotationIds, void>('rampart/annotationIds');

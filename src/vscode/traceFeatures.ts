@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isScannableName, mayHoldAnnotations, ANNOTATION_LIMITS } from '../core/trace/annotations';
 import {
-  AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest,
+  AddEvidenceRequest, AnnotationIdsRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest,
   type AnnotationTarget, type ResolvedAnnotation, type TraceEditResult,
 } from '../shared/traceRequests';
 import { SECTION } from '../shared/section';
@@ -384,10 +384,36 @@ async function markElementReviewed(server: RampartServer, args?: MarkReviewedArg
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** Where an annotation's id is being typed: which ids fit, and the part of the id already typed. */
+const ID_TYPED = /(?:^|[\s/*#;%'(!<-])@(mitigates|threat|accepts|model)\s+(?:([\w.@-]+)\s+with\s+)?([\w.@-]*)$/;
+
+/** Completes the model's ids inside an annotation (`@mitigates tok|`, `with sho|`, `@model a|`). */
+class AnnotationIdCompletion implements vscode.CompletionItemProvider {
+  constructor(private readonly server: RampartServer) {}
+
+  async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[] | undefined> {
+    if (isThreatModel(doc)) return undefined;
+    const before = doc.lineAt(position.line).text.slice(0, position.character);
+    const m = ID_TYPED.exec(before);
+    if (!m || (m[2] !== undefined && m[1] !== 'mitigates')) return undefined;
+    const ids = await this.server.request(AnnotationIdsRequest, { uri: this.server.uri(doc.uri) }, token).catch(() => undefined);
+    if (!ids || token.isCancellationRequested) return undefined;
+    const list = m[2] !== undefined ? ids.mitigations : m[1] === 'model' ? ids.elements : ids.threats;
+    const range = new vscode.Range(position.translate(0, -m[3].length), position);
+    return list.map(c => {
+      const item = new vscode.CompletionItem({ label: c.id, description: c.title }, m[1] === 'model' ? vscode.CompletionItemKind.Class : m[2] !== undefined ? vscode.CompletionItemKind.Event : vscode.CompletionItemKind.Issue);
+      item.range = range;
+      if (c.detail) item.detail = c.detail;
+      return item;
+    });
+  }
+}
+
 export function registerTraceFeatures(server: RampartServer): vscode.Disposable[] {
   const features = new AnnotationFeatures(server);
   return [
     features,
+    vscode.languages.registerCompletionItemProvider(SOURCE_SELECTOR, new AnnotationIdCompletion(server), ' '),
     vscode.languages.registerCodeLensProvider(SOURCE_SELECTOR, features),
     vscode.languages.registerHoverProvider(SOURCE_SELECTOR, features),
     vscode.languages.registerDefinitionProvider(SOURCE_SELECTOR, features),

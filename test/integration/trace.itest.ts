@@ -219,6 +219,55 @@ describe('code and model (annotations, evidence, reviews)', function () {
     }
   });
 
+  it('lists the annotations among the references of a threat, and reports the element\'s code changed after its review and a commit', async () => {
+    const modelUri = fixtureUri(MODEL);
+    const folder = path.dirname(modelUri.fsPath);
+    if (!fs.existsSync(path.join(folder, '.git'))) git(folder, 'init', '-q');
+    const model = await vscode.workspace.openTextDocument(modelUri);
+    await vscode.window.showTextDocument(model);
+    const original = model.getText();
+
+    const refs = await waitFor('the annotations among the references', async () => {
+      const r = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', modelUri, posOf(model, '  token-replay:', 1, 3));
+      return r?.some(l => l.uri.fsPath.endsWith(path.join('src', 'auth.ts'))) && r.some(l => l.uri.fsPath.endsWith(path.join('src', 'view.py'))) ? r : undefined;
+    });
+    assert.ok(refs.some(l => l.uri.toString() === modelUri.toString()), 'and the model\'s own references');
+
+    // Review it, save and commit; then a commit changes its code.
+    await vscode.commands.executeCommand('rampart.markElementReviewed', { uri: modelUri, element: 'api' });
+    await model.save();
+    git(folder, 'add', '-A');
+    git(folder, 'commit', '-q', '-m', 'Review api');
+    const auth = path.join(folder, 'src', 'auth.ts');
+    fs.appendFileSync(auth, '// tokens now last an hour\n');
+    git(folder, 'add', '-A');
+    git(folder, 'commit', '-q', '-m', 'Longer tokens');
+    const stale = await waitFor('trace/stale-review on the model', () => vscode.languages.getDiagnostics(modelUri).find(d => (typeof d.code === 'object' ? d.code.value : d.code) === 'trace/stale-review'), 30000);
+    assert.match(stale.message, /The code of `api` changed in 1 commit since its review .*: [0-9a-f]{7} Longer tokens\. Review src\/auth\.ts/);
+
+    // back as it was, for the tests after this one
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(modelUri, new vscode.Range(model.positionAt(0), model.positionAt(model.getText().length)), original);
+    await vscode.workspace.applyEdit(edit);
+    await model.save();
+  });
+
+  it('completes the model\'s ids inside an annotation: threats after @mitigates, mitigations after `with`, elements after @model', async () => {
+    const doc = await vscode.workspace.openTextDocument(fixtureUri(VIEW));
+    const editor = await vscode.window.showTextDocument(doc);
+    const labels = async (typed: string) => {
+      await editor.edit(b => b.insert(doc.lineAt(doc.lineCount - 1).range.end, `\n${typed}`));
+      const at = doc.lineAt(doc.lineCount - 1).range.end;
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at);
+      return list.items.map(i => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    assert.ok((await labels('# @mitigates tok')).includes('token-replay'), 'threat ids');
+    const withIds = await labels('# @mitigates token-replay with ');
+    assert.ok(withIds.includes('short-tokens') && withIds.includes('signed-tokens') && !withIds.includes('token-replay'), withIds.join(', '));
+    assert.ok((await labels('# @model ')).includes('api'), 'element ids');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('shows on the threat, in the model, where the code mitigates it', async () => {
     const model = await vscode.workspace.openTextDocument(fixtureUri(MODEL));
     await vscode.window.showTextDocument(model);

@@ -12,6 +12,7 @@
  *
  * Pure: the date comes from `now`, so the same model renders the same report.
  */
+import type { Annotation } from '../trace/annotations';
 import type { Analysis } from '../analyze';
 import type { Level, Model, ThreatStatus } from '../model/schema';
 import { LEVELS } from '../model/schema';
@@ -38,6 +39,11 @@ export interface ReportOptions {
   diagrams?: boolean;
   /** Include info-level findings (collapsed; default true). */
   infoFindings?: boolean;
+  /**
+   * The annotations in the code the model answers for (paths relative to the model's folder): each mitigation
+   * lists where the code implements it (`@mitigates <threat> with <it>`, or for a threat with it alone).
+   */
+  annotations?: readonly Annotation[];
 }
 
 export const LEVEL_ICON: Record<Level, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🟢' };
@@ -86,8 +92,20 @@ function expiryCell(expires: string | undefined, today: string, warnDays: number
   return mdCell(expires);
 }
 
-function evidenceCell(evidence: readonly string[] | undefined): string {
-  if (!evidence?.length) return '—';
+/** Where the code implements a mitigation, per its annotations (`path:line`, in file order). */
+function implementedIn(annotations: readonly Annotation[] | undefined, threats: Record<string, { mitigations?: string[] }>, id: string): string[] {
+  const out: string[] = [];
+  for (const a of annotations ?? []) {
+    if (a.kind !== 'mitigates') continue;
+    const only = threats[a.id]?.mitigations;
+    if (a.with === id || (a.with === undefined && only?.length === 1 && only[0] === id)) out.push(`${a.file}:${a.line}`);
+  }
+  return out;
+}
+
+function evidenceCell(evidence: readonly string[] | undefined, inCode: readonly string[] = []): string {
+  const code = inCode.length ? `${evidence?.length ? '<br>' : ''}in code: ${inCode.slice(0, 10).map(p => mdCode(p, 300)).join(', ')}${inCode.length > 10 ? ` and ${inCode.length - 10} more` : ''}` : '';
+  if (!evidence?.length) return code || '—';
   const one = (e: string) => {
     // A URL, optionally followed by words: the URL as an autolink, the words as text; a path as code.
     const [first, ...rest] = oneLine(e).split(' ');
@@ -95,7 +113,7 @@ function evidenceCell(evidence: readonly string[] | undefined): string {
     if (link) return rest.length ? `${link} ${mdText(rest.join(' '), 300)}` : link;
     return rest.length === 0 ? mdCode(first, 300) : mdText(e, 300);
   };
-  return evidence.slice(0, 20).map(one).join('<br>') + (evidence.length > 20 ? `<br>… ${evidence.length - 20} more` : '');
+  return evidence.slice(0, 20).map(one).join('<br>') + (evidence.length > 20 ? `<br>… ${evidence.length - 20} more` : '') + code;
 }
 
 function bullets(items: readonly string[] | undefined): string[] {
@@ -264,7 +282,7 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       `${MITIGATION_ICON[m.status] ?? ''} ${m.status}`,
       (usedBy.get(id) ?? []).map(x => mdCode(x)).join(', ') || '—',
       [m.owner ? mdCell(m.owner) : '', m.ticket ? mdCell(m.ticket) : ''].filter(Boolean).join('<br>') || '—',
-      evidenceCell(m.evidence),
+      evidenceCell(m.evidence, implementedIn(opts.annotations, threats, id)),
     ])), '');
   }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { CancellationToken, DocumentLink, DocumentLinkParams } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { innerRange } from '../../core/lang/navigation';
-import { evidenceFile, insideRepository } from '../../core/rules/risk/evidencePaths';
+import { evidenceAnchor, evidenceFile, insideRepository, symbolLine } from '../../core/rules/risk/evidencePaths';
 import type { Analysis } from '../../core/analyze';
 import type { Range } from '../../core/types';
 import { snapshotFor, type ServerContext } from '../context';
@@ -67,7 +67,11 @@ export async function documentLinks(ctx: ServerContext, params: DocumentLinkPara
       if (!modelFile || !evidence) continue; // relative to what?
       if (!insideRepository(ref.target, evidence.modelDirInRepo ?? '')) continue;
       if (evidence.fileExists?.(ref.target) !== true) continue; // only what the index has seen, inside the repository
-      target = URI.file(path.resolve(path.dirname(modelFile), ref.target)).with({ fragment: ref.lines ?? '' }).toString();
+      // `path#symbol`: the line where the symbol is, when the trace has read the file
+      const text = ref.lines ? undefined : snap.trace?.evidence?.[ref.target];
+      const anchor = typeof text === 'string' ? evidenceAnchor(snap.analysis.parsed.text.slice(ref.range.start, ref.range.end)) : undefined;
+      const line = anchor?.kind === 'symbol' ? symbolLine(text as string, anchor.name) : undefined;
+      target = URI.file(path.resolve(path.dirname(modelFile), ref.target)).with({ fragment: ref.lines ?? (line ? `L${line}` : '') }).toString();
     }
     const link: DocumentLink = { range: toRange(snap.doc, ref.range), target };
     if (ctx.features.linkTooltip) link.tooltip = ref.kind === 'url' ? `Open ${ref.target}` : `Open evidence ${ref.target}`;

@@ -4,7 +4,7 @@
  * the key and every reference change, comments and quotes stay). The logic is the core's
  * (`core/lang/navigation.ts`); a rename the core refuses is answered with its reason as the error message.
  */
-import { annotationLocations } from './trace';
+import { annotationEdits, annotationLocations } from './trace';
 import {
   LSPErrorCodes, ResponseError,
   type CancellationToken, type DefinitionParams, type Location, type PrepareRenameParams, type Range,
@@ -44,9 +44,19 @@ export async function prepareRename(ctx: ServerContext, params: PrepareRenamePar
 export async function rename(ctx: ServerContext, params: RenameParams, token: CancellationToken): Promise<WorkspaceEdit | null> {
   const snap = await snapshotFor(ctx, params.textDocument.uri, token);
   if (!snap) return null;
-  const r = renameAt(snap.analysis, toOffset(snap.doc, params.position), params.newName.trim());
+  const offset = toOffset(snap.doc, params.position);
+  const newName = params.newName.trim();
+  const r = renameAt(snap.analysis, offset, newName);
   if ('error' in r) throw new ResponseError(LSPErrorCodes.RequestFailed, r.error);
-  return toWorkspaceEdit(snap.doc, snap.uri, r.edits, ctx.features.documentChanges ? snap.version : undefined);
+  const edit = toWorkspaceEdit(snap.doc, snap.uri, r.edits, ctx.features.documentChanges ? snap.version : undefined);
+  // The annotations in the code that name the id follow it (`@mitigates token-replay` -> the new id).
+  const at = idAt(snap.analysis, offset);
+  const inCode = at && ['threat', 'mitigation', 'element'].includes(at.kind) ? await annotationEdits(ctx, snap.uri, at.id, newName) : [];
+  for (const { uri, edits } of inCode) {
+    if (edit.documentChanges) edit.documentChanges.push({ textDocument: { uri, version: null }, edits });
+    else edit.changes![uri] = edits;
+  }
+  return edit;
 }
 
 export function registerNavigation(ctx: ServerContext): void {

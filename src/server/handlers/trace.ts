@@ -8,13 +8,14 @@
  * - The requests of src/shared/traceRequests.ts: a source file's annotations resolved against the models, the
  *   mitigations to link evidence to, and the edits of *Link Selection as Evidence* and *Mark Element Reviewed*.
  */
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { DiagnosticSeverity, type Diagnostic, type Location, type Range } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic, type Location, type Range, type TextEdit } from 'vscode-languageserver/node';
 import { computeFixResult } from '../../core/edit/fixes';
 import { annotationFindings } from '../../core/rules/trace/index';
 import { ruleDocsUrl } from '../../core/rules/docs';
 import { dirOfFile, ownerDirs, scanAnnotations, type Annotation } from '../../core/trace/index';
-import { AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest, type AnnotationTarget, type MitigationChoice, type ResolvedAnnotation, type TraceEditResult } from '../../shared/traceRequests';
+import { AddEvidenceRequest, AnnotationIdsRequest, FileAnnotationsRequest, type AnnotationIds, MarkReviewedRequest, MitigationChoicesRequest, type AnnotationTarget, type MitigationChoice, type ResolvedAnnotation, type TraceEditResult } from '../../shared/traceRequests';
 import type { ServerContext } from '../context';
 import { toRange, toWorkspaceEdit } from '../convert';
 import { folderModels, type FolderModel } from '../folderModels';
@@ -96,6 +97,26 @@ export async function annotationLocations(ctx: ServerContext, modelUri: string, 
   return out;
 }
 
+/**
+ * The edits that rename `id` in the annotations the model answers for, per source file: only where the file
+ * on disk still has the id at the indexed place (an annotation index older than the file is not trusted).
+ */
+export async function annotationEdits(ctx: ServerContext, modelUri: string, id: string, newId: string): Promise<{ uri: string; edits: TextEdit[] }[]> {
+  const byUri = new Map<string, TextEdit[]>();
+  for (const loc of await annotationLocations(ctx, modelUri, id)) {
+    const file = uriToPath(loc.uri);
+    if (!file) continue;
+    let lines: string[];
+    try { lines = (await fsp.readFile(file, 'utf8')).split(/\r\n|\r|\n/); } catch { continue; }
+    const line = lines[loc.range.start.line];
+    if (line?.slice(loc.range.start.character, loc.range.end.character) !== id) continue;
+    const list = byUri.get(loc.uri) ?? [];
+    list.push({ range: loc.range, newText: newId });
+    byUri.set(loc.uri, list);
+  }
+  return [...byUri].map(([uri, edits]) => ({ uri, edits }));
+}
+
 function target(m: FolderModel, section: AnnotationTarget['section'], id: string): AnnotationTarget | undefined {
   const model = m.analysis.parsed.model;
   const entry = (model[section] as Record<string, { title?: string; name?: string; status?: string }> | undefined)?.[id];
@@ -137,6 +158,30 @@ export async function fileAnnotations(ctx: ServerContext, uri: string, text: str
     }
     return r;
   });
+}
+
+/** The ids an annotation of the source file `uri` may name: those of the models that answer for it. */
+export async function annotationIds(ctx: ServerContext, uri: string): Promise<AnnotationIds> {
+  const out: AnnotationIds = { threats: [], mitigations: [], elements: [] };
+  const file = uriToPath(uri);
+  const root = file && ctx.files.rootOf(file);
+  if (!root) return out;
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  const all = await folderModels(ctx, root);
+  const owners = new Set(ownerDirs(all.map(m => modelDir(root, m.uri)), rel));
+  const seen = new Set<string>();
+  for (const m of all.filter(x => owners.has(modelDir(root, x.uri)))) {
+    const model = m.analysis.parsed.model;
+    for (const [id, t] of Object.entries(model.threats ?? {})) {
+      if (seen.has(`t:${id}`)) continue;
+      seen.add(`t:${id}`);
+      const a = m.analysis.assessments.get(id);
+      out.threats.push({ id, title: t.title, detail: [a?.level, t.status].filter(Boolean).join(' · ') });
+    }
+    for (const [id, x] of Object.entries(model.mitigations ?? {})) if (!seen.has(`m:${id}`)) { seen.add(`m:${id}`); out.mitigations.push({ id, title: x.title, detail: x.status }); }
+    for (const [id, e] of Object.entries(model.elements ?? {})) if (!seen.has(`e:${id}`)) { seen.add(`e:${id}`); out.elements.push({ id, title: e.name, detail: e.type }); }
+  }
+  return out;
 }
 
 export async function mitigationChoices(ctx: ServerContext): Promise<MitigationChoice[]> {
@@ -184,6 +229,7 @@ export async function markReviewed(ctx: ServerContext, uri: string, element: str
 export function registerTrace(ctx: ServerContext): void {
   ctx.connection.onRequest(FileAnnotationsRequest, params => fileAnnotations(ctx, params?.uri, params?.text));
   ctx.connection.onRequest(MitigationChoicesRequest, () => mitigationChoices(ctx));
+  ctx.connection.onRequest(AnnotationIdsRequest, params => annotationIds(ctx, params?.uri));
   ctx.connection.onRequest(AddEvidenceRequest, params => addEvidence(ctx, params?.modelUri, params?.mitigation, params?.evidence));
   ctx.connection.onRequest(MarkReviewedRequest, params => markReviewed(ctx, params?.uri, params?.element, params?.by));
 }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CodeLensRequest, CodeLensResolveRequest, HoverRequest, ReferencesRequest, type CodeLens, type Hover, type MarkupContent, type Diagnostic, type Location, type WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeLensRequest, CodeLensResolveRequest, DocumentLinkRequest, HoverRequest, type DocumentLink, ReferencesRequest, RenameRequest, type CodeLens, type Hover, type MarkupContent, type Diagnostic, type Location, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, type ResolvedAnnotation, type TraceEditResult } from '../../../src/shared/traceRequests';
 import { makeRepo, type TestRepo } from '../trace/gitRepo';
 import { ensureServerBuilt, fileUri, LspClient, positionOf } from './lspClient';
@@ -34,7 +34,7 @@ mitigations:
   signed:
     title: Signed tokens
     status: proposed
-    evidence: [src/auth.ts#L2-L99]
+    evidence: [src/auth.ts#L2-L99, src/auth.ts#verify]
 `;
 const AUTH = `// @model api
 export function verify(token: string) {
@@ -91,6 +91,11 @@ describe('language server: the code and the model (trace/*)', function () {
     assert.ok(value.trimEnd().endsWith('}\n```'), value);
   });
 
+  it('links `path#symbol` evidence to the line of the symbol', async () => {
+    const links = await client.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: modelUri } }) as DocumentLink[];
+    assert.deepEqual(links.map(l => l.target?.replace(/^.*\/src\//, 'src/')), ['src/auth.ts#L2-L99', 'src/auth.ts#L2']);
+  });
+
   it('counts the annotations on the threat\'s and the mitigation\'s CodeLens, and lists them as references', async () => {
     const lenses = await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: modelUri } }) as CodeLens[];
     const titleOn = async (needle: string) => {
@@ -105,6 +110,16 @@ describe('language server: the code and the model (trace/*)', function () {
     const refs = await client.conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: modelUri }, position: positionOf(MODEL, 'token-replay:'), context: { includeDeclaration: false } }) as Location[];
     const inCode = refs.filter(r => r.uri === authUri);
     assert.deepEqual(inCode.map(r => [r.range.start.line, r.range.start.character]), [[2, 16]], 'the @mitigates line, on the id');
+  });
+
+  it('renaming a mitigation in the model renames it in the annotations too', async () => {
+    const edit = await client.conn.sendRequest(RenameRequest.type, { textDocument: { uri: modelUri }, position: positionOf(MODEL, 'short-tokens:'), newName: 'brief-tokens' }) as WorkspaceEdit;
+    const changes = (edit.documentChanges ?? []) as { textDocument: { uri: string; version: number | null }; edits: { range: { start: { line: number; character: number } }; newText: string }[] }[];
+    const inCode = changes.find(c => c.textDocument.uri === authUri);
+    assert.ok(inCode, JSON.stringify(edit));
+    assert.equal(inCode.textDocument.version, null, 'a file the server does not hold: applied to what the editor has');
+    assert.deepEqual(inCode.edits.map(e => [e.range.start.line, e.range.start.character, e.newText]), [[2, 34, 'brief-tokens']]);
+    assert.ok(changes.find(c => c.textDocument.uri === modelUri)!.edits.length >= 2, 'the model\'s own occurrences');
   });
 
   it('resolves a source file\'s annotations (unsaved text) against the model for the client', async () => {
@@ -123,7 +138,7 @@ describe('language server: the code and the model (trace/*)', function () {
   it('Link Selection as Evidence and Mark Element Reviewed are edits of the open model (HEAD from git)', async () => {
     const add = await client.conn.sendRequest(AddEvidenceRequest, { modelUri, mitigation: 'signed', evidence: 'src/auth.ts#L2-L4' }) as TraceEditResult;
     let version = await client.applyWorkspaceEdit(modelUri, add.edit as WorkspaceEdit);
-    assert.match(client.text(modelUri), /evidence: \[src\/auth\.ts#L2-L99, src\/auth\.ts#L2-L4\]/);
+    assert.match(client.text(modelUri), /evidence: \[src\/auth\.ts#L2-L99, src\/auth\.ts#verify, src\/auth\.ts#L2-L4\]/);
     const refused = await client.conn.sendRequest(AddEvidenceRequest, { modelUri, mitigation: 'nope', evidence: 'x' }) as TraceEditResult;
     assert.match(refused.refusal ?? '', /no mitigation `nope`/);
 

@@ -73,6 +73,9 @@ describe('rampart check: the code and the model (trace/*)', function () {
     assert.deepEqual(rules(r.out, 'trace/'), [], r.out);
     assert.deepEqual(rules(r.out, 'risk/implemented-without-evidence'), [], '`@mitigates token-replay with short-tokens` is its evidence');
     assert.equal(r.code, 0, r.out + r.err);
+    // The report lists where the code implements the mitigation.
+    const report = rampart(['report', 'threats/app.threatmodel.yaml'], { cwd: repo.dir });
+    assert.match(report.out, /\| Short-lived tokens<br>`short-tokens` \|[^\n]*\| in code: `\.\.\/src\/auth\.ts:3` \|/, report.out + report.err);
     // Without reading the repository, the annotation does not count.
     const off = rampart(['check', '--no-trace', '.'], { cwd: repo.dir });
     assert.deepEqual(rules(off.out, 'risk/implemented-without-evidence').map(l => l.message.split(' ')[1]), ['`short-tokens`']);
