@@ -41,6 +41,17 @@ export function isScannablePath(rel: string): boolean {
   return isScannableName(parts[parts.length - 1]) && parts.slice(0, -1).every(searchesDir);
 }
 
+/** The repository of a folder: the nearest one up holding `.git`, else the folder (looked up afresh). */
+async function repositoryOf(dir: string): Promise<string> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      await fsp.lstat(path.join(d, '.git'));
+      return d;
+    } catch { /* not here */ }
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
 export class WorkspaceTrace {
   private readonly folders = new Map<string, FolderIndex>();
   /** Evidence text by absolute path: undefined while being read. */
@@ -123,7 +134,7 @@ export class WorkspaceTrace {
     trace.evidence = evidence;
     const repo = this.repos.get(dir);
     if (repo === undefined) {
-      void this.files.repositoryRoot(dir).then(r => { this.repos.set(dir, r); if (needs.reviews.length || missing.length) this.changed(); });
+      void repositoryOf(dir).then(r => { this.repos.set(dir, r); if (needs.reviews.length || missing.length) this.changed(); });
       return trace;
     }
     if (needs.reviews.length) {
@@ -158,8 +169,9 @@ export class WorkspaceTrace {
     let any = false;
     if (this.evidence.has(file)) { this.evidence.delete(file); this.absent.delete(file); any = true; }
     if (this.moved.size) { this.moved.clear(); any = true; }
-    // A commit changes what git says since a review: every change may be one (the index, HEAD, a ref).
-    if (this.reviews.size) { this.reviews.clear(); any = true; }
+    // A commit changes what git says since a review: every change may be one (the index, HEAD, a ref), and a
+    // `git init` makes a folder a repository of its own.
+    if (this.reviews.size || this.repos.size) { this.reviews.clear(); this.repos.clear(); any = true; }
     const f = this.folders.get(root);
     const rel = posix(path.relative(root, file));
     if (f?.ready && isScannablePath(rel)) { void this.rescan(root, f, rel); return; }

@@ -255,6 +255,7 @@ describe('code and model (annotations, evidence, reviews)', function () {
   it('completes the model\'s ids inside an annotation: threats after @mitigates, mitigations after `with`, elements after @model', async () => {
     const doc = await vscode.workspace.openTextDocument(fixtureUri(VIEW));
     const editor = await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
     const labels = async (typed: string) => {
       await editor.edit(b => b.insert(doc.lineAt(doc.lineCount - 1).range.end, `\n${typed}`));
       const at = doc.lineAt(doc.lineCount - 1).range.end;
@@ -265,6 +266,23 @@ describe('code and model (annotations, evidence, reviews)', function () {
     const withIds = await labels('# @mitigates token-replay with ');
     assert.ok(withIds.includes('short-tokens') && withIds.includes('signed-tokens') && !withIds.includes('token-replay'), withIds.join(', '));
     assert.ok((await labels('# @model ')).includes('api'), 'element ids');
+    // as it was, on disk too (the annotation index reads the files)
+    await editor.edit(b => b.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original));
+    await doc.save();
+  });
+
+  it('makes evidence entries links: a line range opens at its lines, a symbol at the line that names it', async () => {
+    const modelUri = fixtureUri(MODEL);
+    const model = await vscode.workspace.openTextDocument(modelUri);
+    await vscode.window.showTextDocument(model);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(modelUri, model.positionAt(model.getText().length), `${model.getText().endsWith('\n') ? '' : '\n'}    evidence: [src/auth.ts#L3-L4, src/auth.ts#issueToken]\n`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const links = await waitFor('the evidence links, the symbol resolved', async () => {
+      const l = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', modelUri);
+      return l?.length === 2 && l.every(x => x.target?.fragment) ? l : undefined;
+    }, 30000);
+    assert.deepStrictEqual(links.map(l => [path.basename(l.target!.fsPath), l.target!.fragment]), [['auth.ts', 'L3-L4'], ['auth.ts', 'L2']]);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
