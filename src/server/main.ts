@@ -22,6 +22,7 @@ import { isThreatModel, ModelDocuments } from './documents';
 import { WorkspaceDiscovery } from './discovery';
 import { WorkspaceTrace } from './trace';
 import { AnnotationDiagnostics, registerTrace } from './handlers/trace';
+import { TraceChangedNotification } from '../shared/traceRequests';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
 import { SettingsStore } from './settings';
 import { registerCodeActions } from './handlers/codeActions';
@@ -71,9 +72,16 @@ export function startServer(options: ServerOptions = {}): Connection {
   const diagnostics = new DiagnosticsPublisher(ctx);
   const annotationDiagnostics = new AnnotationDiagnostics(ctx);
   const refreshLenses = codeLensRefresher(ctx);
+  /** Tells the client that annotations may resolve differently now (debounced: one notification per burst). */
+  let traceTimer: ReturnType<typeof setTimeout> | undefined;
+  const traceChanged = () => {
+    clearTimeout(traceTimer);
+    traceTimer = setTimeout(() => { void connection.sendNotification(TraceChangedNotification).catch(() => {}); }, 100);
+  };
   diagnostics.onPublished = uri => {
     refreshLenses(uri);
     annotationDiagnostics.schedule(); // a model's ids may have changed
+    traceChanged();
   };
 
   let recheckTimer: ReturnType<typeof setTimeout> | undefined;
@@ -96,6 +104,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   trace.onChanged = () => {
     recheck();
     annotationDiagnostics.schedule();
+    traceChanged();
   };
 
   connection.onInitialize(params => {
@@ -169,7 +178,10 @@ export function startServer(options: ServerOptions = {}): Connection {
   docs.onDidSave(e => { if (isThreatModel(e.document)) refreshIndex(e.document.uri); });
   docs.onDidClose(e => {
     forgetLenses(e.document.uri);
-    if (isThreatModel(e.document)) void diagnostics.closed(e.document.uri);
+    if (isThreatModel(e.document)) {
+      void diagnostics.closed(e.document.uri);
+      traceChanged(); // its annotations now resolve against the file on disk
+    }
   });
 
   registerTrace(ctx);

@@ -12,7 +12,7 @@
  * Positions are LSP positions (0-based lines, UTF-16 columns). Edits are for the version named, and the client
  * applies them only to it.
  */
-import { RequestType, type Range, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType0, RequestType, type Range, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export interface FileAnnotationsParams {
   uri: string;
@@ -88,3 +88,10 @@ export interface AnnotationIds {
   elements: AnnotationIdChoice[];
 }
 export const AnnotationIdsRequest = new RequestType<{ uri: string }, AnnotationIds, void>('rampart/annotationIds');
+
+/**
+ * `rampart/traceChanged` (server -> client): what an annotation resolves to may have changed (a model was
+ * analysed again, opened or closed, or the code's annotations changed). Sent after the server's own state
+ * changed, so a client asking again gets the new answer.
+ */
+export const TraceChangedNotification = new NotificationType0('rampart/traceChanged');

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isScannableName, mayHoldAnnotations, ANNOTATION_LIMITS } from '../core/trace/annotations';
 import {
-  AddEvidenceRequest, AnnotationIdsRequest, FileAnnotationsRequest, MarkReviewedRequest, MitigationChoicesRequest,
+  AddEvidenceRequest, AnnotationIdsRequest, FileAnnotationsRequest, TraceChangedNotification, MarkReviewedRequest, MitigationChoicesRequest,
   type AnnotationTarget, type ResolvedAnnotation, type TraceEditResult,
 } from '../shared/traceRequests';
 import { SECTION } from '../shared/section';
@@ -96,7 +96,7 @@ class AnnotationFeatures implements vscode.CodeLensProvider, vscode.HoverProvide
     ];
   }
 
-  private modelsChanged(): void {
+  modelsChanged(): void {
     if (this.refresh) clearTimeout(this.refresh);
     this.refresh = setTimeout(() => {
       this.refresh = undefined;
@@ -411,6 +411,8 @@ class AnnotationIdCompletion implements vscode.CompletionItemProvider {
 
 export function registerTraceFeatures(server: RampartServer): vscode.Disposable[] {
   const features = new AnnotationFeatures(server);
+  // The server says when annotations may resolve differently (after it processed a model's close, say).
+  void server.start().then(() => server.client.onNotification(TraceChangedNotification, () => features.modelsChanged()), () => {});
   return [
     features,
     vscode.languages.registerCompletionItemProvider(SOURCE_SELECTOR, new AnnotationIdCompletion(server), ' '),
