@@ -21,7 +21,7 @@ import path from 'node:path';
 import { isCandidatePath, isComposeName } from '../core/discover/candidates';
 import { classifyFile, discover, rebaseDiscovery, DISCOVER_LIMITS, type Discovery, type DiscoverFile } from '../core/discover/index';
 import type { DiscoveryScope } from '../core/discover/scope';
-import type { WorkspaceFiles } from './fileIndex';
+import { isWithin, type WorkspaceFiles } from './fileIndex';
 
 /** Files read per folder, and their total size: a workspace is not a deployment. */
 export const MAX_DISCOVERED_FILES = 2_000;
@@ -51,7 +51,6 @@ interface FolderState {
 
 const nextTick = () => new Promise<void>(resolve => setImmediate(resolve));
 const posix = (p: string) => p.split(path.sep).join('/');
-const isWithin = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 export class WorkspaceDiscovery {
   private readonly folders = new Map<string, FolderState>();

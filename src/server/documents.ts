@@ -21,12 +21,14 @@ import type { SettingsStore } from './settings';
 import type { WorkspaceDiscovery } from './discovery';
 import type { WorkspaceTrace } from './trace';
 import type { Model } from '../core/model/schema';
+import { emptyModel } from '../core/model/parse';
 import type { Trace } from '../core/trace/types';
 import { isModelPath, uriToPath, type WorkspaceFiles } from './fileIndex';
 
 export const LANGUAGE_ID = 'threatmodel';
 
-const NO_MODEL = { rampart: 1, title: '' } as Model;
+/** The model before a document's first analysis: nothing to read for it yet. */
+const NO_MODEL = emptyModel();
 
 /** An analysis given up because its document changed while it waited for settings or the file index. */
 export class StaleAnalysis extends Error {

@@ -93,7 +93,7 @@ export async function listFolder(root: string): Promise<FolderListing> {
 }
 
 /** Whether absolute path `p` is `root` or lies below it. */
-const isWithin = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+export const isWithin = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 /** Answers for one listing: true / false for what it can see, undefined ("cannot tell") for the rest. */
 export function lookup(l: FolderListing, rel: string): boolean | undefined {
@@ -165,6 +165,11 @@ export class WorkspaceFiles {
     if (Date.now() - l.builtAt < STALE_MS) return false;
     await this.refresh(root);
     return true;
+  }
+
+  /** Forgets the repository roots found so far (a `git init` or a moved `.git` may have changed them). */
+  forgetRepositories(): void {
+    this.repoRoots.clear();
   }
 
   /** The repository root of a folder: the nearest ancestor (or itself) holding `.git`, else the folder itself. */

@@ -21,6 +21,7 @@ const MAX_SCANNED_FILES = 20_000;
 const MAX_EVIDENCE_BYTES = 2 * 1024 * 1024;
 const BATCH = 16;
 const CHANGED_DELAY_MS = 200;
+const READY_WAIT_MS = 5000;
 
 const nextTick = () => new Promise<void>(resolve => setImmediate(resolve));
 const posix = (p: string) => p.split(path.sep).join('/');
@@ -31,6 +32,8 @@ interface FolderIndex {
   /** The folder's listing (kept current by the file events): where its models are. */
   listing?: FolderListing;
   ready: boolean;
+  /** Settles when the first scan is done. */
+  done: Promise<void>;
   /** Annotations of every file, folder-relative, rebuilt when a file changes. */
   all?: Annotation[];
 }
@@ -39,17 +42,6 @@ interface FolderIndex {
 export function isScannablePath(rel: string): boolean {
   const parts = rel.split('/');
   return isScannableName(parts[parts.length - 1]) && parts.slice(0, -1).every(searchesDir);
-}
-
-/** The repository of a folder: the nearest one up holding `.git`, else the folder (looked up afresh). */
-async function repositoryOf(dir: string): Promise<string> {
-  for (let d = dir; ; d = path.dirname(d)) {
-    try {
-      await fsp.lstat(path.join(d, '.git'));
-      return d;
-    } catch { /* not here */ }
-    if (path.dirname(d) === d) return dir;
-  }
 }
 
 export class WorkspaceTrace {
@@ -108,7 +100,9 @@ export class WorkspaceTrace {
   /** Resolves when the folder's annotation index is built (at most a few seconds are waited for). */
   async ready(root: string): Promise<void> {
     const f = this.folders.get(root) ?? this.scan(root);
-    for (let waited = 0; !f.ready && waited < 5000; waited += 50) await new Promise(r => setTimeout(r, 50));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([f.done, new Promise<void>(resolve => { timer = setTimeout(resolve, READY_WAIT_MS); })]);
+    clearTimeout(timer);
   }
 
   /** The trace of a model (paths relative to its folder) with what is read so far; asks for the rest. */
@@ -134,7 +128,7 @@ export class WorkspaceTrace {
     trace.evidence = evidence;
     const repo = this.repos.get(dir);
     if (repo === undefined) {
-      void repositoryOf(dir).then(r => { this.repos.set(dir, r); if (needs.reviews.length || missing.length) this.changed(); });
+      void this.files.repositoryRoot(dir).then(r => { this.repos.set(dir, r); if (needs.reviews.length || missing.length) this.changed(); });
       return trace;
     }
     if (needs.reviews.length) {
@@ -171,7 +165,12 @@ export class WorkspaceTrace {
     if (this.moved.size) { this.moved.clear(); any = true; }
     // A commit changes what git says since a review: every change may be one (the index, HEAD, a ref), and a
     // `git init` makes a folder a repository of its own.
-    if (this.reviews.size || this.repos.size) { this.reviews.clear(); this.repos.clear(); any = true; }
+    if (this.reviews.size || this.repos.size) {
+      this.reviews.clear();
+      this.repos.clear();
+      this.files.forgetRepositories();
+      any = true;
+    }
     const f = this.folders.get(root);
     const rel = posix(path.relative(root, file));
     if (f?.ready && isScannablePath(rel)) { void this.rescan(root, f, rel); return; }
@@ -184,9 +183,9 @@ export class WorkspaceTrace {
   }
 
   private scan(root: string): FolderIndex {
-    const f: FolderIndex = { byFile: new Map(), ready: false };
+    const f: FolderIndex = { byFile: new Map(), ready: false, done: Promise.resolve() };
     this.folders.set(root, f);
-    void (async () => {
+    f.done = (async () => {
       const t0 = Date.now();
       const listing = await this.files.listing(root);
       f.listing = listing;

@@ -8,6 +8,7 @@ import { hoverAt } from '../../core/lang/hover';
 import { snapshotFor, type ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import type { Analysis } from '../../core/analyze';
+import { mdText } from '../../core/lang/markdown';
 import { evidenceAnchor, symbolLine } from '../../core/rules/risk/evidencePaths';
 import type { Trace } from '../../core/trace/types';
 import type { Range as CoreRange } from '../../core/types';
@@ -38,10 +39,8 @@ export function evidencePreview(analysis: Analysis, trace: Trace | undefined, of
   const title = `${ref.target} · lines ${from}-${from + lines.length - 1}${lines.length < all.length ? ` of ${all.length}` : ''}`;
   if (!markdown) return { text: `${title}\n${body}`, range: ref.range };
   const fence = '`'.repeat(Math.max(3, ...[...body.matchAll(/`+/g)].map(m => m[0].length + 1)));
-  return { text: `**${escapeMarkdown(title)}**\n\n${fence}\n${body}\n${fence}`, range: ref.range };
+  return { text: `**${mdText(title)}**\n\n${fence}\n${body}\n${fence}`, range: ref.range };
 }
-
-const escapeMarkdown = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, c => `\\${c}`);
 
 export async function hover(ctx: ServerContext, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
   const snap = await snapshotFor(ctx, params.textDocument.uri, token);

@@ -87,7 +87,7 @@ describe('language server: the code and the model (trace/*)', function () {
   it('hovering an evidence entry shows the lines it points at, fenced', async () => {
     const h = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri: modelUri }, position: positionOf(MODEL, 'auth.ts#L2') }) as Hover;
     const value = (h.contents as MarkupContent).value;
-    assert.match(value, /^\*\*src\/auth\\\.ts · lines 2\\-5 of 5\*\*\n\n```\nexport function verify\(token: string\) \{\n/);
+    assert.match(value, /^\*\*src\\\/auth\\\.ts · lines 2\\-5 of 5\*\*\n\n```\nexport function verify\(token: string\) \{\n/);
     assert.ok(value.trimEnd().endsWith('}\n```'), value);
   });
 

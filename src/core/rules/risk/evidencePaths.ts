@@ -2,6 +2,7 @@
  * What an `evidence:` entry names, as a path: shared by the evidence rules so that a path outside the
  * repository is reported by one rule and never looked up by the other. Pure string work (no file system).
  */
+import { LineIndex, lineCol } from '../../lines';
 
 /** The file part of an evidence entry (`src/a.ts#L3-L9` -> `src/a.ts`), or undefined for URLs, prose and globs. */
 export function evidenceFile(ev: string): string | undefined {
@@ -55,21 +56,29 @@ export function evidenceAnchor(ev: string): EvidenceAnchor | undefined {
   return SYMBOL.test(a) ? { kind: 'symbol', name: a } : undefined;
 }
 
-/** The 1-based line where `name` (its last segment after `.`, `::` or `#`) occurs as a whole word, or undefined. */
-export function symbolLine(text: string, name: string): number | undefined {
-  const last = name.split(/\.|::|#/).pop()!;
-  const escaped = last.replace(/\$/g, '\\$');
-  const m = new RegExp(`(^|[^\\w$])${escaped}(?![\\w$])`).exec(text);
-  if (!m) return undefined;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < m.index + m[1].length; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+/** The segments of a symbol name: `Auth.verify`, `Auth::verify`, `Auth#verify` -> `Auth`, `verify`. */
+const segments = (name: string) => name.split(/\.|::|#/);
+
+/** The offset where `word` first occurs in `text` as a whole word (not inside a longer identifier), or -1. */
+function wordOffset(text: string, word: string): number {
+  const m = new RegExp(`(^|[^\\w$])${word.replace(/\$/g, '\\$')}(?![\\w$])`).exec(text);
+  return m ? m.index + m[1].length : -1;
 }
 
-/** Lines of a text, as an editor counts them (a final newline does not start a line of its own). */
+/** Whether every segment of a symbol name occurs in the text as a whole word. */
+export function symbolOccurs(text: string, name: string): boolean {
+  return segments(name).every(seg => wordOffset(text, seg) >= 0);
+}
+
+/** The 1-based line where `name` (its last segment) occurs as a whole word, or undefined. */
+export function symbolLine(text: string, name: string): number | undefined {
+  const at = wordOffset(text, segments(name).pop()!);
+  return at < 0 ? undefined : lineCol(text, at).line;
+}
+
+/** Lines of a text, as an editor counts them (a final line break does not start a line of its own). */
 export function lineCount(text: string): number {
   if (text === '') return 0;
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return text.endsWith('\n') ? n - 1 : n;
+  const n = new LineIndex(text).lineCount;
+  return /[\r\n]$/.test(text) ? n - 1 : n;
 }

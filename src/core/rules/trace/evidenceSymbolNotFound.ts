@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from '../types';
 import { quote, valueRange } from '../helpers';
-import { evidenceAnchor, evidenceFile } from '../risk/evidencePaths';
+import { symbolOccurs } from '../risk/evidencePaths';
+import { anchoredEvidence } from './anchoredEvidence';
 
 /** `path#verifyToken` whose file no longer mentions the symbol. */
 export const evidenceSymbolNotFound: Rule = {
@@ -13,28 +14,14 @@ export const evidenceSymbolNotFound: Rule = {
     advice: 'Point the evidence at the new name or file, or remove it and re-verify the mitigation.',
   },
   check(ctx) {
-    const texts = ctx.settings.trace?.evidence;
-    if (!texts) return [];
     const out: RuleFinding[] = [];
-    for (const [id, m] of Object.entries(ctx.model.mitigations ?? {})) {
-      for (const [i, ev] of (m.evidence ?? []).entries()) {
-        const a = evidenceAnchor(ev);
-        const file = evidenceFile(ev);
-        if (a?.kind !== 'symbol' || file === undefined) continue;
-        const text = texts[file];
-        if (typeof text !== 'string' || occurs(text, a.name)) continue;
-        const path = ['mitigations', id, 'evidence', i];
-        out.push({
-          path, range: valueRange(ctx, path), stableId: `trace/evidence-symbol-not-found@${id}#${i}`,
-          message: `Evidence ${quote(ev)} of ${quote(id)} names ${quote(a.name)}, which ${file} no longer mentions: point it at the code that implements the mitigation now.`,
-        });
-      }
+    for (const { id, index, path, ev, file, anchor, text } of anchoredEvidence(ctx, 'symbol')) {
+      if (symbolOccurs(text, anchor.name)) continue;
+      out.push({
+        path, range: valueRange(ctx, path), stableId: `trace/evidence-symbol-not-found@${id}#${index}`,
+        message: `Evidence ${quote(ev)} of ${quote(id)} names ${quote(anchor.name)}, which ${file} no longer mentions: point it at the code that implements the mitigation now.`,
+      });
     }
     return out;
   },
 };
-
-/** Whether every segment of `Class.method` occurs in the text as a whole word. */
-function occurs(text: string, name: string): boolean {
-  return name.split(/\.|::|#/).every(seg => new RegExp(`(^|[^\\w$])${seg.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
-}
