@@ -16,7 +16,8 @@ import { portableMermaid, renderReport } from '../core/render/report';
 import { modelDiagram } from '../core/render/mermaid';
 import { attackTreeDiagram } from '../core/render/attackTree';
 import { diffModels } from '../core/diff';
-import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModel, importModel, type ExportFormat, type ImportFormat } from '../core/interop/index';
+import { EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportModelWithNotes, importModel, type ExportFormat, type ImportFormat } from '../core/interop/index';
+import { includeReader } from '../node/includes';
 import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
 import { evidenceSettings } from '../node/evidence';
@@ -564,11 +565,12 @@ function gitBlob(rev: string, file: string, io: Io): string | null {
 }
 
 const importCmd: Command = {
-  help: `Usage: rampart import --from threagile|threat-dragon|otm FILE [-o out.threatmodel.yaml]
+  help: `Usage: rampart import --from threagile|threat-dragon|otm|threat-composer FILE [-o out.threatmodel.yaml]
 
-Converts another tool's model into a Rampart model. What could not be mapped is kept as comments.
+Converts another tool's model into a Rampart model. What could not be mapped is kept as comments, and listed
+on standard error. A Threagile model's \`includes:\` are read from the folder of FILE (never outside it).
 Options:
-  --from TOOL         threagile, threat-dragon or otm
+  --from TOOL         threagile, threat-dragon, otm or threat-composer (AWS Threat Composer .tc.json)
   -o, --output FILE   Write to FILE (must end in .threatmodel.yaml) instead of standard output
   --force             Overwrite FILE if it exists
 `,
@@ -577,10 +579,10 @@ Options:
     const from = values.from as ImportFormat | undefined;
     if (!from || !IMPORT_FORMATS.includes(from)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}`);
     if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
-    const { text } = readModelFile(positionals[0], io, 'import');
+    const { file, text } = readModelFile(positionals[0], io, 'import');
     let result;
     try {
-      result = importModel(from, text);
+      result = importModel(from, text, { readInclude: includeReader(file) });
     } catch (e) {
       if (e instanceof ImportError) { io.err(`rampart import: ${terminalSafe(e.message)}\n`); return 2; }
       throw e;
@@ -599,11 +601,14 @@ Options:
 };
 
 const exportCmd: Command = {
-  help: `Usage: rampart export --to threat-dragon|otm FILE [-o out.json]
+  help: `Usage: rampart export --to threagile|threat-dragon|otm|threat-composer FILE [-o out]
 
-Converts a Rampart model into Threat Dragon v2 JSON or Open Threat Model (OTM) JSON.
+Converts a Rampart model into a Threagile model (YAML), Threat Dragon v2 JSON, Open Threat Model (OTM) JSON or
+AWS Threat Composer JSON. What the other tool cannot hold is listed on standard error ('not exported: ...').
+Entities keep the other tool's ids (\`source_id\`) when they came from it, so the result diffs against the
+original file.
 Options:
-  --to TOOL           threat-dragon or otm
+  --to TOOL           threagile, threat-dragon, otm or threat-composer
   -o, --output FILE   Write to FILE instead of standard output
 `,
   options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } },
@@ -622,7 +627,9 @@ Options:
       io.err(`rampart export: the model has ${errors.length} schema error(s); fix them first.\n`);
       return 1;
     }
-    writeOrPrint(io, values.output, exportModel(to, analysis.parsed.model), 'the export', 'json');
+    const result = exportModelWithNotes(to, analysis.parsed.model);
+    writeOrPrint(io, values.output, result.text, 'the export', to === 'threagile' ? 'document' : 'json');
+    for (const n of result.notes) io.err(`not exported: ${terminalSafe(n)}\n`);
     return 0;
   },
 };

@@ -18,8 +18,8 @@ Commands:
   report FILE          Write a Markdown report of a model
   diagram FILE         Print the model's data-flow diagram as Mermaid text
   diff BASE HEAD       Markdown risk delta between two versions of a model (or --git REV FILE)
-  import --from TOOL   Convert a Threagile, Threat Dragon or OTM model into a Rampart model
-  export --to TOOL     Convert a Rampart model into Threat Dragon or OTM JSON
+  import --from TOOL   Convert a Threagile, Threat Dragon, OTM or Threat Composer model into a Rampart model
+  export --to TOOL     Convert a Rampart model into a Threagile, Threat Dragon, OTM or Threat Composer model
   init [FILE]          Write a commented starter model
   discover [paths...]  Draft a model from Compose, Kubernetes and OpenAPI files (or list what a model lacks)
   rules                List every rule with its id, severity and title

@@ -89,7 +89,7 @@ export interface ReportParams extends DocumentParams {
 }
 export const ReportRequest = new RequestType<ReportParams, { markdown: string }, void>('rampart/report');
 
-export type ImportFormatName = 'threagile' | 'threat-dragon' | 'otm';
+export type ImportFormatName = 'threagile' | 'threat-dragon' | 'otm' | 'threat-composer';
 /**
  * `rampart/import`: converts another tool's file to a Rampart model. Without `format`, the server detects it:
  * `unknown` asks the client to ask the user and send it again with a format.
@@ -97,6 +97,8 @@ export type ImportFormatName = 'threagile' | 'threat-dragon' | 'otm';
 export interface ImportParams {
   text: string;
   format?: ImportFormatName;
+  /** The file's URI: a `file:` one lets the server read what the model includes (Threagile's `includes:`) beside it. */
+  uri?: string;
 }
 export type ImportResultMessage =
   | { status: 'ok'; yaml: string; notes: string[] }

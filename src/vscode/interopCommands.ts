@@ -1,6 +1,6 @@
 /**
  * "Rampart: Export Report" (the Markdown report of a model, written beside it and opened in the preview) and
- * "Rampart: Import Threat Models..." (Threagile, Threat Dragon and OTM files converted with progress, each
+ * "Rampart: Import Threat Models..." (Threagile, Threat Dragon, OTM and Threat Composer files converted with progress, each
  * written beside its source as *.threatmodel.yaml). Both are thin: the language server renders and converts
  * (`rampart/report`, `rampart/import`); the extension reads, asks and writes.
  */
@@ -16,8 +16,11 @@ export const INTEROP_COMMANDS = {
 } as const;
 
 type ImportFormat = ImportFormatName;
-const IMPORT_FORMATS: readonly ImportFormat[] = ['threagile', 'threat-dragon', 'otm'];
-const FORMAT_LABELS: Record<ImportFormat, string> = { threagile: 'Threagile (YAML)', 'threat-dragon': 'OWASP Threat Dragon (JSON)', otm: 'Open Threat Model (JSON/YAML)' };
+const IMPORT_FORMATS: readonly ImportFormat[] = ['threagile', 'threat-dragon', 'otm', 'threat-composer'];
+const FORMAT_LABELS: Record<ImportFormat, string> = {
+  threagile: 'Threagile (YAML)', 'threat-dragon': 'OWASP Threat Dragon (JSON)', otm: 'Open Threat Model (JSON/YAML)',
+  'threat-composer': 'AWS Threat Composer (.tc.json)',
+};
 
 const baseName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
 const sibling = (uri: vscode.Uri, name: string) => vscode.Uri.joinPath(uri, '..', name);
@@ -59,7 +62,7 @@ export interface ImportOutcome {
 /** Imports `files` (default: asked), detecting each one's tool or asking for it; writes results beside them. */
 export async function importModels(server: RampartServer, files?: readonly vscode.Uri[], format?: ImportFormat): Promise<ImportOutcome> {
   const picked = files ?? await vscode.window.showOpenDialog({
-    title: 'Rampart: Import Threat Models (Threagile, Threat Dragon, OTM)',
+    title: 'Rampart: Import Threat Models (Threagile, Threat Dragon, OTM, Threat Composer)',
     canSelectMany: true,
     filters: { 'Threat models': ['json', 'yaml', 'yml'] },
   });
@@ -74,16 +77,17 @@ export async function importModels(server: RampartServer, files?: readonly vscod
         progress.report({ message: `${name} (${i + 1} of ${picked.length})`, increment: 100 / picked.length });
         try {
           const text = await readText(file);
-          let result = await server.request(ImportRequest, { text, format });
+          const uri = file.toString();
+          let result = await server.request(ImportRequest, { text, format, uri });
           if (result.status === 'unknown') {
             const choice = await vscode.window.showQuickPick(IMPORT_FORMATS.map(f => ({ label: FORMAT_LABELS[f], format: f })), { title: `Which tool wrote ${name}?` });
             if (!choice) continue;
-            result = await server.request(ImportRequest, { text, format: choice.format });
+            result = await server.request(ImportRequest, { text, format: choice.format, uri });
           }
           if (result.status === 'rampart') throw new ImportProblem('is already a Rampart model; open it directly.');
           if (result.status === 'error') throw new ImportProblem(result.message);
           if (result.status !== 'ok') throw new ImportProblem('is not a file of a tool Rampart imports.');
-          const stem = name.replace(/\.(json|ya?ml)$/i, '').replace(/\.threatmodel$/i, '');
+          const stem = name.replace(/\.(json|ya?ml)$/i, '').replace(/\.(threatmodel|tc)$/i, '');
           let out = sibling(file, `${stem}.threatmodel.yaml`);
           for (let n = 2; await exists(out); n++) out = sibling(file, `${stem}-${n}.threatmodel.yaml`);
           await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(result.yaml));

@@ -31,6 +31,8 @@ export function riskStyleSheet(): string {
     if (shape.length) rules.push(`${node} .label-container, ${node} .label-container path { ${block(shape)} }`);
     const text: [string, string][] = decls.filter(([k]) => k === 'color' || k === 'font-style').map(([k, v]) => [k === 'color' ? 'fill' : k, v]);
     if (text.length) rules.push(`${node} .label text, ${node} .label tspan { ${block(text)} }`);
+    const whole = decls.filter(([k]) => k === 'opacity');
+    if (whole.length) rules.push(`${node} { ${block(whole)} }`);
   }
   for (const [level, def] of Object.entries(LINK_STYLES)) rules.push(`path.flowchart-link.${PREFIX}${level} { ${block(declarations(def))} }`);
   return rules.join('\n');

@@ -47,4 +47,26 @@ describe('import and export commands', () => {
     assert.strictEqual(again.created[0].path.split('/').pop(), 'interop-td-2.threatmodel.yaml');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  it('Import detects a Threat Composer file and a Threagile model split with includes, reading the parts beside it', async () => {
+    const model = parseModel(await read(fixtureUri('visual/webshop-payments.threatmodel.yaml'))).model;
+    const tc = fixtureUri('interop-ws.tc.json');
+    await write(tc, exportModel('threat-composer', model));
+    const main = fixtureUri('interop-split.yaml');
+    await write(main, 'threagile_version: 1.0.0\ntitle: Split\nincludes:\n  - interop-parts/assets.yaml\n');
+    await write(fixtureUri('interop-parts/assets.yaml'), [
+      'technical_assets:', '  Web Shop:', '    id: web-shop', '    type: process', '    usage: business', '    size: application',
+      '    technology: web-server', '    machine: container', '    encryption: none', '    owner: Shop', '    confidentiality: internal',
+      '    integrity: important', '    availability: important', '',
+    ].join('\n'));
+    const outcome = await vscode.commands.executeCommand<{ created: vscode.Uri[]; failed: { file: string; message: string }[] }>(
+      'rampart.importModels', undefined, [tc, main]);
+    assert.deepStrictEqual(outcome.failed, []);
+    assert.deepStrictEqual(outcome.created.map(u => u.path.split('/').pop()), ['interop-ws.threatmodel.yaml', 'interop-split.threatmodel.yaml']);
+    const fromTc = parseModel(await read(outcome.created[0])).model;
+    assert.deepStrictEqual(Object.keys(fromTc.threats ?? {}).length, Object.keys(model.threats ?? {}).length);
+    const split = parseModel(await read(outcome.created[1])).model;
+    assert.deepStrictEqual(Object.keys(split.elements ?? {}), ['web-shop']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });

@@ -565,6 +565,32 @@ test('a status edit recolours the drawn diagram without Mermaid; a new flow draw
   await again.context.close();
 });
 
+test('out-of-scope elements and flows are drawn greyed; marking one out of scope only recolours', async (h) => {
+  const { page, log } = await h.open();
+  const first = updateFor(PAYMENTS_YAML, 1);
+  await update(page, first);
+  const outYaml = PAYMENTS_YAML
+    .replace('worker: { type: process, name: Settlement worker, boundary: core }', 'worker: { type: process, name: Settlement worker, boundary: core, out_of_scope: true }')
+    .replace('batch: { from: vault, to: worker, name: nightly batch, data: [card-data], encrypted: true }', 'batch: { from: vault, to: worker, name: nightly batch, data: [card-data], encrypted: true, out_of_scope: true }');
+  assert(outYaml !== PAYMENTS_YAML && outYaml.split('out_of_scope').length === 3, 'the fixture has the worker and the batch flow');
+  const out = updateFor(outYaml, 2);
+  eq(out.view.diagram.text, first.view.diagram.text, 'out of scope changes no structure');
+  await update(page, out);
+  eq(await diagramCounters(page), { renders: 1, restyles: 1, cacheHits: 0 }, 'marked out of scope: recoloured, no Mermaid call');
+  const colours = await diagramColours(page, out.view.diagram);
+  const grey = hexRgb('#9e9e9e');
+  assert(sameRgb(colours.nodes.worker, grey), `the worker is grey (${colours.nodes.worker})`);
+  assert(sameRgb(colours.flows.batch, grey), `the batch flow is grey (${colours.flows.batch})`);
+  assert(!sameRgb(colours.nodes.api, grey) && !sameRgb(colours.flows.forward, grey), 'the rest keeps its colours');
+  const opacity = await page.evaluate(mid => {
+    const g = [...document.querySelectorAll('.canvas g.node')].find(x => new RegExp(`-flowchart-${mid}-\\d+$`).test(x.id));
+    return Number(getComputedStyle(g).opacity);
+  }, out.view.diagram.nodeIds.worker);
+  assert(opacity < 0.8, `the worker is faded (opacity ${opacity})`);
+  await page.screenshot({ path: path.join(SHOTS, 'webview-out-of-scope.png'), fullPage: true });
+  await assertClean(page, log, h.origin);
+});
+
 test('a drawing in the state that is not a clean SVG is cleaned or ignored, never run', async (h) => {
   const first = updateFor(PAYMENTS_YAML, 1);
   // Keys as the page computes them are unknown here: tamper with a real state instead.

@@ -19,7 +19,7 @@ export class ImportError extends Error {
   }
 }
 
-export type SourceTool = 'threagile' | 'threat-dragon' | 'otm';
+export type SourceTool = 'threagile' | 'threat-dragon' | 'otm' | 'threat-composer';
 
 export interface ImportStats {
   elements: number;
@@ -38,7 +38,23 @@ export interface ImportResult {
   notes: string[];
 }
 
+/**
+ * An export: the other tool's file as text, and what the target format cannot hold, in sentences naming what
+ * and where (the CLI prints them on standard error; nothing is dropped without one).
+ */
+export interface ExportResult {
+  text: string;
+  notes: string[];
+}
+
 export interface ImportOptions {
+  /**
+   * Reads a file the source names (Threagile's `includes:`), by the path written in the source, relative to the
+   * file being imported. The caller confines it (the CLI: to the imported file's folder tree); it throws an
+   * Error whose message is for the user when it cannot or may not read it. Without it, includes are refused
+   * with a message that says so.
+   */
+  readInclude?: (path: string) => string;
   /**
    * The size cap, in bytes, of the model the import writes: `rampart check` refuses larger files, so the import
    * refuses to write one (default {@link DEFAULT_MAX_FILE_SIZE}, the `rampart.maxFileSize` default).
@@ -63,6 +79,7 @@ const TOOL_NAMES: Record<SourceTool, string> = {
   threagile: 'Threagile model',
   'threat-dragon': 'Threat Dragon model',
   otm: 'Open Threat Model (OTM) file',
+  'threat-composer': 'AWS Threat Composer file',
 };
 /** "a Threagile model", "an Open Threat Model (OTM) file". */
 export const toolName = (tool: SourceTool) => `${/^[AEIOU]/.test(TOOL_NAMES[tool]) ? 'an' : 'a'} ${TOOL_NAMES[tool]}`;
@@ -75,6 +92,9 @@ export function detectFormat(data: unknown): SourceTool | 'rampart' | undefined 
   const has = (o: Record<string, unknown>, k: string) => Object.hasOwn(o, k);
   if (has(data, 'rampart')) return 'rampart';
   if (has(data, 'otmVersion')) return 'otm';
+  // Threat Composer: `schema: 1` with its own sections (a workspace export holds threats and applicationInfo).
+  if (has(data, 'schema') && (has(data, 'applicationInfo') || has(data, 'threats') || has(data, 'mitigations') || has(data, 'assumptions'))
+    && (Array.isArray(own(data, 'threats')) || isObject(own(data, 'applicationInfo')))) return 'threat-composer';
   if (has(data, 'threagile_version') || (has(data, 'technical_assets') && (has(data, 'data_assets') || has(data, 'trust_boundaries')))) return 'threagile';
   const detail = own(data, 'detail');
   if (isObject(detail) && has(detail, 'diagrams')) return 'threat-dragon';
@@ -114,6 +134,7 @@ export function readInput(text: string, expected: SourceTool, notes: string[] = 
     threagile: '`threagile_version` or `technical_assets`',
     'threat-dragon': '`summary` and `detail.diagrams`',
     otm: '`otmVersion`',
+    'threat-composer': '`schema` with `threats` or `applicationInfo`',
   };
   throw new ImportError(`This is not ${toolName(expected)}: expected ${keys[expected]} at the top level, but the input holds ${what}.`);
 }

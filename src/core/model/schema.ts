@@ -11,13 +11,14 @@ import { z } from 'zod';
 export * from './vocabulary';
 import {
   ID_PATTERN, THREAT_ID_PATTERN, LIMITS, STRIDE, LIKELIHOODS, IMPACTS, LEVELS, ELEMENT_TYPES, TRUST_LEVELS, CLASSIFICATIONS, THREAT_STATUSES, MITIGATION_STATUSES,
-  CONTROLS, ELEMENT_KINDS, ASSET_KINDS, CRITICALITIES, type Likelihood, type Level, type Stride, type Impact, type ElementType, type Trust, type Classification, type ThreatStatus, type MitigationStatus, type Control,
+  CONTROLS, ELEMENT_KINDS, ASSET_KINDS, CRITICALITIES, CIA_CONFIDENTIALITY, CIA_LEVELS, type Likelihood, type Level, type Stride, type Impact, type ElementType, type Trust, type Classification, type ThreatStatus, type MitigationStatus, type Control,
 } from './vocabulary';
 
 export const id = z.string().max(LIMITS.id).regex(ID_PATTERN, 'ids are kebab-case: lowercase letters, digits and single dashes');
 const threatId = z.string().max(LIMITS.id * 2).regex(THREAT_ID_PATTERN, 'threat ids are kebab-case (a suggested threat may use rule@element)');
 const name = z.string().min(1).max(LIMITS.name);
 const text = z.string().max(LIMITS.text);
+const documentText = z.string().max(LIMITS.document);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.list);
 const idMap = <T extends z.ZodType>(value: T, key: z.ZodString = id) =>
   z.record(key, value).refine(m => Object.keys(m).length <= LIMITS.entries, `at most ${LIMITS.entries} entries`);
@@ -38,10 +39,46 @@ export const teamMember = z.strictObject({
   email: z.string().max(LIMITS.name).optional(),
 });
 
+/**
+ * An assumption with the threats and mitigations it bears on (Threat Composer links them); a plain string is an
+ * assumption without links.
+ */
+export const assumption = z.strictObject({
+  text: text.min(1),
+  threats: list(threatId).optional(),
+  mitigations: list(id).optional(),
+  tags: list(z.string().max(LIMITS.id)).optional(),
+  source_id: name.optional(),
+});
+
+/** A named text of the scope: an abuse case or a security requirement (Threagile keeps both by name). */
+const namedText = z.strictObject({ name, description: text.optional() });
+
 export const scope = z.strictObject({
   in: list(name).optional(),
   out: list(name).optional(),
-  assumptions: list(text).optional(),
+  assumptions: list(z.union([text, assumption])).optional(),
+  /** How the system is built, in words (Threat Composer's architecture description). */
+  architecture: documentText.optional(),
+  /** How data moves through it, in words (Threat Composer's dataflow description). */
+  dataflow: documentText.optional(),
+  /** Ways the system could be abused, as the business sees them (Threagile's abuse cases). */
+  abuse_cases: list(namedText).optional(),
+  /** Security requirements the system must meet (Threagile's security requirements). */
+  requirements: list(namedText).optional(),
+  /** Open questions of the modelling, with their answers once known (Threagile's questions). */
+  questions: list(z.strictObject({ question: text.min(1), answer: text.optional() })).optional(),
+});
+
+/**
+ * A CIA rating in Threagile's words, for models that came from Threagile: kept as written so a round trip loses
+ * nothing (Rampart's own `classification` and `criticality` are derived from it on import).
+ */
+export const cia = z.strictObject({
+  confidentiality: z.enum(CIA_CONFIDENTIALITY).optional(),
+  integrity: z.enum(CIA_LEVELS).optional(),
+  availability: z.enum(CIA_LEVELS).optional(),
+  justification: text.optional(),
 });
 
 /** A 5x5 matrix keyed by likelihood, each row listing the level for the five impacts in order. */
@@ -67,6 +104,7 @@ export const asset = z.strictObject({
   kind: z.enum(ASSET_KINDS).optional(),
   personal: z.boolean().optional(),
   criticality: z.enum(CRITICALITIES).optional(),
+  cia: cia.optional(),
   /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
   source: source.optional(),
   source_id: name.optional(),
@@ -104,6 +142,9 @@ export const element = z.strictObject({
   redundant: z.boolean().optional(),
   controls: list(z.enum(CONTROLS)).optional(),
   tags: list(z.string().max(LIMITS.id)).optional(),
+  cia: cia.optional(),
+  /** Outside the model's scope: drawn greyed, and no rule asks threats or controls of it. */
+  out_of_scope: z.boolean().optional(),
   /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
   source: source.optional(),
   source_id: name.optional(),
@@ -116,12 +157,16 @@ export const flow = z.strictObject({
   description: text.optional(),
   protocol: z.string().max(LIMITS.id).optional(),
   data: list(id).optional(),
+  /** Assets that come back over the flow (a response), when `data` lists only what is sent. */
+  data_received: list(id).optional(),
   encrypted: z.boolean().optional(),
   authenticated: z.boolean().optional(),
   authorized: z.boolean().optional(),
   bidirectional: z.boolean().optional(),
   controls: list(z.enum(CONTROLS)).optional(),
   tags: list(z.string().max(LIMITS.id)).optional(),
+  /** Outside the model's scope: drawn greyed, and no rule asks threats or controls of it. */
+  out_of_scope: z.boolean().optional(),
   /** Where `rampart discover` found it (`deploy/compose.yaml:12`); `discover/missing-source` checks it. */
   source: source.optional(),
   source_id: name.optional(),
@@ -156,6 +201,12 @@ export const threat = z.strictObject({
   expires: isoDate.optional(),
   ticket: z.string().max(LIMITS.name).optional(),
   owner: name.optional(),
+  /**
+   * A priority set by hand (Threat Composer's): the threat's risk level when it has no likelihood x impact and no
+   * CVSS vector.
+   */
+  priority: z.enum(['low', 'medium', 'high']).optional(),
+  tags: list(z.string().max(LIMITS.id)).optional(),
   /** The design rule that suggested this threat (set by the "add suggested threat" fix). */
   rule: z.string().max(LIMITS.id).optional(),
   source_id: name.optional(),
@@ -169,6 +220,7 @@ export const mitigation = z.strictObject({
   owner: name.optional(),
   ticket: z.string().max(LIMITS.name).optional(),
   cost: money.optional(),
+  tags: list(z.string().max(LIMITS.id)).optional(),
   source_id: name.optional(),
 });
 
@@ -215,7 +267,7 @@ export const attackTree = z.strictObject({
 export const model = z.strictObject({
   rampart: z.literal(1),
   title: name,
-  description: text.optional(),
+  description: documentText.optional(),
   version: z.string().max(LIMITS.id).optional(),
   team: list(teamMember).optional(),
   scope: scope.optional(),

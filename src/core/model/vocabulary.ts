@@ -28,6 +28,10 @@ export const ELEMENT_KINDS = [
 ] as const;
 export const ASSET_KINDS = ['data', 'credentials', 'secret', 'key', 'service', 'other'] as const;
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** Threagile's confidentiality ratings, lowest first (`cia.confidentiality`). */
+export const CIA_CONFIDENTIALITY = ['public', 'internal', 'restricted', 'confidential', 'strictly-confidential'] as const;
+/** Threagile's integrity and availability ratings, lowest first (`cia.integrity`, `cia.availability`). */
+export const CIA_LEVELS = ['archive', 'operational', 'important', 'critical', 'mission-critical'] as const;
 
 export type Stride = (typeof STRIDE)[number];
 export type Likelihood = (typeof LIKELIHOODS)[number];
@@ -44,6 +48,8 @@ export const LIMITS = {
   id: 64,
   name: 200,
   text: 5000,
+  /** The model's own description and the scope's architecture and data-flow texts: documents in their own right. */
+  document: 50_000,
   list: 500,
   entries: 5000,
 } as const;

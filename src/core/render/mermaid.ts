@@ -35,7 +35,7 @@ export type RiskClass = (typeof RISK_CLASSES)[number];
 const LEVEL_ORDER: Record<RiskClass, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 /** Fixed styles: the only `classDef`s ever written. Colours carry their own text colour so both themes read. */
-export const CLASS_DEFS: Record<RiskClass | 'group' | 'placeholder', string> = {
+export const CLASS_DEFS: Record<RiskClass | 'group' | 'placeholder' | 'outofscope', string> = {
   critical: 'fill:#b71c1c,stroke:#ff8a80,stroke-width:3px,color:#ffffff',
   high: 'fill:#e65100,stroke:#ffb74d,stroke-width:2px,color:#ffffff',
   medium: 'fill:#f9a825,stroke:#8d6e00,stroke-width:2px,color:#000000',
@@ -43,22 +43,30 @@ export const CLASS_DEFS: Record<RiskClass | 'group' | 'placeholder', string> = {
   none: 'stroke-width:1px',
   group: 'stroke-dasharray:6 3,stroke-width:2px',
   placeholder: 'stroke-dasharray:2 2,font-style:italic',
+  /** An element marked `out_of_scope`: greyed, whatever its risk. */
+  outofscope: 'fill:#9e9e9e,stroke:#616161,stroke-dasharray:3 3,color:#212121,opacity:0.55',
 };
-/** The order in which classes apply (a later one wins): risk colours, then the dashes of groups and placeholders. */
-export const STYLE_ORDER = [...RISK_CLASSES, 'group', 'placeholder'] as const;
-/** Edge colours for flows that are themselves targeted by open threats (by level). */
-export const LINK_STYLES: Record<Exclude<RiskClass, 'none'>, string> = {
+/**
+ * The order in which classes apply (a later one wins): risk colours, then the dashes of groups and placeholders,
+ * then the grey of what is out of scope.
+ */
+export const STYLE_ORDER = [...RISK_CLASSES, 'group', 'placeholder', 'outofscope'] as const;
+/** A flow's edge style: the level of the open threats that target it, or `outofscope`. */
+export type LinkClass = Exclude<RiskClass, 'none'> | 'outofscope';
+/** Edge colours for flows that are themselves targeted by open threats (by level), and for out-of-scope flows. */
+export const LINK_STYLES: Record<LinkClass, string> = {
   critical: 'stroke:#d32f2f,stroke-width:3px',
   high: 'stroke:#ef6c00,stroke-width:3px',
   medium: 'stroke:#f9a825,stroke-width:2px',
   low: 'stroke:#43a047,stroke-width:2px',
+  outofscope: 'stroke:#9e9e9e,stroke-dasharray:3 3,opacity:0.55',
 };
 
 /** The slice of the model the diagram needs (small enough to send to the webview for re-focusing). */
 export interface DiagramInput {
   boundaries: Record<string, { name: string; trust?: Trust; parent?: string }>;
-  elements: Record<string, { type: ElementType; name: string; boundary?: string }>;
-  flows: Record<string, { from: string; to: string; name?: string; protocol?: string; data?: string[]; encrypted?: boolean; authenticated?: boolean; bidirectional?: boolean }>;
+  elements: Record<string, { type: ElementType; name: string; boundary?: string; outOfScope?: boolean }>;
+  flows: Record<string, { from: string; to: string; name?: string; protocol?: string; data?: string[]; encrypted?: boolean; authenticated?: boolean; bidirectional?: boolean; outOfScope?: boolean }>;
   /** Asset names by id (for flow labels). */
   assets: Record<string, string>;
   /** Highest level among open threats targeting each element or flow id. */
@@ -86,7 +94,7 @@ export interface DiagramStyles {
   /** Node id -> its classes (`CLASS_DEFS` keys), in the order their styles apply (later wins). */
   nodes: Record<string, string[]>;
   /** Edge id (`e3`) -> the level of its `LINK_STYLES`. */
-  links: Record<string, Exclude<RiskClass, 'none'>>;
+  links: Record<string, LinkClass>;
 }
 
 export interface DataFlowDiagram {
@@ -134,10 +142,15 @@ export function diagramInput(model: Pick<Model, 'boundaries' | 'elements' | 'flo
   const boundaries: DiagramInput['boundaries'] = {};
   for (const [id, b] of Object.entries(model.boundaries ?? {})) boundaries[id] = { name: b.name, trust: b.trust, parent: b.parent };
   const elements: DiagramInput['elements'] = {};
-  for (const [id, e] of Object.entries(model.elements ?? {}) as [string, Element][]) elements[id] = { type: e.type, name: e.name, boundary: e.boundary };
+  for (const [id, e] of Object.entries(model.elements ?? {}) as [string, Element][]) {
+    elements[id] = { type: e.type, name: e.name, boundary: e.boundary, ...(e.out_of_scope ? { outOfScope: true } : {}) };
+  }
   const flows: DiagramInput['flows'] = {};
   for (const [id, f] of Object.entries(model.flows ?? {})) {
-    flows[id] = { from: f.from, to: f.to, name: f.name, protocol: f.protocol, data: f.data, encrypted: f.encrypted, authenticated: f.authenticated, bidirectional: f.bidirectional };
+    flows[id] = {
+      from: f.from, to: f.to, name: f.name, protocol: f.protocol, data: f.data, encrypted: f.encrypted, authenticated: f.authenticated, bidirectional: f.bidirectional,
+      ...(f.out_of_scope ? { outOfScope: true } : {}),
+    };
   }
   const assets: Record<string, string> = {};
   for (const [id, a] of Object.entries(model.assets ?? {})) assets[id] = a.name;
@@ -309,6 +322,7 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
       nodes++;
       lines.push(`${indent}${nid}${shape(e.type, mermaidString(e.name, 60, NODE_LABEL_WRAP))}`);
       addClass(own(input.risk, id) ?? 'none', nid);
+      if (e.outOfScope) addClass('outofscope', nid);
     }
     for (const key of groupsIn.get(container) ?? []) {
       const grp = plan.groups.get(key)!;
@@ -363,7 +377,7 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
       const eid = `e${e}`;
       edgeIds[fid] = eid;
       lines.push(`  ${from} ${eid}@${arrow(f)}${label(f)} ${to}`);
-      const r = own(input.risk, fid);
+      const r: LinkClass | undefined = f.outOfScope ? 'outofscope' : own(input.risk, fid);
       if (r) linkStyles.set(r, [...(linkStyles.get(r) ?? []), e]);
       e++;
       continue;
@@ -413,7 +427,8 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
 
   const styles: DiagramStyles = { nodes: {}, links: {} };
   const styleLines: string[] = [];
-  for (const cls of STYLE_ORDER) styleLines.push(`  classDef ${cls} ${CLASS_DEFS[cls]}`);
+  // Every model's diagram declares the same classes; the grey of what is out of scope only where it is used.
+  for (const cls of STYLE_ORDER) if (cls !== 'outofscope' || classes.has(cls)) styleLines.push(`  classDef ${cls} ${CLASS_DEFS[cls]}`);
   for (const cls of STYLE_ORDER) {
     const ids = classes.get(cls);
     if (!ids?.length) continue;
@@ -421,8 +436,8 @@ function build(input: DiagramInput, tree: Tree, plan: Plan, opts: DataFlowOption
     for (let i = 0; i < ids.length; i += 50) styleLines.push(`  class ${ids.slice(i, i + 50).join(',')} ${cls}`);
   }
   for (const [level, idx] of linkStyles) {
-    for (const i of idx) styles.links[`e${i}`] = level as Exclude<RiskClass, 'none'>;
-    styleLines.push(`  linkStyle ${idx.join(',')} ${LINK_STYLES[level as Exclude<RiskClass, 'none'>]}`);
+    for (const i of idx) styles.links[`e${i}`] = level as LinkClass;
+    styleLines.push(`  linkStyle ${idx.join(',')} ${LINK_STYLES[level as LinkClass]}`);
   }
 
   const structure = lines.join('\n') + '\n';

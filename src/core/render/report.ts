@@ -160,11 +160,26 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
 
   // Scope.
   const scope = model.scope;
-  if (scope && (scope.in?.length || scope.out?.length || scope.assumptions?.length)) {
+  if (scope && (scope.in?.length || scope.out?.length || scope.assumptions?.length || scope.architecture || scope.dataflow
+    || scope.abuse_cases?.length || scope.requirements?.length || scope.questions?.length)) {
     push('## Scope', '');
     if (scope.in?.length) push('**In scope**', '', ...bullets(scope.in), '');
     if (scope.out?.length) push('**Out of scope**', '', ...bullets(scope.out), '');
-    if (scope.assumptions?.length) push('**Assumptions**', '', ...bullets(scope.assumptions), '');
+    if (scope.architecture) push('**Architecture**', '', mdText(scope.architecture), '');
+    if (scope.dataflow) push('**Data flow**', '', mdText(scope.dataflow), '');
+    if (scope.assumptions?.length) {
+      push('**Assumptions**', '', ...scope.assumptions.map(a => {
+        if (typeof a === 'string') return `- ${mdText(a)}`;
+        const links = [...(a.threats ?? []), ...(a.mitigations ?? [])].map(mdCode);
+        return `- ${mdText(a.text)}${links.length ? ` (${links.join(', ')})` : ''}`;
+      }), '');
+    }
+    const named = (items: readonly { name: string; description?: string }[]) => items.map(i => `- **${mdText(i.name)}**${i.description ? `: ${mdText(i.description)}` : ''}`);
+    if (scope.abuse_cases?.length) push('**Abuse cases**', '', ...named(scope.abuse_cases), '');
+    if (scope.requirements?.length) push('**Security requirements**', '', ...named(scope.requirements), '');
+    if (scope.questions?.length) {
+      push('**Questions**', '', ...scope.questions.map(q => `- ${mdText(q.question)}${q.answer ? ` — ${mdText(q.answer)}` : ' (open)'}`), '');
+    }
   }
 
   // Assets.

@@ -12,7 +12,10 @@ export const DONE_MITIGATION = new Set(['implemented', 'verified']);
 
 export interface ThreatAssessment {
   id: string;
-  /** The level that counts: from the matrix, or from CVSS when `policy.risk_driver: cvss` and a vector scores. */
+  /**
+   * The level that counts: from the matrix, or from CVSS when `policy.risk_driver: cvss` and a vector scores;
+   * the threat's `priority` when it has neither.
+   */
   level: Level | undefined;
   matrixLevel: Level | undefined;
   cvss: CvssScore | undefined;
@@ -44,7 +47,8 @@ export function assessThreat(model: Model, id: string, threat: Threat, opts: Ass
   const mLevel = threat.likelihood && threat.impact ? matrixLevel(threat.likelihood, threat.impact, matrixOf(model)) : undefined;
   const scored = threat.cvss ? scoreCvss(threat.cvss) : undefined;
   const cvss = scored?.ok ? scored : undefined;
-  const level = model.policy?.risk_driver === 'cvss' && cvss ? cvssLevel(cvss) : mLevel ?? (cvss ? cvssLevel(cvss) : undefined);
+  // A priority set by hand (Threat Composer's) counts only when there is no rating at all.
+  const level = model.policy?.risk_driver === 'cvss' && cvss ? cvssLevel(cvss) : mLevel ?? (cvss ? cvssLevel(cvss) : threat.priority);
 
   const links = threat.mitigations ?? [];
   const done = links.filter(m => DONE_MITIGATION.has(model.mitigations?.[m]?.status ?? '')).length;

@@ -4,10 +4,12 @@
  * models and run the workspace pass now), `rampart/report` (the Markdown report of a model's text) and
  * `rampart/import` (another tool's file as a Rampart model). The core does the work; this file adapts it.
  */
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { detectFormat, importModel, ImportError, IMPORT_FORMATS } from '../../core/interop/index';
 import { renderReport } from '../../core/render/report';
+import { includeReader } from '../../node/includes';
 import {
   CheckWorkspaceRequest, ImportRequest, ReportRequest, RiskSummaryRequest,
   type ImportParams, type ImportResultMessage, type ReportParams, type RiskSummary,
@@ -50,7 +52,8 @@ export function importFile(params: ImportParams): ImportResultMessage {
     const format = params.format && IMPORT_FORMATS.includes(params.format) ? params.format : sniffFormat(params.text);
     if (format === 'rampart') return { status: 'rampart' };
     if (!format) return { status: 'unknown' };
-    const result = importModel(format, params.text);
+    const file = params.uri?.startsWith('file:') ? fileURLToPath(params.uri) : undefined;
+    const result = importModel(format, params.text, file ? { readInclude: includeReader(file) } : {});
     return { status: 'ok', yaml: result.yaml, notes: result.notes };
   } catch (e) {
     return { status: 'error', message: e instanceof ImportError ? e.message : `could not be imported (${(e as Error).message})` };

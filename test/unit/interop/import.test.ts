@@ -90,7 +90,9 @@ describe('interop: Threagile import', () => {
     // `<<: *customer-contracts` merge keys are resolved: integrity critical comes from the anchor.
     assert.equal(model.assets!['customer-operational-data'].criticality, 'high');
     assert.deepEqual(model.elements!['sql-database'].stores, ['customer-accounts', 'customer-operational-data', 'internal-business-data']);
-    assert.ok(model.scope?.out?.includes('Customer Web Client'), 'out_of_scope assets are listed in scope.out');
+    // out_of_scope assets are marked so, and listed in scope.out with Threagile's justification (#14: it was only a comment).
+    assert.equal(model.elements!['customer-client'].out_of_scope, true);
+    assert.ok(model.scope?.out?.includes('Customer Web Client: Owned and managed by end-user customer'), 'out_of_scope assets are listed in scope.out');
   });
 
   it('maps communication links with protocol, encryption and authentication', () => {
@@ -127,7 +129,7 @@ describe('interop: Threagile import', () => {
   it('says what it left out, in the notes and as comments', () => {
     assert.ok(result.notes.some(n => /shared runtimes/.test(n)));
     assert.match(result.yaml, /Threagile derives most of its risks at run time/);
-    assert.match(result.yaml, /# Out of scope in Threagile: Owned and managed by end-user customer\./);
+    assert.match(result.yaml, /# Threagile type network-cloud-security-group; tags some-erp;/);
   });
 
   it('maps every risk_tracking status as documented', () => {

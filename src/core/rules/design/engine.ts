@@ -145,7 +145,8 @@ function compute(ctx: RuleContext, defs: readonly DesignRuleDef[], cache: Cache)
     if (disabled(ctx, def.meta.id)) continue;
     const seen = new Set<string>();
     const detected = ctx.memo ? ctx.memo(`detect:${def.meta.id}`, ctx, c => def.detect(c)) : def.detect(ctx);
-    const list = detected.filter(s => !seen.has(s.subject) && !!seen.add(s.subject));
+    // An element or flow marked out of scope gets no suggestions.
+    const list = detected.filter(s => !seen.has(s.subject) && !!seen.add(s.subject) && !ctx.model[s.section]?.[s.subject]?.out_of_scope);
     raw.set(def.meta.id, list);
     const untracked = list.filter(s => !isTracked(ctx, def, s, s.threat));
     open.set(def.meta.id, untracked);

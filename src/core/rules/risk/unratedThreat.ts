@@ -7,8 +7,8 @@ export const unratedThreat: Rule = {
     title: 'Open threat without a risk rating',
     category: 'risk',
     severity: 'info',
-    description: 'An open threat with neither `likelihood` and `impact` nor a CVSS vector cannot be prioritised against the tolerance.',
-    advice: 'Add `likelihood:` (rare..almost-certain) and `impact:` (negligible..severe), or a `cvss:` vector.',
+    description: 'An open threat with neither `likelihood` and `impact` nor a CVSS vector (nor a hand-set `priority`) cannot be prioritised against the tolerance.',
+    advice: 'Add `likelihood:` (rare..almost-certain) and `impact:` (negligible..severe), or a `cvss:` vector (or, coarser, `priority: low|medium|high`).',
   },
   check(ctx) {
     const out = [];

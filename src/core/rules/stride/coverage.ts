@@ -5,7 +5,8 @@ import { keyRange } from '../helpers';
 
 /**
  * STRIDE per element: each element and flow should have each applicable category considered by at least one
- * threat that targets it (any status, including not-applicable with a justification).
+ * threat that targets it (any status, including not-applicable with a justification). Entries marked
+ * `out_of_scope: true` are not asked.
  */
 export const strideCoverage: Rule = {
   meta: {
@@ -13,14 +14,14 @@ export const strideCoverage: Rule = {
     title: 'STRIDE category not considered for an element',
     category: 'stride',
     severity: 'info',
-    description: 'STRIDE per element: external entities need spoofing and repudiation considered; processes all six categories; data stores tampering, repudiation, information disclosure and denial of service; data flows tampering, information disclosure and denial of service.',
+    description: 'STRIDE per element: external entities need spoofing and repudiation considered; processes all six categories; data stores tampering, repudiation, information disclosure and denial of service; data flows tampering, information disclosure and denial of service. Elements and flows marked `out_of_scope: true` are left out.',
     advice: 'Add a threat for each missing category (the quick fix adds stubs from the threat catalog), or add one with `status: not-applicable` and a justification.',
   },
   check(ctx) {
     const out = [];
     const targets: [string, 'elements' | 'flows', CatalogTarget, string][] = [
-      ...Object.entries(ctx.model.elements ?? {}).map(([id, e]) => [id, 'elements', e.type, e.name] as [string, 'elements', CatalogTarget, string]),
-      ...Object.entries(ctx.model.flows ?? {}).map(([id, f]) => [id, 'flows', 'flow', f.name ?? id] as [string, 'flows', CatalogTarget, string]),
+      ...Object.entries(ctx.model.elements ?? {}).filter(([, e]) => !e.out_of_scope).map(([id, e]) => [id, 'elements', e.type, e.name] as [string, 'elements', CatalogTarget, string]),
+      ...Object.entries(ctx.model.flows ?? {}).filter(([, f]) => !f.out_of_scope).map(([id, f]) => [id, 'flows', 'flow', f.name ?? id] as [string, 'flows', CatalogTarget, string]),
     ];
     for (const [id, section, type, name] of targets) {
       const covered = new Set<Stride>();
