@@ -30,7 +30,7 @@
  */
 import { Document } from 'yaml';
 import type { Asset, Element, Flow, Model, Mitigation, Threat, ThreatStatus } from '../model/schema';
-import { slugify, type ExportResult } from './common';
+import { commentText, slugify, type ExportResult } from './common';
 import {
   BREACH_TAG, CRITICALITY_LEVEL, SEVERITY_TAG, THREAGILE_CLASSIFICATION_MAP, THREAGILE_IMPACT, THREAGILE_KIND, THREAGILE_LIKELIHOOD, THREAGILE_STATUS_TAGS,
   isEncryptedProtocol, threagileSeverity, trackedTitle,
@@ -511,7 +511,12 @@ export function exportThreagile(model: Model): ExportResult {
   }
   // YAML 1.1 output: Threagile reads YAML 1.1-ish (yes/no/on/off are booleans there), so such strings are quoted.
   const doc = new Document(ordered, { version: '1.1', aliasDuplicateObjects: false });
-  doc.commentBefore = ' Exported from a Rampart threat model by `rampart export --to threagile`.\n Threats are custom_risk_categories and risk_tracking; run Threagile for its built-in risks.';
+  const head = [
+    'Exported from a Rampart threat model by `rampart export --to threagile`.',
+    'Threats are custom_risk_categories and risk_tracking; run Threagile for its built-in risks.',
+    ...(notes.length ? ['', 'Not exported (Threagile has no place for it), or written with a default:', ...notes.map(n => `- ${n}`)] : []),
+  ];
+  doc.commentBefore = commentText(head);
   return { text: doc.toString({ lineWidth: 0, indent: 2 }), notes };
 }
 

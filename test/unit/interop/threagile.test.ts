@@ -383,6 +383,8 @@ describe('interop: Threagile export (#14)', () => {
     const risk = (parseYaml(text) as any).custom_risk_categories[0];
     assert.equal(risk.id, 'sql-injection');
     assert.equal(risk.mitigation, 'Prepared statements');
+    // The file says it too, in a comment block at the top.
+    assert.match(text, /^# Not exported \(Threagile has no place for it\), or written with a default:\n(?:#.*\n)*# - attack_trees \(steal\)/m);
   });
 
   it('writes YAML that a YAML 1.1 reader (Threagile\'s) reads as strings', () => {
