@@ -11,7 +11,7 @@ import { z } from 'zod';
 export * from './vocabulary';
 import {
   ID_PATTERN, THREAT_ID_PATTERN, LIMITS, STRIDE, LIKELIHOODS, IMPACTS, LEVELS, ELEMENT_TYPES, TRUST_LEVELS, CLASSIFICATIONS, THREAT_STATUSES, MITIGATION_STATUSES,
-  CONTROLS, ELEMENT_KINDS, ASSET_KINDS, CRITICALITIES, CIA_CONFIDENTIALITY, CIA_LEVELS, type Likelihood, type Level, type Stride, type Impact, type ElementType, type Trust, type Classification, type ThreatStatus, type MitigationStatus, type Control,
+  CONTROLS, ELEMENT_KINDS, ASSET_KINDS, CRITICALITIES, CIA_CONFIDENTIALITY, CIA_LEVELS, LINDDUN, METHODS, METHODOLOGIES, PASTA_STAGES, type Likelihood, type Level, type Stride, type Impact, type ElementType, type Trust, type Classification, type ThreatStatus, type MitigationStatus, type Control,
 } from './vocabulary';
 
 export const id = z.string().max(LIMITS.id).regex(ID_PATTERN, 'ids are kebab-case: lowercase letters, digits and single dashes');
@@ -94,6 +94,29 @@ export const policy = z.strictObject({
   matrix: riskMatrix.optional(),
   /** Days before expiry when an acceptance is reported as expiring soon. */
   expiry_warning_days: z.number().int().min(0).max(365).optional(),
+  /** The process the model follows: `pasta` adds the seven-stage completeness checklist (`pasta/*`). */
+  methodology: z.enum(METHODOLOGIES).optional(),
+  /** The threat-elicitation methods whose per-element coverage is checked (default: stride). */
+  methods: list(z.enum(METHODS)).optional(),
+});
+
+/**
+ * PASTA (Process for Attack Simulation and Threat Analysis): what its seven stages need that the rest of the model
+ * does not already hold. Stage 2 is `scope` and the elements' `technology`, stage 3 the elements, flows and
+ * boundaries, stage 4 the threats (and these threat-intelligence sources), stage 5 the vulnerabilities (these
+ * sources, `intel/*` findings), stage 6 the attack trees, stage 7 the risk ratings against `policy.tolerance`.
+ */
+export const pasta = z.strictObject({
+  /** Stage 1: the business objectives the system serves, and what failing them costs. */
+  objectives: list(text.min(1)).optional(),
+  /** Stage 4: where threat intelligence comes from (feeds, reports, incident history). */
+  threat_intel: list(text.min(1)).optional(),
+  /** Stage 5: where vulnerabilities come from (scanners, SBOM, pen tests, bug bounty). */
+  vulnerability_sources: list(text.min(1)).optional(),
+  /** Notes per stage, and a stage's explicit sign-off. */
+  stages: z.partialRecord(z.enum(PASTA_STAGES), z.strictObject({ notes: text.optional(), done: z.boolean().optional() })).optional(),
+  /** Who signed the analysis off, and when (stage 7). */
+  sign_off: z.strictObject({ by: name, date: isoDate, role: name.optional() }).optional(),
 });
 
 export const asset = z.strictObject({
@@ -128,7 +151,12 @@ export const element = z.strictObject({
   description: text.optional(),
   kind: z.enum(ELEMENT_KINDS).optional(),
   boundary: id.optional(),
+  /** What it runs, optionally with a version (`nginx 1.20.1`): matched against the threat-intelligence feeds. */
   technology: name.optional(),
+  /** The packages it is built from, as package URLs (`pkg:npm/lodash@4.17.20`), for the feeds. */
+  components: list(z.string().min(1).max(LIMITS.name).regex(/^pkg:[a-z][a-z0-9.+-]*\//i, 'a package URL: pkg:type/namespace/name@version')).optional(),
+  /** A CycloneDX JSON SBOM of it, a path relative to the model file: its components are read for the feeds. */
+  sbom: z.string().min(1).max(LIMITS.name).optional(),
   owner: name.optional(),
   code: list(z.string().max(LIMITS.name)).optional(),
   /** Last review of the element's `code:` against the model; `trace/stale-review` reports commits since. */
@@ -186,6 +214,8 @@ export const threat = z.strictObject({
   description: text.optional(),
   statement: threatStatement.optional(),
   stride: list(z.enum(STRIDE)).optional(),
+  /** LINDDUN privacy categories, beside or instead of STRIDE. */
+  linddun: list(z.enum(LINDDUN)).optional(),
   targets: list(id).optional(),
   likelihood: z.enum(LIKELIHOODS).optional(),
   impact: z.enum(IMPACTS).optional(),
@@ -219,7 +249,10 @@ export const mitigation = z.strictObject({
   evidence: list(z.string().max(LIMITS.text)).optional(),
   owner: name.optional(),
   ticket: z.string().max(LIMITS.name).optional(),
+  /** One-off cost to put it in place (in `policy.currency`). */
   cost: money.optional(),
+  /** Yearly cost to run it (licences, operations), in `policy.currency`: with annual loss, its return (ROSI). */
+  annual_cost: money.optional(),
   tags: list(z.string().max(LIMITS.id)).optional(),
   source_id: name.optional(),
 });
@@ -272,6 +305,7 @@ export const model = z.strictObject({
   team: list(teamMember).optional(),
   scope: scope.optional(),
   policy: policy.optional(),
+  pasta: pasta.optional(),
   assets: idMap(asset).optional(),
   boundaries: idMap(boundary).optional(),
   elements: idMap(element).optional(),
@@ -305,4 +339,4 @@ export const SECTIONS = {
 export type Section = keyof typeof SECTIONS;
 export const SECTION_NAMES = Object.keys(SECTIONS) as Section[];
 /** Top-level keys in the order a file should have them. */
-export const TOP_KEYS = ['rampart', 'title', 'description', 'version', 'team', 'scope', 'policy', ...SECTION_NAMES] as const;
+export const TOP_KEYS = ['rampart', 'title', 'description', 'version', 'team', 'scope', 'policy', 'pasta', ...SECTION_NAMES] as const;

@@ -28,6 +28,17 @@ export const ELEMENT_KINDS = [
 ] as const;
 export const ASSET_KINDS = ['data', 'credentials', 'secret', 'key', 'service', 'other'] as const;
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** LINDDUN privacy threat categories (threat `linddun:`). */
+export const LINDDUN = ['linking', 'identifying', 'non-repudiation', 'detecting', 'data-disclosure', 'unawareness', 'non-compliance'] as const;
+/** Threat-elicitation methods a model asks coverage of (`policy.methods`). */
+export const METHODS = ['stride', 'linddun'] as const;
+/** The process a model follows (`policy.methodology`): PASTA adds its seven-stage checklist. */
+export const METHODOLOGIES = ['stride', 'pasta'] as const;
+/** PASTA's seven stages, in order (`pasta.stages` keys). */
+export const PASTA_STAGES = [
+  'business-objectives', 'technical-scope', 'application-decomposition', 'threat-analysis',
+  'vulnerability-analysis', 'attack-modelling', 'risk-and-impact-analysis',
+] as const;
 /** Threagile's confidentiality ratings, lowest first (`cia.confidentiality`). */
 export const CIA_CONFIDENTIALITY = ['public', 'internal', 'restricted', 'confidential', 'strictly-confidential'] as const;
 /** Threagile's integrity and availability ratings, lowest first (`cia.integrity`, `cia.availability`). */
@@ -43,6 +54,8 @@ export type Classification = (typeof CLASSIFICATIONS)[number];
 export type ThreatStatus = (typeof THREAT_STATUSES)[number];
 export type MitigationStatus = (typeof MITIGATION_STATUSES)[number];
 export type Control = (typeof CONTROLS)[number];
+export type Linddun = (typeof LINDDUN)[number];
+export type PastaStage = (typeof PASTA_STAGES)[number];
 
 export const LIMITS = {
   id: 64,

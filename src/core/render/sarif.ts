@@ -51,7 +51,9 @@ export interface SarifOptions {
 type Level = 'error' | 'warning' | 'note';
 export const sarifLevel = (s: Severity): Level => (s === 'info' ? 'note' : s);
 
-const PRECISION: Record<RuleMeta['category'], string> = { schema: 'very-high', risk: 'high', stride: 'medium', design: 'medium', discover: 'high', trace: 'high' };
+const PRECISION: Record<RuleMeta['category'], string> = {
+  schema: 'very-high', risk: 'high', stride: 'medium', design: 'medium', discover: 'high', trace: 'high', plan: 'high', pasta: 'very-high', linddun: 'medium', intel: 'high',
+};
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
 
 /** `Unmitigated threat above tolerance` -> `UnmitigatedThreatAboveTolerance`; falls back to the id. */

@@ -22,6 +22,10 @@ import { strideCoverage } from './stride/coverage';
 import { DESIGN_RULES } from './design/index';
 import { DISCOVER_RULES, DISCOVERY_INPUT_RULES } from './discover/index';
 import { TRACE_RULES, UNKNOWN_ANNOTATION_ID } from './trace/index';
+import { PLAN_RULES } from './plan/index';
+import { PASTA_RULES } from './pasta/index';
+import { LINDDUN_RULES } from './linddun/index';
+import { INTEL_RULES } from './intel/index';
 
 export const RULES: readonly Rule[] = [
   danglingReference, boundaryCycle, attackTreeCycle, duplicateId,
@@ -31,6 +35,10 @@ export const RULES: readonly Rule[] = [
   ...DESIGN_RULES,
   ...DISCOVER_RULES,
   ...TRACE_RULES,
+  ...PLAN_RULES,
+  ...PASTA_RULES,
+  ...LINDDUN_RULES,
+  ...INTEL_RULES,
 ];
 
 export const ALL_RULE_META: readonly RuleMeta[] = [...PARSER_RULES, ...RULES.map(r => r.meta), ...DISCOVERY_INPUT_RULES, UNKNOWN_ANNOTATION_ID];
