@@ -1,5 +1,5 @@
 import type { RuleMeta } from '../src/core/rules/types';
-import { ruleAnchor } from '../src/core/rules/docs';
+import { ruleAnchor, ruleWhyAnchor } from '../src/core/rules/docs';
 
 const FAMILIES: [string, string][] = [
   ['schema', 'Reading the file (`schema/*`)'],
@@ -8,6 +8,10 @@ const FAMILIES: [string, string][] = [
   ['design', 'Design rules over the data flow (`design/*`)'],
   ['discover', 'Drift from what the repository declares (`discover/*`)'],
   ['trace', 'The code and the model (`trace/*`)'],
+  ['plan', 'Proportional mitigation (`plan/*`)'],
+  ['pasta', 'PASTA stages (`pasta/*`)'],
+  ['linddun', 'LINDDUN privacy threats (`linddun/*`)'],
+  ['intel', 'Threat intelligence (`intel/*`)'],
 ];
 
 export function renderRuleDocs(rules: readonly RuleMeta[]): string {
@@ -16,10 +20,25 @@ export function renderRuleDocs(rules: readonly RuleMeta[]): string {
     const rs = rules.filter(r => r.category === cat);
     if (!rs.length) continue;
     out.push(`### ${title}`, '', '| id | severity | what it finds |', '|---|---|---|');
-    for (const r of rs) out.push(`| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\` | ${r.severity} | **${r.title}.** ${r.description.replace(/\|/g, '\\|')} *Fix:* ${r.advice.replace(/\|/g, '\\|')}${r.cwe?.length ? ` (${r.cwe.join(', ')})` : ''} |`);
+    for (const r of rs) out.push(`| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\` | ${r.severity} | **${r.title}.** ${r.description.replace(/\|/g, '\\|')} *Fix:* ${r.advice.replace(/\|/g, '\\|')}${r.cwe?.length ? ` (${r.cwe.join(', ')})` : ''}${r.why ? ` [Why does this matter?](#${ruleWhyAnchor(r.id)})` : ''} |`);
     out.push('');
+    out.push(...renderWhy(rs));
   }
   return out.join('\n');
+}
+
+/**
+ * "Why does this matter?" under a family's table: per rule with `why` in its metadata, the paragraph (anchored
+ * at `ruleWhyAnchor`, where hovers on a finding link) and its example model snippet.
+ */
+function renderWhy(rules: readonly RuleMeta[]): string[] {
+  const out: string[] = [];
+  for (const r of rules.filter(x => x.why)) {
+    if (!out.length) out.push('#### Why do these rules matter?', '');
+    out.push(`<a id="${ruleWhyAnchor(r.id)}"></a>**\`${r.id}\`: why does this matter?** ${r.why} ([rule](#${ruleAnchor(r.id)}))`, '');
+    if (r.example) out.push('```yaml', r.example.trim(), '```', '');
+  }
+  return out;
 }
 
 interface SettingSchema {

@@ -11,6 +11,8 @@ import { severityRank, type AnalysisSettings, type Finding, type Severity } from
 import { LineIndex, lineCol } from '../core/lines';
 import { rankThreats } from '../core/risk/ranking';
 import { lossSummary } from '../core/risk/ale';
+import { mitigationPlan } from '../core/risk/plan';
+import { planJson, planMarkdown, planText } from '../core/render/plan';
 import { JSON_ITEMS, SarifLogBuilder, jsonPieces, type SarifOptions } from '../core/render/sarif';
 import { portableMermaid, renderReport } from '../core/render/report';
 import { modelDiagram } from '../core/render/mermaid';
@@ -21,6 +23,8 @@ import { includeReader } from '../node/includes';
 import { STARTER_MODEL } from '../core/templates';
 import { execFileSync } from 'node:child_process';
 import { evidenceSettings } from '../node/evidence';
+import { loadFeedsSync, readSbomsSync, sbomPaths } from '../node/intel';
+import type { IntelIndex } from '../core/intel/index';
 import { RepoTrace, wantsTrace } from './trace';
 import { documentSafe, jsonSafe, terminalSafe } from '../core/text/safe';
 
@@ -143,6 +147,9 @@ Options:
   --no-trace                 Do not read the repository for the code's side of the model: annotations
                              (@mitigates, @threat, @accepts, @model in comments), evidence line ranges and
                              symbols, git history since an element's review (trace/* findings)
+  --intel FILE               Check the elements' technology, components and SBOMs against a local
+                             threat-intelligence feed: CISA's KEV catalog (JSON) or OSV records (a JSON
+                             file, or a folder of them); repeatable. Nothing is downloaded (intel/* findings)
 
 Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
 NO_COLOR turns colours off.
@@ -158,6 +165,7 @@ NO_COLOR turns colours off.
     discover: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: true },
     'no-trace': { type: 'boolean', default: false },
+    intel: { type: 'string', multiple: true },
   },
   async run(values, positionals, io) {
     if (values['no-trace']) values.trace = false;
@@ -167,6 +175,9 @@ NO_COLOR turns colours off.
     if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info (got '${failOn}')`);
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance'), disabledRules: (values.disable as string[] | undefined) ?? [] };
     if (values.output) checkOutputPath(io, String(values.output));
+    // Threat-intelligence feeds (--intel): read once; a feed that cannot be used stops the run (exit 2).
+    const intel = loadIntel(values.intel, io, 'check');
+    if (intel === null) return 2;
     const { files, missing } = findModels(positionals.length ? positionals : ['.'], io.cwd);
     // The discovery module (and its OpenAPI parser) is loaded only when asked for.
     const discoveryFor = values.discover && (files.length || missing.length)
@@ -198,9 +209,15 @@ NO_COLOR turns colours off.
       else sarif!.add({ uri: r.display, text: r.text, analysis: r.analysis });
     };
     for (const f of files) {
-      const fileSettings = discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings;
+      let fileSettings: AnalysisSettings = discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings;
+      if (intel) fileSettings = { ...fileSettings, intel: { index: intel } };
       const r = analyzeFile(f, fileSettings);
       if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
+      if (intel && sbomPaths(r.analysis.parsed.model).length) {
+        // the SBOMs the model names, read inside its folder, for the feeds
+        fileSettings = { ...fileSettings, intel: { index: intel, sboms: readSbomsSync(f, r.analysis.parsed.model) } };
+        r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f) });
+      }
       r.display = display(f, io.cwd);
       analysed++;
       if (trace) {
@@ -273,6 +290,8 @@ function checkJson(r: FileResult) {
     findings: (lines => r.analysis.findings.map(f => findingJson(f, lines)))(new LineIndex(r.text)),
     threats,
     annualLoss: { currency: loss.currency ?? null, residual: loss.total, inherent: loss.totalInherent, accepted: loss.totalAccepted, perAsset: loss.perAsset },
+    /** The mitigation plan ("fix first"): mitigations not yet implemented, in the order to do them. */
+    plan: planJson(mitigationPlan(model, r.analysis.assessments)),
   };
 }
 
@@ -418,12 +437,19 @@ Options:
   --tolerance LEVEL   Override the model's policy.tolerance
   --no-trace          Do not read the repository: annotations (where the code implements each mitigation),
                       evidence line ranges and symbols, git history since an element's review
+  --intel FILE        Check the elements against a local KEV catalog or OSV feed (repeatable), as check does
 `,
-  options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' }, 'no-trace': { type: 'boolean', default: false } },
+  options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' }, 'no-trace': { type: 'boolean', default: false }, intel: { type: 'string', multiple: true } },
   async run(values, positionals, io) {
     const { file, text } = readModelFile(positionals[0], io, 'report');
+    const intel = loadIntel(values.intel, io, 'report');
+    if (intel === null) return 2;
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
     let analysis = analyze(text, settings);
+    if (intel) {
+      settings.intel = { index: intel, sboms: readSbomsSync(file, analysis.parsed.model) };
+      analysis = analyze(text, settings);
+    }
     let annotations;
     if (!values['no-trace']) {
       // what the code says, as `rampart check` reads it: the report's findings are the check's
@@ -433,6 +459,47 @@ Options:
     }
     const md = renderReport(analysis, { fileName: display(file, io.cwd), generator: `Rampart ${VERSION}`, annotations });
     writeOrPrint(io, values.output, md, 'the report');
+    return 0;
+  },
+};
+
+const plan: Command = {
+  help: `Usage: rampart plan FILE [--format text|json|markdown] [-o FILE]
+
+Prints the mitigation plan ("fix first"): the mitigations not yet implemented or verified, in the order to do
+them: the highest risk level they close first, then the best return on security investment
+(ROSI = (annual loss reduction - annual cost) / annual cost), then the lowest annual cost, then one-off cost.
+A mitigation's annual loss reduction is the annual loss of the open threats it closes; a threat with several
+pending mitigations has its loss shared equally among them. Costs are the mitigations' annual_cost (a year)
+and cost (once, shown apart), in policy.currency.
+Options:
+  --format text|json|markdown   Output format (default: text)
+  --tolerance LEVEL             Override the model's policy.tolerance (which threats are above it)
+  -o, --output FILE             Write to FILE instead of standard output
+
+Exit codes: 0 printed (also when the plan is empty), 2 usage error or unreadable file.
+`,
+  options: { format: { type: 'string', default: 'text' }, tolerance: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  run(values, positionals, io) {
+    const format = String(values.format);
+    if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json or markdown (got '${format}')`);
+    if (positionals.length > 1) throw new UsageError('plan takes exactly one FILE');
+    const { file, text } = readModelFile(positionals[0], io, 'plan');
+    const analysis = analyze(text, { tolerance: level(values.tolerance, '--tolerance') });
+    const errors = analysis.parsed.findings.filter(f => f.severity === 'error').length;
+    if (errors) io.err(`rampart plan: ${terminalSafe(display(file, io.cwd))} has ${errors} error(s) (run 'rampart check'); the plan covers the entries that are valid.\n`);
+    const p = mitigationPlan(analysis.parsed.model, analysis.assessments);
+    const name = display(file, io.cwd);
+    if (format === 'json') {
+      writeOrPrint(io, values.output, JSON.stringify({ version: 1, path: name, tolerance: analysis.tolerance, ...planJson(p) }, null, 2) + '\n', 'the plan', 'json');
+    } else if (format === 'markdown') {
+      writeOrPrint(io, values.output, planMarkdown(p, '#') + '\n', 'the plan');
+    } else {
+      const head = `Mitigation plan (fix first) of ${name}: ${p.entries.length} mitigation(s) to do, tolerance ${analysis.tolerance}${p.currency ? `, amounts in ${p.currency}` : ''}`;
+      const out = [head, '', ...planText(p)].map(l => terminalSafe(l)).join('\n') + '\n';
+      if (values.output) writeOrPrint(io, values.output, out, 'the plan');
+      else io.out(out);
+    }
     return 0;
   },
 };
@@ -657,7 +724,28 @@ Exit codes: 0 done, 2 usage error, unreadable path, or nothing to discover.
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, report, diagram, diff, import: importCmd, export: exportCmd, init, discover: discoverCmd, rules };
+export const COMMANDS: Record<string, Command> = { check, report, plan, diagram, diff, import: importCmd, export: exportCmd, init, discover: discoverCmd, rules };
+
+/**
+ * The feeds of `--intel` (repeatable), read and indexed; undefined without `--intel`, null when one cannot be
+ * used (each problem is printed, naming the file; the command exits 2). Files of a feed folder that are not OSV
+ * records are skipped with a note.
+ */
+function loadIntel(given: unknown, io: Io, cmd: string): IntelIndex | undefined | null {
+  const paths = Array.isArray(given) ? given.map(String) : [];
+  if (!paths.length) return undefined;
+  const { index, reads } = loadFeedsSync(paths, io.cwd);
+  for (const r of reads) {
+    if (!r.skipped.length || !r.parsed.ok) continue;
+    const first = r.skipped[0];
+    io.err(`rampart ${cmd}: --intel '${terminalSafe(r.name)}': skipped ${r.skipped.length} file(s) that are not OSV records (${terminalSafe(first.file)} ${terminalSafe(first.message)}${r.skipped.length > 1 ? ', ...' : ''})\n`);
+  }
+  if (index.problems.length) {
+    for (const p of index.problems) io.err(`rampart ${cmd}: cannot use the feed '${terminalSafe(p.feed)}': it ${terminalSafe(p.message)}\n`);
+    return null;
+  }
+  return index;
+}
 
 /** Reads a model file for the commands that take exactly one; unreadable -> usage-level error (exit 2). */
 export function readModelFile(file: string | undefined, io: Io, cmd: string): { file: string; text: string } {

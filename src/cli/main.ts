@@ -16,6 +16,7 @@ Usage: rampart <command> [options]
 Commands:
   check [paths...]     Check threat models (files, or directories searched for *.threatmodel.yaml)
   report FILE          Write a Markdown report of a model
+  plan FILE            The mitigation plan (fix first): what to do next, by risk closed and return (ROSI)
   diagram FILE         Print the model's data-flow diagram as Mermaid text
   diff BASE HEAD       Markdown risk delta between two versions of a model (or --git REV FILE)
   import --from TOOL   Convert a Threagile, Threat Dragon, OTM or Threat Composer model into a Rampart model

@@ -2,10 +2,11 @@
  * Plain data shared by every part of the core and every front end: findings with offset ranges, fixes as
  * data, text edits and analysis settings. Nothing here knows about VS Code.
  */
-import type { Level, Stride, ThreatStatus } from './model/schema';
+import type { Level, Linddun, Stride, ThreatStatus } from './model/schema';
 import type { Discovery } from './discover/types';
 import type { DiscoveryScope } from './discover/scope';
 import type { Trace } from './trace/types';
+import type { IntelSettings } from './intel/index';
 
 /** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
 export interface Range {
@@ -32,6 +33,8 @@ export type FixSpec =
   | { kind: 'add-mitigation'; title: string; threat: string; preferred?: boolean }
   | { kind: 'accept-risk'; title: string; threat: string; status?: 'accepted' | 'transferred' }
   | { kind: 'add-stride-stubs'; title: string; target: string; categories: Stride[]; preferred?: boolean }
+  /** LINDDUN privacy threat stubs from the LINDDUN catalog (src/core/rules/linddun/catalog.ts), one per category. */
+  | { kind: 'add-linddun-stubs'; title: string; target: string; categories: Linddun[]; preferred?: boolean }
   | { kind: 'create-element'; title: string; section: 'elements' | 'boundaries' | 'assets' | 'mitigations' | 'threats'; id: string; preferred?: boolean }
   | { kind: 'set-threat-status'; title: string; threat: string; status: ThreatStatus; preferred?: boolean }
   | { kind: 'set-mitigation-status'; title: string; mitigation: string; status: string; preferred?: boolean }
@@ -66,6 +69,8 @@ export interface SuggestedThreat {
   impact?: string;
   cwe?: string[];
   capec?: string[];
+  /** Written as the threat's `tags` (the CVE and advisory ids of an `intel/*` finding). */
+  tags?: string[];
   rule: string;
   /** "A [source] with [prerequisites] can [action], which leads to [impact] on [assets]". */
   statement?: { source?: string; prerequisites?: string; action?: string; impact?: string; assets?: string[] };
@@ -124,4 +129,9 @@ export interface AnalysisSettings {
    * beforehand by the adapter; the `trace/*` rules and the evidence rules use it. Absent: they cannot tell.
    */
   trace?: Trace;
+  /**
+   * Offline threat intelligence (src/core/intel): the feeds the user pointed at (KEV, OSV), indexed, and the
+   * model's SBOMs, read beforehand by the adapter; the `intel/*` rules use them. Absent: they find nothing.
+   */
+  intel?: IntelSettings;
 }

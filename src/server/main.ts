@@ -21,6 +21,7 @@ import type { ServerContext } from './context';
 import { isThreatModel, ModelDocuments } from './documents';
 import { WorkspaceDiscovery } from './discovery';
 import { WorkspaceTrace } from './trace';
+import { WorkspaceIntel } from './intel';
 import { AnnotationDiagnostics, registerTrace } from './handlers/trace';
 import { TraceChangedNotification } from '../shared/traceRequests';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
@@ -38,6 +39,7 @@ import { registerVisualEditor } from './handlers/visualEditor';
 import { registerAuthoring } from './handlers/authoring';
 import { registerEntryForm } from './handlers/entryForm';
 import { registerDiscover } from './handlers/discover';
+import { registerWalkthrough } from './handlers/walkthrough';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -61,6 +63,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   const log = (message: string) => connection.console.log(message);
   const discovery = new WorkspaceDiscovery(files, log);
   const trace = new WorkspaceTrace(files, log);
+  const intel = new WorkspaceIntel(files, log);
   const ctx: ServerContext = {
     connection, files, log, discovery, trace,
     features: clientFeatures({}),
@@ -68,7 +71,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     documents: undefined as never,
   };
   ctx.settings = new SettingsStore(connection, () => ctx.features.configuration, scopeOf);
-  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery, trace);
+  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery, trace, intel);
   const diagnostics = new DiagnosticsPublisher(ctx);
   const annotationDiagnostics = new AnnotationDiagnostics(ctx);
   const refreshLenses = codeLensRefresher(ctx);
@@ -100,6 +103,8 @@ export function startServer(options: ServerOptions = {}): Connection {
   };
   // A folder's Compose, Kubernetes or OpenAPI files changed what they declare: its models are checked again.
   discovery.onChanged = recheck;
+  // Threat-intelligence feeds or SBOMs were (re)loaded: the models are checked again against them.
+  intel.onChanged = recheck;
   // Annotations, evidence files or git changed: the models are checked again, and the annotations against them.
   trace.onChanged = () => {
     recheck();
@@ -134,6 +139,7 @@ export function startServer(options: ServerOptions = {}): Connection {
 
   connection.onDidChangeConfiguration(params => {
     ctx.settings.changed(params.settings);
+    intel.settingsChanged();
     recheck();
   });
 
@@ -147,6 +153,7 @@ export function startServer(options: ServerOptions = {}): Connection {
         if (change.type === FileChangeType.Deleted) { await files.fileDeleted(file); indexChanged = true; diagnostics.deleted(file); }
         discovery.fileChanged(file);
         trace.fileChanged(file);
+        intel.fileChanged(file);
         if (change.type === FileChangeType.Changed && isModelPath(file) && !ctx.documents.get(change.uri)) {
           const s = await ctx.settings.forUri(change.uri);
           if (s.diagnosticsScope === 'workspace' && files.rootOf(file)) void diagnostics.checkFile(file);
@@ -197,6 +204,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   registerAuthoring(ctx);
   registerEntryForm(ctx);
   registerDiscover(ctx);
+  registerWalkthrough(ctx);
   registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {

@@ -150,3 +150,17 @@ export interface ThreatSuggestionsParams {
 }
 export type { ThreatSuggestions };
 export const ThreatSuggestionsRequest = new RequestType<ThreatSuggestionsParams, ThreatSuggestions, void>('rampart/threatSuggestions');
+
+/**
+ * `rampart/modelProgress`: how far a model (its text, as the client has it) has come along the guided first
+ * model (the walkthrough `rampart.firstModel`): counts of elements, threats, rated threats and treatments (a
+ * mitigation, or a threat accepted or transferred), and whether `policy.tolerance` is set.
+ */
+export interface ModelProgress {
+  elements: number;
+  threats: number;
+  rated: number;
+  tolerance: boolean;
+  treated: number;
+}
+export const ModelProgressRequest = new RequestType<{ text: string }, ModelProgress, void>('rampart/modelProgress');

@@ -34,6 +34,11 @@ export interface RampartSettings extends AnalysisSettings {
    * the files evidence names, and git since an element's review (`trace/*` rules).
    */
   traceEnabled: boolean;
+  /**
+   * Threat-intelligence feed files (CISA KEV catalog, OSV records or a folder of them), relative to the workspace
+   * folder: the elements' technology, components and SBOMs are checked against them (`intel/*`). Read from disk only.
+   */
+  intelFiles: string[];
 }
 
 export const DEFAULTS = {
@@ -43,6 +48,7 @@ export const DEFAULTS = {
   acceptanceDays: 90,
   discoverEnabled: true,
   traceEnabled: true,
+  intelFiles: [] as string[],
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
@@ -85,5 +91,6 @@ export function parseSettings(section: unknown): RampartSettings {
     acceptanceDays: clamp(get(raw, 'acceptanceDays'), 1, 3650, DEFAULTS.acceptanceDays),
     discoverEnabled: get(raw, 'discover.enabled') !== false,
     traceEnabled: get(raw, 'trace.enabled') !== false,
+    intelFiles: (v => (Array.isArray(v) ? [...new Set(v.filter((p): p is string => typeof p === 'string' && p.trim().length > 0 && p.length <= 1000 && !p.includes('\0')).map(p => p.trim()))].slice(0, 50) : []))(get(raw, 'intel.files')),
   };
 }

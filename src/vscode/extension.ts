@@ -14,6 +14,7 @@ import { isThreatModel } from './models';
 import { RiskStatusBar } from './statusBar';
 import { registerTraceFeatures } from './traceFeatures';
 import { VisualEditorProvider } from './visualEditor';
+import { registerWalkthrough } from './walkthrough';
 
 let server: RampartServer | undefined;
 
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerAuthoringCommands(server),
     ...registerDiscoverCommand(server),
     ...registerTraceFeatures(server),
+    ...registerWalkthrough(context, server),
   );
   server.start().catch(() => { /* logged by start() */ });
   log.info(`Rampart ${context.extension.packageJSON.version ?? ''} active; ${vscode.workspace.textDocuments.filter(isThreatModel).length} model(s) open`);

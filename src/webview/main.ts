@@ -140,7 +140,13 @@ const mitigationsHeading = h('h2', {}, 'Mitigations');
 const mitigationBody = h('tbody');
 const mitigationTable = h('table', { class: 'grid mitigations' },
   h('thead', {}, h('tr', {}, ...['Mitigation', 'Status', 'Threats'].map(t => h('th', { scope: 'col' }, t)))), mitigationBody);
-const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, mitigationsHeading, mitigationTable);
+// The mitigation plan ("fix first"): the mitigations still to do, the highest risk they close first, then ROSI.
+const planHeading = h('h2', {}, 'Fix first', h('span', { class: 'sub' }, 'mitigation plan'));
+const planNote = h('div', { class: 'plan-note muted' });
+const planBody = h('tbody');
+const planTable = h('table', { class: 'grid plan', 'aria-label': 'Mitigation plan: what to do first' },
+  h('thead', {}, h('tr', {}, ...['#', 'Mitigation', 'Closes', 'Loss reduction / yr', 'Annual cost', 'ROSI', 'Status'].map(t => h('th', { scope: 'col' }, t)))), planBody);
+const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, planHeading, planNote, planTable, mitigationsHeading, mitigationTable);
 const lower = h('section', { class: 'lower' }, heatPane, tables);
 const treesHeading = h('h2', {}, 'Attack trees');
 const treesList = h('div');
@@ -303,6 +309,7 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   renderFilters(next);
   renderThreats();
   renderMitigations(next);
+  renderPlan(next);
   renderTrees(next);
   await drawDiagram(false);
   if (view !== next) return;
@@ -586,6 +593,7 @@ function applySelection(): void {
     }
   } else if (kind === 'mitigation') {
     mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.classList.add('selected');
+    planBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.classList.add('selected');
   }
   if (focusEl instanceof SVGGraphicsElement) {
     const box = focusEl.getBoundingClientRect();
@@ -630,7 +638,7 @@ function cap(s: string): string {
 const THREAT_DRAG = 'application/x-rampart-threat';
 
 /** What each panel last drew, to leave a panel alone when an update does not change it (a status edit). */
-const drawnPanels = { heat: '', filters: '', mitigations: '', trees: '' };
+const drawnPanels = { heat: '', filters: '', mitigations: '', plan: '', trees: '' };
 /** Per threat id: its row and what it shows. */
 const threatRows = new Map<string, { sig: string; tr: HTMLTableRowElement }>();
 
@@ -869,6 +877,45 @@ function renderMitigations(v: ViewModel): void {
     });
     mitigationBody.appendChild(tr);
   }
+}
+
+/** The mitigation plan: one row per mitigation still to do, in the order to do it; its status can be changed here. */
+function renderPlan(v: ViewModel): void {
+  const plan = v.plan;
+  const sig = JSON.stringify([plan, v.vocabulary.mitigationStatuses]);
+  if (sig === drawnPanels.plan) return;
+  drawnPanels.plan = sig;
+  const empty = !plan || plan.rows.length === 0;
+  planHeading.hidden = empty;
+  planNote.hidden = empty;
+  planTable.hidden = empty;
+  clear(planBody);
+  if (!plan || empty) return;
+  planNote.textContent = `The highest risk closed first, then the best return on security investment (ROSI = (loss reduction − annual cost) / annual cost); a threat's annual loss is shared among its pending mitigations. Total: ${plan.total}.`;
+  for (const r of plan.rows) {
+    const tr = h('tr', { 'data-id': r.id, 'data-level': r.level ?? '', tabindex: 0 },
+      h('td', { class: 'rank' }, String(r.rank)),
+      h('td', { class: 'title' }, h('div', {}, r.title), h('div', { class: 'id' }, r.id)),
+      h('td', { class: 'closes' }, r.threats.length
+        ? h('div', { class: 'chips' }, ...r.threats.map(t => h('span', { class: `chip${t.aboveTolerance ? ' above' : ''}`, title: `${t.id}: ${t.level ?? 'unrated'}${t.aboveTolerance ? ', above tolerance' : ''}` },
+          t.level ? h('span', { class: `dot lvl-${t.level}` }) : null, t.id)), r.moreThreats ? h('span', { class: 'muted' }, `+${r.moreThreats} more`) : null)
+        : h('span', { class: 'muted' }, 'no open threat')),
+      h('td', { class: 'reduction num' }, r.reduction),
+      h('td', { class: 'cost num' }, r.annualCost, r.oneOffCost !== '—' ? h('div', { class: 'muted' }, `${r.oneOffCost} once`) : null),
+      h('td', { class: `rosi num${r.losing ? ' losing' : ''}` }, r.rosi),
+      h('td', { class: 'status' }, statusSelect(v.vocabulary.mitigationStatuses, r.status, `Status of ${r.title}`, (s: MitigationStatus) => post({ type: 'setMitigationStatus', id: r.id, status: s, version }))),
+    );
+    const activate = () => {
+      select('mitigation', r.id, true);
+      post({ type: 'reveal', kind: 'mitigation', id: r.id });
+    };
+    tr.addEventListener('click', activate);
+    tr.addEventListener('keydown', e => {
+      if (e.key === 'Enter') activate();
+    });
+    planBody.appendChild(tr);
+  }
+  applySelection();
 }
 
 // ---------------------------------------------------------------------------------------------------------

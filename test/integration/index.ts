@@ -12,4 +12,5 @@ import './interop.itest';
 import './authoring.itest';
 import './discover.itest';
 import './trace.itest';
+import './walkthrough.itest';
 import './hostLoad.itest';

@@ -35,7 +35,7 @@ describe('generated files are current', () => {
 
   it('every rule has complete metadata', () => {
     for (const r of ALL_RULE_META) {
-      assert.match(r.id, /^(schema|risk|stride|design|discover|trace)\/[a-z0-9-]+$/, r.id);
+      assert.match(r.id, /^(schema|risk|stride|design|discover|trace|plan|pasta|linddun|intel)\/[a-z0-9-]+$/, r.id);
       assert.ok(r.title && r.description.length > 20 && r.advice.length > 10, r.id);
       if (r.category === 'design' && r.id !== 'design/obsolete-suggestion') assert.ok(r.stride?.length && r.cwe?.length && r.detection && r.falsePositives, `${r.id} design metadata`);
     }

@@ -1197,6 +1197,57 @@ export async function withHarness(opts, fn) {
 }
 
 /** Runs every test; returns { passed, failed, results, timings, bundle }. */
+// The mitigation plan ("fix first", #15): the payments model with a yearly value at risk and costs.
+const PLAN_YAML = PAYMENTS_YAML
+  .replace('  session: { name: Session tokens, classification: confidential }', '  session: { name: Session tokens, classification: confidential, value: 40000 }')
+  .replace('    likelihood: likely\n    impact: major\n    status: open\n    mitigations: [short-lived-tokens]', '    likelihood: likely\n    impact: major\n    annual_rate: 0.5\n    status: open\n    mitigations: [short-lived-tokens]')
+  .replace('    status: in-progress\n', '    status: in-progress\n    annual_cost: 200000\n')
+  .replace('    title: FIDO2 keys for support agents\n    status: planned\n', '    title: FIDO2 keys for support agents\n    status: proposed\n    annual_cost: 2000\n    cost: 6000\n')
+  .replace('    mitigations: [phishing-keys]', '    annual_rate: 0.2\n    mitigations: [phishing-keys]');
+
+test('fix first: the mitigation plan in order, with its figures, status changes and reveal; cards when narrow', async h => {
+  const msg = updateFor(PLAN_YAML, 5);
+  const v = msg.view;
+  for (const width of [1400, 520]) {
+    const { page, log, context } = await h.open({ width, height: 1000 });
+    await update(page, msg);
+    const rows = await page.$$eval('table.plan tbody tr', trs => trs.map(tr => ({
+      id: tr.dataset.id, closes: tr.querySelector('td.closes').textContent, rosi: tr.querySelector('td.rosi').textContent,
+      losing: tr.querySelector('td.rosi').classList.contains('losing'), reduction: tr.querySelector('td.reduction').textContent,
+    })));
+    // the two pending mitigations (hsm-keys is implemented): token replay and agent phishing are both high;
+    // FIDO2 keys return more than they cost, channel-bound tokens cost more than the loss they prevent
+    eq(rows.map(r => r.id), ['phishing-keys', 'short-lived-tokens'], `${width}px: the mitigations still to do, best return first`);
+    eq(rows.map(r => r.closes), ['agent-phish', 'token-replay'], `${width}px: the threats each closes`);
+    assert(/^(ROSI )?\+\d/.test(rows[0].rosi.trim()) && !rows[0].losing, `${width}px: a positive ROSI (${rows[0].rosi})`);
+    assert(/-\d/.test(rows[1].rosi) && rows[1].losing, `${width}px: a negative ROSI marked (${rows[1].rosi})`);
+    assert(/EUR/.test(rows[0].reduction), `${width}px: amounts in the currency (${rows[0].reduction})`);
+    assert(await page.$eval('.plan-note', n => !n.hidden && /Total: EUR/.test(n.textContent)), `${width}px: the total is shown`);
+    eq(await sidewaysOverflow(page), [], `${width}px: nothing sticks out to the right`);
+    if (width === 1400) {
+      await clearPosted(page);
+      await page.click('table.plan tbody tr[data-id="short-lived-tokens"] td.title');
+      eq((await posted(page)).filter(m => m.type === 'reveal'), [{ type: 'reveal', kind: 'mitigation', id: 'short-lived-tokens' }], 'a row click reveals the mitigation');
+      assert(await page.$('table.plan tr.selected[data-id="short-lived-tokens"]'), 'the row is selected');
+      await clearPosted(page);
+      await page.selectOption('table.plan tr[data-id="phishing-keys"] select', 'planned');
+      eq(await posted(page), [{ type: 'setMitigationStatus', id: 'phishing-keys', status: 'planned', version: 5 }], 'planning it from the plan');
+      for (const m of await posted(page)) assert(core.protocol.parseFromWebview(m), `posted message passes the protocol: ${JSON.stringify(m)}`);
+    }
+    await page.locator('table.plan').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, `webview-plan-${width}.png`), fullPage: true });
+    await assertClean(page, log, h.origin);
+    await context.close();
+  }
+  // Every mitigation done: no plan section.
+  const done = updateFor(PAYMENTS_YAML.replace('status: in-progress', 'status: implemented\n    evidence: [a]').replace('status: planned', 'status: verified\n    evidence: [b]'), 6);
+  eq(done.view.plan.rows, [], 'nothing left to plan');
+  const { page, context } = await h.open({ width: 1400, height: 900 });
+  await update(page, done);
+  assert(await page.$eval('table.plan', t => t.hidden), 'the plan is hidden when there is nothing to do');
+  await context.close();
+});
+
 export async function runWebviewTests(opts = {}) {
   return withHarness(opts, async (h, bundle) => {
     const ctx = { timings: {} };

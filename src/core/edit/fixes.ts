@@ -8,11 +8,12 @@
  * and computing the fix again on the result gives no edits.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
-import { LIMITS, STRIDE, type Stride } from '../model/schema';
+import { LIMITS, LINDDUN, STRIDE, type Stride } from '../model/schema';
 import type { FixSpec, Path, SuggestedThreat, TextEdit } from '../types';
 import { applyEdits, EditRefusal, YamlEditor } from './yamlEdit';
 import { isoDay } from '../risk/assess';
 import { catalogStub } from '../rules/stride/catalog';
+import { linddunStub, linddunStubId } from '../rules/linddun/catalog';
 import { clip } from '../text/clip';
 import { RESERVED_KEYS } from '../model/parse';
 
@@ -87,6 +88,7 @@ function touchedPaths(fix: FixSpec): Path[] {
     case 'add-mitigation': return [['mitigations', mitigationIdFor(fix.threat)], ['threats', fix.threat, 'mitigations']];
     case 'accept-risk': return ['status', 'justification', 'accepted_by', 'expires'].map(k => ['threats', fix.threat, k]);
     case 'add-stride-stubs': return fix.categories.map(c => ['threats', strideStubId(fix.target, c)]);
+    case 'add-linddun-stubs': return fix.categories.map(c => ['threats', linddunStubId(fix.target, c)]);
     case 'create-element': return [[fix.section, fix.id]];
     case 'set-threat-status': return [['threats', fix.threat, 'status']];
     case 'set-mitigation-status': return [['mitigations', fix.mitigation, 'status']];
@@ -269,6 +271,16 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
       }
       return ed.edits();
     }
+    case 'add-linddun-stubs': {
+      for (const c of LINDDUN.filter(l => fix.categories.includes(l))) {
+        const id = linddunStubId(fix.target, c);
+        if (ed.has(['threats', id])) continue;
+        const name = ed.get(['elements', fix.target, 'name']) ?? ed.get(['flows', fix.target, 'name']) ?? fix.target;
+        const type = ed.get(['elements', fix.target, 'type']);
+        ed.insertEntry(['threats'], id, linddunStub(typeof type === 'string' ? type : undefined, c, fix.target, String(name)));
+      }
+      return ed.edits();
+    }
     case 'create-element': {
       if (ed.has([fix.section, fix.id])) return [];
       if (RESERVED_KEYS.has(fix.id)) throw new EditRefusal(`\`${fix.id}\` is a reserved word and cannot be an id; give the entry another id.`);
@@ -313,6 +325,7 @@ function addSuggested(ed: YamlEditor, id: string, t: SuggestedThreat) {
   if (t.impact) entry.impact = t.impact;
   if (t.cwe?.length) entry.cwe = t.cwe;
   if (t.capec?.length) entry.capec = t.capec;
+  if (t.tags?.length) entry.tags = t.tags;
   entry.status = 'open';
   entry.rule = t.rule;
   ed.insertEntry(['threats'], id, entry);

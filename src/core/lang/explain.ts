@@ -13,6 +13,27 @@ export const STRIDE_EXPLAINED: Record<string, string> = {
   'elevation-of-privilege': 'Elevation of privilege (E): gaining capabilities without authorization. Violates authorization.',
 };
 
+/** LINDDUN privacy threat categories (threat `linddun:`). */
+export const LINDDUN_EXPLAINED: Record<string, string> = {
+  linking: 'Linking (L): associating data items or actions of a person to learn more about them, such as building a profile. Violates unlinkability.',
+  identifying: 'Identifying (I): learning who a person is from data about them, even pseudonymised data. Violates anonymity and pseudonymity.',
+  'non-repudiation': 'Non-repudiation (N): a person cannot deny an action or claim attributed to them where they should be able to. Violates plausible deniability.',
+  detecting: 'Detecting (D): deducing that a person is involved (has an account, a record, takes part) by observing the system. Violates undetectability.',
+  'data-disclosure': 'Data disclosure (D): collecting, storing, processing or sharing more personal data than the purpose needs. Violates data minimisation and confidentiality.',
+  unawareness: 'Unawareness and unintervenability (U): people are not told about, or cannot control, the processing of their personal data. Violates transparency and intervenability.',
+  'non-compliance': 'Non-compliance (N): processing that does not follow privacy law, policy or good practice (legal basis, retention, consent). Violates compliance.',
+};
+
+/** Threat-elicitation methods (`policy.methods`) and the process (`policy.methodology`). */
+export const METHOD_EXPLAINED: Record<string, string> = {
+  stride: 'STRIDE per element: each element and flow is asked for the STRIDE categories that apply to it (rule stride/coverage).',
+  linddun: 'LINDDUN per element: each element and flow that handles personal data (an asset with personal: true) is asked for the LINDDUN privacy categories that apply to it (rule linddun/coverage).',
+};
+export const METHODOLOGY_EXPLAINED: Record<string, string> = {
+  stride: 'STRIDE: threats by element and category, rated against the risk tolerance (the default).',
+  pasta: 'PASTA: the seven-stage, risk-centric process. Each stage that is not complete is a finding (rules pasta/*), and the report gets a PASTA chapter.',
+};
+
 export const LIKELIHOOD_EXPLAINED: Record<string, string> = {
   rare: 'Rare: could happen only in exceptional circumstances.',
   unlikely: 'Unlikely: could happen, but is not expected.',
@@ -78,6 +99,9 @@ export function explainValue(path: Path, value: string): string | undefined {
   const section = keys[0];
   switch (field) {
     case 'stride': return STRIDE_EXPLAINED[value];
+    case 'linddun': return LINDDUN_EXPLAINED[value];
+    case 'methods': return METHOD_EXPLAINED[value];
+    case 'methodology': return METHODOLOGY_EXPLAINED[value];
     case 'likelihood': return LIKELIHOOD_EXPLAINED[value];
     case 'impact': return IMPACT_EXPLAINED[value];
     case 'tolerance': return LEVEL_EXPLAINED[value] && `${LEVEL_EXPLAINED[value]} Threats above this level must be mitigated, accepted or transferred.`;

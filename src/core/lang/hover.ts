@@ -9,9 +9,10 @@ import type { Analysis } from '../analyze';
 import type { IdKind } from '../model/index';
 import { LEVELS } from '../model/schema';
 import { ruleMeta } from '../rules/index';
+import { ruleWhyUrl } from '../rules/docs';
 import type { Range } from '../types';
 import { nodeAt } from './cursor';
-import { explainValue, STRIDE_EXPLAINED, THREAT_STATUS_EXPLAINED, MITIGATION_STATUS_EXPLAINED, TRUST_EXPLAINED } from './explain';
+import { explainValue, LINDDUN_EXPLAINED, STRIDE_EXPLAINED, THREAT_STATUS_EXPLAINED, MITIGATION_STATUS_EXPLAINED, TRUST_EXPLAINED } from './explain';
 import { mdText } from './markdown';
 import { idAt } from './navigation';
 import { annualLoss } from '../risk/ale';
@@ -77,11 +78,12 @@ function threatHover(a: Analysis, id: string): string {
     ? `${t.status === 'accepted' ? 'Accepted' : 'Transferred'}${t.accepted_by ? ` by ${mdText(t.accepted_by, 80)}` : ''}${t.expires ? ` until ${mdText(t.expires)}` : ''}${as?.expiredDays ? ` (expired ${as.expiredDays} day(s) ago)` : ''}${t.justification ? `: ${mdText(t.justification)}` : ' (no justification)'}`
     : undefined;
   const stride = t.stride?.length ? `STRIDE:\n\n${t.stride.map(s => `- ${STRIDE_EXPLAINED[s] ?? s}`).join('\n')}` : undefined;
+  const linddun = t.linddun?.length ? `LINDDUN:\n\n${t.linddun.map(l => `- ${LINDDUN_EXPLAINED[l] ?? l}`).join('\n')}` : undefined;
   const targets = t.targets?.length ? `Targets: ${t.targets.map(x => `${code(x)}${m.elements?.[x] ? ' ' + mdText(m.elements[x].name, 60) : m.flows?.[x] ? ' (flow)' : ' (not defined)'}`).join(', ')}` : undefined;
   const loss = annualLoss(m, id);
   const ale = loss !== undefined ? `Expected annual loss: ${Math.round(loss).toLocaleString('en-US')}${currency ? ' ' + mdText(currency) : ''}` : undefined;
   const refs = [...(t.cwe ?? []), ...(t.capec ?? [])].map(x => mdText(x)).join(', ');
-  return para(`**${mdText(t.title)}** ${code(id)}`, `Risk: ${level}${matrix}${residual ? ' · ' + residual : ''}${above}`, cvss, ale, status, acceptance, mits, stride, targets, refs && `References: ${refs}`);
+  return para(`**${mdText(t.title)}** ${code(id)}`, `Risk: ${level}${matrix}${residual ? ' · ' + residual : ''}${above}`, cvss, ale, status, acceptance, mits, stride, linddun, targets, refs && `References: ${refs}`);
 }
 
 function mitigationHover(a: Analysis, id: string): string {
@@ -142,7 +144,8 @@ function ruleHover(ruleId: string, why: string | undefined): string {
   if (!meta) return para(`Rule ${code(ruleId)}`, why && `Why: ${mdText(why, 1000)}`);
   // Rule metadata is our own text (it uses backticks for code on purpose); `why` is built from the file.
   return para(`**${meta.title}** · rule ${code(meta.id)}`, meta.description, `What to do: ${meta.advice}`,
-    why && `Why: ${mdText(why, 1000)}`, meta.falsePositives && `False positives: ${meta.falsePositives}`);
+    why && `Why: ${mdText(why, 1000)}`, meta.falsePositives && `False positives: ${meta.falsePositives}`,
+    meta.why && `[Why does this matter?](${ruleWhyUrl(meta.id)})`);
 }
 
 export function hoverAt(a: Analysis, offset: number): HoverText | undefined {
@@ -157,7 +160,8 @@ export function hoverAt(a: Analysis, offset: number): HoverText | undefined {
   } else {
     const node = nodeAt(a.parsed.doc, offset);
     if (node?.role === 'value' && node.value !== undefined) {
-      const text = explainValue(node.path, node.value);
+      // A threat's `rule:` (the design rule that suggested it) explains that rule.
+      const text = explainValue(node.path, node.value) ?? (node.path[0] === 'threats' && node.path[2] === 'rule' && ruleMeta(node.value) ? ruleHover(node.value, undefined) : undefined);
       if (text) { parts.push(text); range = node.range; }
     }
   }

@@ -2,8 +2,10 @@
  * The Markdown report of a threat model (`rampart report`, "Rampart: Export Report"): what a reviewer reads
  * on GitHub. Sections, in order: title and headline, description, team, scope, assets, summary (threats by
  * level and residual state, annual loss, findings), the data-flow diagram (a ```mermaid block, which GitHub
- * draws), threats ranked by risk, the open threats above tolerance in detail, mitigations with status and
- * evidence, accepted and transferred risks, attack trees, and the findings.
+ * draws), threats ranked by risk, the open threats above tolerance in detail, the mitigation plan (fix first:
+ * what to do next, by risk closed and return on security investment), mitigations with status and
+ * evidence, accepted and transferred risks, attack trees, the PASTA stages (render/pasta.ts) when the model
+ * follows PASTA, and the findings.
  *
  * Every string from the model goes through `mdCell`/`mdText`/`mdCode` (render/markdown.ts): the model is
  * untrusted, and nothing it says can become HTML, a link, an image or table structure. The Mermaid text is
@@ -20,12 +22,15 @@ import type { Residual, ThreatAssessment } from '../risk/assess';
 import { daysBetween, isoDay } from '../risk/assess';
 import { lossSummary } from '../risk/ale';
 import { rankThreats } from '../risk/ranking';
+import { mitigationPlan } from '../risk/plan';
+import { planMarkdown } from './plan';
 import { evaluateTrees, pathSteps, type TreeEvaluation } from '../risk/attackTrees';
 import { ruleMeta } from '../rules/index';
 import type { Finding, Severity } from '../types';
 import { LineIndex } from '../lines';
 import { modelDiagram } from './mermaid';
 import { attackTreeDiagram } from './attackTree';
+import { pastaChapter } from './pasta';
 import { formatMoney, formatNumber, htmlText, mdAutolink, mdCell, mdCode, mdMessage, mdTable, mdText, oneLine, plural } from './markdown';
 
 export interface ReportOptions {
@@ -266,6 +271,7 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       push(`#### ${mdText(t.title, 200)} (${mdCode(r.id)})`, '');
       const facts2: string[] = [`${levelCell(as.level)}${as.cvss ? ` · CVSS ${as.cvss.baseScore.toFixed(1)} (${mdText(as.cvss.severity)})` : ''} · ${as.expiredDays !== undefined ? `acceptance expired ${plural(as.expiredDays, 'day')} ago` : RESIDUAL_WORDS[as.residual]}`];
       if (t.stride?.length) facts2.push(`STRIDE: ${t.stride.join(', ')}`);
+      if (t.linddun?.length) facts2.push(`LINDDUN: ${t.linddun.join(', ')}`);
       if (t.targets?.length) facts2.push(`Targets: ${t.targets.map(x => mdCode(x)).join(', ')}`);
       if (t.cwe?.length || t.capec?.length) facts2.push([...(t.cwe ?? []), ...(t.capec ?? [])].map(x => mdText(x)).join(', '));
       if (t.owner) facts2.push(`Owner: ${mdText(t.owner)}`);
@@ -283,6 +289,10 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       }
     }
   }
+
+  // The mitigation plan (fix first): the mitigations still to do, in the order to do them.
+  const plan = mitigationPlan(model, assessments);
+  if (plan.entries.length) push(planMarkdown(plan));
 
   // Mitigations.
   const mitEntries = Object.entries(mitigations);
@@ -357,6 +367,9 @@ export function renderReport(analysis: Analysis, opts: ReportOptions): string {
       }
     }
   }
+
+  // PASTA: the seven stages, when the model follows it (render/pasta.ts).
+  push(...pastaChapter(analysis));
 
   // Findings.
   push('## Findings', '');

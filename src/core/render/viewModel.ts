@@ -13,6 +13,9 @@ import { matrixOf, toleranceOf } from '../risk/matrix';
 import type { Finding, Range } from '../types';
 import { dataFlowDiagram, diagramInput, type DataFlowDiagram, type DataFlowOptions, type DiagramInput } from './mermaid';
 import { attackTreeDiagram, nodeReachable, type AttackTreeDiagram } from './attackTree';
+import { mitigationPlan } from '../risk/plan';
+import { formatMoney } from './markdown';
+import { reductionText, rosiText } from './plan';
 
 export const REVEAL_KINDS = ['element', 'flow', 'boundary', 'threat', 'mitigation', 'attack_tree', 'asset'] as const;
 export type RevealKind = (typeof REVEAL_KINDS)[number];
@@ -44,6 +47,33 @@ export interface MitigationRow {
   status: MitigationStatus;
   /** Threats that link to it. */
   threats: string[];
+}
+
+/** A row of the mitigation plan (fix first, risk/plan.ts), its amounts as text in the policy currency. */
+export interface PlanRow {
+  rank: number;
+  id: string;
+  title: string;
+  status: MitigationStatus;
+  /** The highest level among the threats it closes. */
+  level?: Level;
+  /** The open threats it closes (at most 10; `moreThreats` counts the rest). */
+  threats: { id: string; level?: Level; aboveTolerance: boolean }[];
+  moreThreats: number;
+  /** Annual loss reduction (`≥ EUR 1,000` for a lower bound, `unknown`). */
+  reduction: string;
+  annualCost: string;
+  oneOffCost: string;
+  /** ROSI as a percentage (`+150 %`), `free`, or `—`. */
+  rosi: string;
+  /** ROSI below 0: it costs more a year than the loss it takes away. */
+  losing: boolean;
+}
+
+export interface PlanView {
+  rows: PlanRow[];
+  /** "EUR 77,100 a year of loss reduction for EUR 9,000 a year". */
+  total: string;
 }
 
 export interface HeatMapView {
@@ -107,6 +137,8 @@ export interface ViewModel {
   mitigations: MitigationRow[];
   heatMap: HeatMapView;
   attackTrees: AttackTreeView[];
+  /** The mitigation plan ("fix first"): the mitigations still to do, in the order to do them. */
+  plan?: PlanView;
   problems: ProblemSummary;
   counts: { elements: number; flows: number; threats: number; open: number; aboveTolerance: number };
   /** The format's vocabularies, so the webview bundle need not import the zod schema. */
@@ -263,6 +295,7 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
     mitigations: Object.entries(mitigations).map(([id, m]) => ({ id, title: m.title, status: m.status, threats: linkedThreats.get(id) ?? [] })),
     heatMap,
     attackTrees,
+    plan: planView(model, assessments),
     problems: summarizeProblems(parsed.text, opts.findings ?? parsed.findings),
     counts: {
       elements: elementRows.length,
@@ -284,6 +317,24 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
     }
   }
   return { view, ranges };
+}
+
+/** The mitigation plan as the webview shows it (amounts as text: the webview bundle has no formatting code). */
+function planView(model: ParsedModel['model'], assessments: Map<string, ThreatAssessment>): PlanView {
+  const plan = mitigationPlan(model, assessments);
+  const money = (x: number | undefined) => (x === undefined ? '—' : formatMoney(x, plan.currency));
+  const unknownYearly = plan.withoutAnnualCost.length === plan.entries.length;
+  return {
+    rows: plan.entries.map(e => ({
+      rank: e.rank, id: e.id, title: e.title, status: e.status, level: e.level,
+      threats: e.threats.slice(0, 10).map(t => ({ id: t.id, level: t.level, aboveTolerance: t.aboveTolerance })),
+      moreThreats: Math.max(0, e.threats.length - 10),
+      reduction: reductionText(e), annualCost: money(e.annualCost), oneOffCost: money(e.oneOffCost), rosi: rosiText(e),
+      losing: e.rosi !== undefined && e.rosi < 0,
+    })),
+    total: `${money(plan.totals.reduction)} a year of loss reduction for ${unknownYearly ? 'an unknown cost' : money(plan.totals.annualCost)} a year`
+      + `${plan.withoutAnnualCost.length && !unknownYearly ? ' (known costs only)' : ''}${plan.totals.oneOffCost ? ` and ${money(plan.totals.oneOffCost)} once` : ''}`,
+  };
 }
 
 /** What the webview may ask to reveal: an entry by kind and id, optionally a node inside an attack tree. */

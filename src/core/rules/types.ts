@@ -27,6 +27,13 @@ export interface RuleMeta {
   detection?: string;
   /** When it fires but should not, and what to do then. */
   falsePositives?: string;
+  /**
+   * "Why does this matter?": what goes wrong in practice when the finding is ignored, in a short paragraph (the
+   * README renders it under the rule reference, anchored at `ruleWhyAnchor(id)`, and hovers link to it).
+   */
+  why?: string;
+  /** A short YAML snippet of a model that shows what the rule asks for (rendered under `why`). */
+  example?: string;
 }
 
 export interface RuleContext {

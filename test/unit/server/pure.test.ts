@@ -27,6 +27,8 @@ describe('server: settings', () => {
     assert.equal(parseSettings({ discover: { enabled: false } }).discoverEnabled, false);
     assert.equal(parseSettings({ 'discover.enabled': false }).discoverEnabled, false);
     assert.equal(parseSettings({ discover: { enabled: 'no' } }).discoverEnabled, true, 'only false turns it off');
+    assert.deepEqual(parseSettings({ intel: { files: ['feeds/kev.json', 3, '', ' feeds/kev.json ', 'osv/'] } }).intelFiles, ['feeds/kev.json', 'osv/']);
+    assert.deepEqual(parseSettings({ 'intel.files': 'kev.json' }).intelFiles, [], 'a list of paths, not a string');
   });
 });
 

@@ -15,6 +15,17 @@ export const apiMissingAuthorization: DesignRuleDef = {
     advice: 'Check on every request that the caller may perform this action on this object (deny by default, object ownership checks), and record it with `authorized: true` or the `authorization` control.',
     detection: 'A flow into a process over an API protocol (http, https, grpc, graphql, websocket, ...) or into a process of kind api or gateway, from an external entity, another organisation or a less trusted boundary, with no `authorized: true` and no `authorization` control on the flow, the receiving process or a gateway/load balancer it comes through. Flows into a load balancer or a forwarding gateway are left to the flows behind it; anonymous flows of public data only are skipped.',
     falsePositives: 'An API whose every operation is public and read-only: declare the data as public, or mark the suggested threat not applicable.',
+    why: 'Broken object-level authorization heads the OWASP API Security Top 10: a signed-in user changes an id in the request and reads someone else\'s order. Authentication says who is calling; only an authorization check on every request says whether they may touch this object.',
+    example: `
+elements:
+  orders-api:
+    type: process
+    name: Orders API
+    kind: api
+    controls: [authentication, authorization]   # every request checks who owns the order
+flows:
+  call-api: { from: mobile-app, to: orders-api, protocol: https, authenticated: true, authorized: true }
+`,
   },
   covers: /authori[sz]|access control|idor|bola|other (users|customers)'? (data|orders|accounts)|privilege/i,
   detect(ctx) {

@@ -15,6 +15,15 @@ export const apiMissingInputValidation: DesignRuleDef = {
     advice: 'Validate every request against a schema (types, lengths, allowed values) at the boundary, use parameterised queries and safe deserialisers, and record the `input-validation` control.',
     detection: 'A flow over an API protocol (or into a process of kind api or gateway) from an external entity, another organisation or a less trusted boundary, with no `input-validation` control on the flow, the receiving process or a gateway/load balancer it comes through. Flows into a load balancer or a forwarding gateway are left to the flows behind it.',
     falsePositives: 'Validation done by a gateway in front of the API that the model does not show: model the gateway with `input-validation`, or record the control on the flow.',
+    why: 'Injection (SQL, command, template), unsafe deserialisation and mass assignment all start with input that was trusted too early. Validating every request against a schema at the boundary rejects most of them before they reach code that could be fooled.',
+    example: `
+elements:
+  search-api:
+    type: process
+    name: Search API
+    kind: api
+    controls: [input-validation]   # requests checked against the OpenAPI schema; parameterised queries
+`,
   },
   covers: /inject|validat|malformed|crafted (input|request|payload)|deseriali[sz]|mass[- ]assignment|xss|cross[- ]site scripting/i,
   detect(ctx) {

@@ -15,6 +15,15 @@ export const apiMissingRateLimiting: DesignRuleDef = {
     advice: 'Rate-limit and quota per client and per credential (at the gateway or in the API), bound request sizes and costs, and record the `rate-limiting` control.',
     detection: 'A flow over an API protocol (or into a process of kind api or gateway) whose caller is untrusted (an external entity outside any boundary, an element in an untrusted boundary, or such a caller behind a load balancer), with no `rate-limiting` control on the flow, the receiving process or a gateway/load balancer it comes through. Authenticated partners in a partially trusted boundary are not reported.',
     falsePositives: 'Rate limiting done by a CDN or gateway the model does not show: model it (kind gateway with `rate-limiting`) or record the control on the flow.',
+    why: 'An API without limits lets one client use up what all clients share: a flood or a few expensive queries take it down, and credential stuffing or scraping runs at full speed. Unrestricted resource consumption is in the OWASP API Security Top 10 for this reason.',
+    example: `
+elements:
+  api-gateway:
+    type: process
+    name: API gateway
+    kind: gateway
+    controls: [rate-limiting]   # per client and per credential, with request size limits
+`,
   },
   covers: /rate[- ]limit|throttl|flood|denial[- ]of[- ]service|\bdos\b|brute[- ]?forc|credential stuffing|card[- ]testing|scrap(e|ing)|exhaust/i,
   detect(ctx) {

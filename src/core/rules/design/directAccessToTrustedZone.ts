@@ -14,6 +14,20 @@ export const directAccessToTrustedZone: DesignRuleDef = {
     advice: 'Terminate untrusted traffic in a partially trusted zone (reverse proxy, API gateway, WAF) and let only that tier talk to the trusted zone; or, if the receiver is itself hardened edge infrastructure, place it in such a zone in the model.',
     detection: 'A flow (either direction when bidirectional) from an element whose trust is untrusted (an external entity outside any boundary counts as untrusted; a load balancer passes on its callers\' trust) to a process or store in a trusted boundary.',
     falsePositives: 'Outbound-only connections modelled in the wrong direction (our service polling an external API): model the flow from our service to the external one.',
+    why: 'A trusted zone is trusted because untrusted traffic does not reach it. When an internet caller talks straight to a service inside it, one bug in that service puts the attacker next to the databases and internal services. A tier in between (reverse proxy, API gateway) terminates and filters the traffic first.',
+    example: `
+boundaries:
+  internet: { name: Internet, trust: untrusted }
+  dmz: { name: DMZ, trust: partial }
+  core: { name: Core network, trust: trusted }
+elements:
+  customer: { type: external, name: Customer, boundary: internet }
+  gateway: { type: process, name: API gateway, kind: gateway, boundary: dmz }
+  orders: { type: process, name: Orders service, boundary: core }
+flows:
+  call-gateway: { from: customer, to: gateway, protocol: https }
+  call-orders: { from: gateway, to: orders, protocol: https }   # only the DMZ tier reaches the core
+`,
   },
   covers: /dmz|segment|pivot|lateral|foothold|trusted (zone|network)/i,
   detect(ctx) {

@@ -14,6 +14,17 @@ export const exposedProcessWithoutBoundary: DesignRuleDef = {
     advice: 'Place the process in a boundary (a DMZ or an edge zone with `trust: partial`), put the perimeter controls it relies on there, and keep it apart from trusted stores.',
     detection: 'A process with no `boundary` that is `internet_facing: true` or receives a flow from an untrusted element (an external entity outside any boundary counts as untrusted) or another organisation.',
     falsePositives: 'A model that does not use boundaries at all will report every exposed process: add boundaries, or disable this rule for that model.',
+    why: 'A process outside every boundary is a blank in the picture: nobody can tell what stands between it and the internet, or what it reaches once compromised. Placing it in a boundary states the perimeter it relies on, and lets the other rules check the traffic that crosses it.',
+    example: `
+boundaries:
+  edge: { name: Edge (DMZ), trust: partial }
+elements:
+  web-app:
+    type: process
+    name: Web app
+    internet_facing: true
+    boundary: edge
+`,
   },
   covers: /perimeter|dmz|exposed (directly )?to the internet|no boundary/i,
   detect(ctx) {

@@ -14,6 +14,15 @@ export const exposedProcessWithoutMonitoring: DesignRuleDef = {
     advice: 'Send its security events (authentication failures, access denials, input validation errors) to monitoring with alerts, and record the `monitoring` control.',
     detection: 'A process that is `internet_facing: true` or receives flows from untrusted callers, without the `monitoring` control.',
     falsePositives: 'Monitoring done centrally at the edge (gateway, WAF, CDN) for this process: record `monitoring` on it.',
+    why: 'Attacks on an exposed service rarely succeed at the first try: scanning, failed logins and rejected input come first. Without monitoring and alerts nobody sees them, and a breach is found weeks later by a customer or a third party. Security logging and monitoring failures are in the OWASP Top 10 for this reason.',
+    example: `
+elements:
+  web-app:
+    type: process
+    name: Web app
+    internet_facing: true
+    controls: [authentication, logging, monitoring]   # security events go to alerting
+`,
   },
   covers: /monitor|detect|alert|siem|unnoticed|undetected/i,
   detect(ctx) {

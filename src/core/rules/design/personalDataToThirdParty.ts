@@ -14,6 +14,17 @@ export const personalDataToThirdParty: DesignRuleDef = {
     advice: 'Send only what the recipient needs (minimise, pseudonymise), have a data processing agreement and transfer mechanism in place, and record the processor in the record of processing activities.',
     detection: 'A flow (either direction when bidirectional) from an element of ours to an element of kind third-party or in a boundary with `ours: false` (or under one), whose `data` includes an asset with `personal: true`.',
     falsePositives: 'Data that is personal but sent by the data subject themselves to a third party does not pass through us; do not model it as our flow.',
+    why: 'Once personal data leaves the organisation, its protection depends on someone else\'s security, and the law (GDPR art. 28 and 44 ff.) still holds you responsible for choosing the recipient and for the transfer: a breach at your processor is a breach you report. Sending less means less to leak.',
+    example: `
+assets:
+  invitee-email: { name: Invitee e-mail address, classification: confidential, personal: true }
+flows:
+  send-invites:
+    from: web-app
+    to: email-service        # kind: third-party, under a data processing agreement
+    protocol: https
+    data: [invitee-email]    # only what the recipient needs
+`,
   },
   covers: /personal data|privacy|gdpr|\bpii\b|data processing agreement|\bdpa\b|processor/i,
   detect(ctx) {

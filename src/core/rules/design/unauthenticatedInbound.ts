@@ -15,6 +15,16 @@ export const unauthenticatedInbound: DesignRuleDef = {
     advice: 'Authenticate the caller (session or token for users, mTLS or signed tokens for services) and record it with `authenticated: true` or the `authentication` control on the flow or the process.',
     detection: 'A flow (either direction when bidirectional) into a process whose sender is in a strictly less trusted boundary (an external entity outside any boundary counts as untrusted; a load balancer passes on the trust of its callers), with no `authenticated: true` and no authentication/mfa control on the flow or the process. Flows whose declared data is all public (anonymous public content) and flows into a load balancer (its downstream flows are checked instead) are skipped.',
     falsePositives: 'Public endpoints that are anonymous by design (sign-up, public catalogue): declare the data they carry as public, or add the suggested threat with `status: not-applicable` and a justification.',
+    why: 'A process that does not know who is calling treats every caller that can reach it as a legitimate client: a scanner on the internet, a compromised neighbour, a replayed request. Every later check (authorisation, audit logs, per-client rate limits) depends on knowing the caller.',
+    example: `
+flows:
+  use-app:
+    from: user
+    to: web-app
+    protocol: https
+    encrypted: true
+    authenticated: true      # or \`controls: [authentication]\` on web-app
+`,
   },
   covers: /unauthenticated|without authentication|no authentication|anonymous|spoof|impersonat|forged? (request|call|webhook|message)/i,
   detect(ctx) {

@@ -15,6 +15,16 @@ export const unauthenticatedStoreAccess: DesignRuleDef = {
     advice: 'Require authentication for every client of the store (per-service credentials from a secret manager, IAM roles, mTLS) and record `authenticated: true` on the flows or the `authentication` control on the store.',
     detection: 'A store (not of kind queue; queues have design/unauthenticated-queue) with a flow to or from a process that has neither `authenticated: true` nor an authentication/mfa control (on the flow or the store), when the store holds confidential or restricted data or secrets, or a client is in another boundary, or the store is in an untrusted or partial boundary. Flows from external entities are reported by design/external-writes-store.',
     falsePositives: 'Embedded stores only the owning process can open (SQLite file, in-process cache): record `authentication` on the store or mark the threat not applicable.',
+    why: 'Databases, caches and buckets that accept anyone are behind many large data leaks: whoever reaches them on the network (a compromised neighbour, an SSRF flaw, a firewall rule too wide) reads and changes everything in them. Per-service credentials also limit and record who did what.',
+    example: `
+flows:
+  read-write-notes:
+    from: web-app
+    to: database
+    protocol: postgres+tls
+    encrypted: true
+    authenticated: true      # per-service credentials from the secret manager
+`,
   },
   covers: /unauthenticated|without (authentication|credentials|a password)|no (authentication|password)|anonymous access|open (to|on) the network/i,
   detect(ctx) {

@@ -15,6 +15,15 @@ export const unencryptedCrossing: DesignRuleDef = {
     advice: 'Encrypt the flow (TLS 1.2+ with certificate validation, or a VPN/IPsec tunnel) and record it with `encrypted: true` or an encrypting `protocol` such as https.',
     detection: 'A flow whose two ends are in different boundaries (or only one end in a boundary), unless both boundaries are trusted and ours, that has neither `encrypted: true` nor an encrypting protocol (https, tls, grpcs, wss, ssh, sftp, ...). Flows that carry confidential or restricted data are reported by design/sensitive-data-unencrypted-flow instead.',
     falsePositives: 'The channel may be protected by a layer the model does not show (a VPN, a service mesh with mTLS): record it as `encrypted: true` or model the tunnel as a boundary.',
+    why: 'Crossing a trust boundary means crossing a network someone else controls: office Wi-Fi, the internet, a shared cloud network. Unencrypted traffic there can be read and changed in transit (credentials, session tokens, personal data), and a tampered response can compromise the receiver too.',
+    example: `
+flows:
+  app-to-partner:
+    from: web-app
+    to: partner-api
+    protocol: https          # an encrypting protocol, or \`encrypted: true\`
+    encrypted: true
+`,
   },
   covers: /plain ?text|unencrypted|clear ?text|in clear|sniff|intercept|eavesdrop|man[- ]in[- ]the[- ]middle|\bmitm\b|without tls|no tls/i,
   detect(ctx) {

@@ -11,6 +11,21 @@ export const acceptanceWithoutJustification: Rule = {
     severity: 'warning',
     description: 'Accepting or transferring a risk is a decision someone owns: it needs a `justification`, `accepted_by` and an `expires` date. Placeholders starting with TODO count as missing.',
     advice: 'Write why the risk is acceptable (or who carries it), who decided, and when to review it again.',
+    why: 'Accepting a risk is legitimate, but only as a decision: someone with the authority to accept it, a reason a later reader can check, and a date to look again. Without them "accepted" cannot be told apart from "ignored", neither by an auditor nor by the next team that inherits the system.',
+    example: `
+threats:
+  invite-email-outage:
+    title: Invitations are not delivered while the email service is down
+    stride: [denial-of-service]
+    targets: [send-invites]
+    likelihood: unlikely
+    impact: minor
+    status: accepted
+    justification: Invitations can be re-sent by hand; an outage of a few hours costs no data.
+    accepted_by: Alex Kim (product owner)
+    expires: 2027-03-31
+    ticket: NOTES-57
+`,
   },
   check(ctx) {
     const out = [];

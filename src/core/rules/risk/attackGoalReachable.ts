@@ -15,6 +15,18 @@ export const attackGoalReachable: Rule = {
     severity: 'warning',
     description: 'An attack tree whose `threat:` is above the tolerance has a path to its goal on which no step is blocked by a mitigated (or not-applicable) threat. The message names the cheapest such path.',
     advice: 'Mitigate (and implement) a threat on the path, or every path: one blocked step of an AND branch, or every branch of an OR, blocks the goal.',
+    why: 'An attack tree says how a goal can be reached. Mitigating some of its threats is not enough when another path stays open: attackers take the cheapest path, so the goal is protected only when every path has a blocked step.',
+    example: `
+attack_trees:
+  read-other-teams-notes:
+    goal: Read another team's notes
+    threat: notes-of-other-teams        # the high risk this tree explains
+    or:                                 # any branch reaches the goal: block each one
+      - threat: notes-of-other-teams    # mitigated
+      - and:                            # every step is needed: one mitigated step blocks it
+          - leaf: Trick a member of that team into clicking a crafted link
+          - threat: session-hijack      # mitigated
+`,
   },
   check(ctx) {
     const out = [];

@@ -15,6 +15,15 @@ export const evidenceNotFound: Rule = {
     severity: 'warning',
     description: 'An `evidence:` entry that looks like a repository path (not a URL) names a file that is not in the workspace, relative to the model file.',
     advice: 'Fix the path (it is relative to the model file), or remove the stale evidence and re-verify the mitigation.',
+    why: 'Evidence that points at nothing is a broken promise: the file was renamed, moved or deleted, and the control it proved may have gone with it. Noticing it when it breaks is much cheaper than learning in an audit or an incident that a verified mitigation no longer exists.',
+    example: `
+# this model lives in docs/: evidence paths are relative to the model file
+mitigations:
+  login-rate-limit:
+    title: Login attempts limited per account and per IP address
+    status: implemented
+    evidence: [../src/auth/rateLimit.ts#L10-L42]
+`,
   },
   check(ctx) {
     const exists = ctx.settings.fileExists;

@@ -15,6 +15,16 @@ export const evidenceOutsideRepository: Rule = {
     severity: 'warning',
     description: 'An `evidence:` path is absolute, a network share, or climbs (`../`) out of the repository that holds the model (the folder with `.git`, else the model\'s folder). Rampart does not look such paths up.',
     advice: 'Point evidence at files of this repository, relative to the model file, or use a URL for evidence kept elsewhere.',
+    why: 'A model travels with its repository: reviewers, CI and the next team only have what is in it. An absolute path or a network share works on one machine only, and a path that climbs out of the repository could make a tool read files it has no business reading. Keep evidence in the repository, or link to it.',
+    example: `
+mitigations:
+  encrypted-backups:
+    title: Backups encrypted with the provider's KMS
+    status: implemented
+    evidence:
+      - infra/db.tf#L30-L44                              # in this repository
+      - https://git.example.com/ops/runbooks/backups.md  # kept elsewhere: a link
+`,
   },
   check(ctx) {
     const out = [];

@@ -9,6 +9,20 @@ export const expiredAcceptance: Rule = {
     severity: 'warning',
     description: 'An accepted or transferred threat whose `expires` date has passed counts as open again.',
     advice: 'Review the risk: mitigate it, or renew the acceptance with a new expiry date and a current justification.',
+    why: 'An acceptance is a bet made under the conditions of its day; the system, the attackers and the business change. The expiry date is when you promised to look again: after it nobody answers for the risk any more, so Rampart treats it as open until someone renews the decision or fixes the threat.',
+    example: `
+threats:
+  malicious-attachments:
+    title: A team member shares malware as an attachment
+    stride: [tampering]
+    targets: [attachments]
+    likelihood: possible
+    impact: minor
+    status: accepted
+    justification: Attachments are shared only inside a team and never rendered inline.
+    accepted_by: Sam Rivera
+    expires: 2027-06-30      # renew with a current justification, or mitigate, before this date
+`,
   },
   check(ctx) {
     const out = [];

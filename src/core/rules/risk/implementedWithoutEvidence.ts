@@ -22,6 +22,16 @@ export const implementedWithoutEvidence: Rule = {
     severity: 'warning',
     description: 'A mitigation marked `implemented` or `verified` should point at evidence: the code, configuration, test or ticket that shows it. An annotation in the code counts as evidence: `@mitigates <threat> with <mitigation>`, or `@mitigates <threat>` for a threat with this one mitigation (where the adapter reads annotations: the CLI, the editor).',
     advice: 'Add `evidence:` with paths (optionally with #L10-L20 line ranges or #symbolName), test files or links, or annotate the code with `@mitigates <threat> with <mitigation>`.',
+    why: 'A mitigation marked implemented is what lets a high risk pass the tolerance. Evidence (a file with a line range, a test, a ticket, or an `@mitigates` annotation in the code) lets a reviewer check the claim in a minute, and lets Rampart notice when the code it points at moves or disappears.',
+    example: `
+mitigations:
+  team-scoped-queries:
+    title: Every note query is filtered by the caller's team id
+    status: verified
+    evidence:
+      - src/notes/repository.ts#L20-L58
+      - test/notes/access.test.ts
+`,
   },
   check(ctx) {
     const out = [];

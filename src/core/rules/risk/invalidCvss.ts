@@ -10,6 +10,16 @@ export const invalidCvss: Rule = {
     severity: 'error',
     description: 'A threat\'s `cvss:` vector is not a valid CVSS 3.0, 3.1 or 4.0 vector (unknown metric, bad value, missing or repeated base metric), so it cannot be scored.',
     advice: 'Fix the vector (FIRST\'s calculators produce valid ones), e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:N`.',
+    why: 'A CVSS vector that does not parse has no score, so the threat silently loses the severity your team or a vendor advisory gave it. The cause is usually a typo, or a vector pasted from another CVSS version.',
+    example: `
+threats:
+  search-sql-injection:
+    title: SQL injection in the search endpoint
+    stride: [tampering, information-disclosure]
+    targets: [search-api]
+    cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N   # each base metric once, valid values
+    status: open
+`,
   },
   check(ctx) {
     const out = [];

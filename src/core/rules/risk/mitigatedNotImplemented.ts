@@ -10,6 +10,21 @@ export const mitigatedNotImplemented: Rule = {
     severity: 'warning',
     description: 'A threat with `status: mitigated` counts as mitigated only when it links at least one mitigation and all of them are `implemented` or `verified`.',
     advice: 'Link the mitigation that covers it, finish implementing it (and record evidence), or set the status back to `open`.',
+    why: '`status: mitigated` is a claim; what backs it is the status of its mitigations. A threat marked mitigated while its fix is only proposed drops out of the heat map, the report and the CI gate while the system is still exposed: the most misleading state a model can be in.',
+    example: `
+threats:
+  session-hijack:
+    title: A stolen session cookie lets someone act as a user
+    stride: [spoofing]
+    targets: [web-app]
+    status: mitigated
+    mitigations: [secure-sessions]
+mitigations:
+  secure-sessions:
+    title: Secure, HttpOnly, SameSite cookies rotated at login
+    status: implemented      # proposed, planned and in-progress do not count yet
+    evidence: [src/auth/session.ts#L12-L40]
+`,
   },
   check(ctx) {
     const out = [];

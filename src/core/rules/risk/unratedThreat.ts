@@ -9,6 +9,17 @@ export const unratedThreat: Rule = {
     severity: 'info',
     description: 'An open threat with neither `likelihood` and `impact` nor a CVSS vector (nor a hand-set `priority`) cannot be prioritised against the tolerance.',
     advice: 'Add `likelihood:` (rare..almost-certain) and `impact:` (negligible..severe), or a `cvss:` vector (or, coarser, `priority: low|medium|high`).',
+    why: 'Without a rating a threat cannot be compared with anything: it never shows on the heat map, never crosses the tolerance and so never fails the build, however serious it is. A rough likelihood and impact agreed in the session is worth far more than none, and can be refined later.',
+    example: `
+threats:
+  card-data-in-logs:
+    title: Card numbers written to application logs
+    stride: [information-disclosure]
+    targets: [payment-api]
+    likelihood: possible     # rare, unlikely, possible, likely, almost-certain
+    impact: severe           # negligible, minor, moderate, major, severe
+    status: open
+`,
   },
   check(ctx) {
     const out = [];

@@ -14,10 +14,30 @@ export const strideCoverage: Rule = {
     title: 'STRIDE category not considered for an element',
     category: 'stride',
     severity: 'info',
-    description: 'STRIDE per element: external entities need spoofing and repudiation considered; processes all six categories; data stores tampering, repudiation, information disclosure and denial of service; data flows tampering, information disclosure and denial of service. Elements and flows marked `out_of_scope: true` are left out.',
+    description: 'STRIDE per element: external entities need spoofing and repudiation considered; processes all six categories; data stores tampering, repudiation, information disclosure and denial of service; data flows tampering, information disclosure and denial of service. Elements and flows marked `out_of_scope: true` are left out, and nothing is checked when `policy.methods` is given without `stride`.',
     advice: 'Add a threat for each missing category (the quick fix adds stubs from the threat catalog), or add one with `status: not-applicable` and a justification.',
+    why: 'Most missed threats are not exotic: they are a category nobody thought about for that element, such as a store whose tampering was never discussed or a flow whose disclosure was taken for granted. STRIDE per element is the checklist that shows those gaps. A category that does not apply is fine, as long as someone decided so and wrote down why.',
+    example: `
+threats:
+  orders-db-tampering:
+    title: Order rows changed directly in the database
+    stride: [tampering]
+    targets: [orders-db]
+    likelihood: unlikely
+    impact: major
+    status: open
+  orders-db-outage:
+    title: The orders database is unavailable
+    stride: [denial-of-service]
+    targets: [orders-db]
+    status: not-applicable
+    justification: Managed database with automatic fail-over, covered by the provider's SLA.
+`,
   },
   check(ctx) {
+    // `policy.methods` names the methods whose coverage is checked; without it, STRIDE's is.
+    const methods = ctx.model.policy?.methods;
+    if (methods && !methods.includes('stride')) return [];
     const out = [];
     const targets: [string, 'elements' | 'flows', CatalogTarget, string][] = [
       ...Object.entries(ctx.model.elements ?? {}).filter(([, e]) => !e.out_of_scope).map(([id, e]) => [id, 'elements', e.type, e.name] as [string, 'elements', CatalogTarget, string]),
