@@ -98,6 +98,11 @@ export const policy = z.strictObject({
   methodology: z.enum(METHODOLOGIES).optional(),
   /** The threat-elicitation methods whose per-element coverage is checked (default: stride). */
   methods: list(z.enum(METHODS)).optional(),
+  /**
+   * Team threat libraries besides the `.rampart/` folders found from the model's folder upwards: paths relative to
+   * the model (a folder or a file), or npm package names resolved from the model's folder upwards.
+   */
+  libraries: list(z.string().min(1).max(LIMITS.name)).optional(),
 });
 
 /**
