@@ -26,6 +26,8 @@ import { evidenceSettings } from '../node/evidence';
 import { loadFeedsSync, readSbomsSync, sbomPaths } from '../node/intel';
 import type { IntelIndex } from '../core/intel/index';
 import { RepoTrace, wantsTrace } from './trace';
+import { CliLibraries } from './library';
+import { libraryRuleMeta } from '../core/library/index';
 import { documentSafe, jsonSafe, terminalSafe } from '../core/text/safe';
 
 export const VERSION = '0.1.0';
@@ -151,7 +153,11 @@ Options:
                              threat-intelligence feed: CISA's KEV catalog (JSON) or OSV records (a JSON
                              file, or a folder of them); repeatable. Nothing is downloaded (intel/* findings)
 
-Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error or unreadable file.
+Team libraries: each model's .rampart/*.yaml files (from its folder up to the repository root) and its
+policy.libraries (paths, npm packages) are read: their rules run beside the built-in ones. A library that
+cannot be read is reported on standard error (exit 2); problems in library files are printed there too.
+
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage error, unreadable file or library.
 NO_COLOR turns colours off.
 `,
   options: {
@@ -202,6 +208,7 @@ NO_COLOR turns colours off.
     // What the code says (annotations, evidence files, git): read per repository, once, and used for a model
     // only when its first analysis shows it matters (src/cli/trace.ts).
     const trace = values.trace ? new RepoTrace() : undefined;
+    const libraries = new CliLibraries(io, 'check');
     const emit = (r: FileResult) => {
       for (const x of r.analysis.findings) counts[x.severity]++;
       if (format === 'text') hidden += textFindings(r, shown, io, textLines);
@@ -213,6 +220,13 @@ NO_COLOR turns colours off.
       if (intel) fileSettings = { ...fileSettings, intel: { index: intel } };
       const r = analyzeFile(f, fileSettings);
       if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
+      // the team libraries of the model (.rampart/ folders, policy.libraries): their rules run with the built-in ones
+      const library = await libraries.forModel(f, r.analysis.parsed.model);
+      if (library) {
+        fileSettings = { ...fileSettings, library };
+        r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f) });
+        sarif?.addRules(libraryRuleMeta(library));
+      }
       if (intel && sbomPaths(r.analysis.parsed.model).length) {
         // the SBOMs the model names, read inside its folder, for the feeds
         fileSettings = { ...fileSettings, intel: { index: intel, sboms: readSbomsSync(f, r.analysis.parsed.model) } };
@@ -266,7 +280,7 @@ NO_COLOR turns colours off.
     }
     if (values.output) writeFile(io, String(values.output), pieces);
     else for (const p of pieces) io.out(p);
-    if (unreadable) return 2;
+    if (unreadable || libraries.unreadable) return 2;
     return failing ? 1 : 0;
   },
 };
@@ -344,19 +358,38 @@ Options:
 };
 
 const rules: Command = {
-  help: `Usage: rampart rules [--format text|json]
+  help: `Usage: rampart rules [MODEL] [--library PATH]... [--format text|json]
 
-Lists every rule with its id, default severity and title.
+Lists every rule with its id, default severity and title. With a MODEL, also the rules of the team libraries
+it uses (its .rampart/ folders and policy.libraries); with --library, those of a library file, a folder of
+them or an installed npm package (repeatable). Library rules come after the built-in ones, marked 'library'.
+Options:
+  --library PATH        A library file or folder (relative to the working directory), or an npm package name
+  --format text|json    Output format (default: text)
 `,
-  options: { format: { type: 'string', default: 'text' } },
-  run(values, _p, io) {
-    if (values.format === 'json') {
-      io.out(JSON.stringify(ALL_RULE_META, null, 2) + '\n');
-      return 0;
+  options: { format: { type: 'string', default: 'text' }, library: { type: 'string', multiple: true } },
+  async run(values, positionals, io) {
+    const format = String(values.format);
+    if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json (got '${format}')`);
+    if (positionals.length > 1) throw new UsageError('rules takes at most one MODEL');
+    const libraries = new CliLibraries(io, 'rules');
+    if (positionals[0]) {
+      const { file, text } = readModelFile(positionals[0], io, 'rules');
+      await libraries.forModel(file, analyze(text).parsed.model);
     }
-    const w = Math.max(...ALL_RULE_META.map(m => m.id.length));
-    for (const m of ALL_RULE_META) io.out(`${m.id.padEnd(w)}  ${m.severity.padEnd(7)}  ${m.title}\n`);
-    return 0;
+    const given = (values.library as string[] | undefined) ?? [];
+    if (given.length) await libraries.forPaths(given);
+    const builtIn = new Set(ALL_RULE_META.map(m => m.id));
+    const extra = libraries.ruleMeta().filter(m => !builtIn.has(m.id));
+    const all = [...ALL_RULE_META, ...extra];
+    if (format === 'json') {
+      io.out(jsonSafe(JSON.stringify(all, null, 2)) + '\n');
+    } else {
+      const w = Math.max(...all.map(m => m.id.length));
+      for (const m of ALL_RULE_META) io.out(`${m.id.padEnd(w)}  ${m.severity.padEnd(7)}  ${m.title}\n`);
+      for (const m of extra) io.out(terminalSafe(`${m.id.padEnd(w)}  ${m.severity.padEnd(7)}  ${m.title}  (library)`) + '\n');
+    }
+    return libraries.unreadable ? 2 : 0;
   },
 };
 
@@ -438,6 +471,7 @@ Options:
   --no-trace          Do not read the repository: annotations (where the code implements each mitigation),
                       evidence line ranges and symbols, git history since an element's review
   --intel FILE        Check the elements against a local KEV catalog or OSV feed (repeatable), as check does
+The model's team libraries (.rampart/ folders, policy.libraries) are read as check reads them.
 `,
   options: { output: { type: 'string', short: 'o' }, tolerance: { type: 'string' }, 'no-trace': { type: 'boolean', default: false }, intel: { type: 'string', multiple: true } },
   async run(values, positionals, io) {
@@ -446,6 +480,11 @@ Options:
     if (intel === null) return 2;
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
     let analysis = analyze(text, settings);
+    const library = await new CliLibraries(io, 'report').forModel(file, analysis.parsed.model);
+    if (library) {
+      settings.library = library;
+      analysis = analyze(text, settings);
+    }
     if (intel) {
       settings.intel = { index: intel, sboms: readSbomsSync(file, analysis.parsed.model) };
       analysis = analyze(text, settings);
@@ -480,12 +519,16 @@ Options:
 Exit codes: 0 printed (also when the plan is empty), 2 usage error or unreadable file.
 `,
   options: { format: { type: 'string', default: 'text' }, tolerance: { type: 'string' }, output: { type: 'string', short: 'o' } },
-  run(values, positionals, io) {
+  async run(values, positionals, io) {
     const format = String(values.format);
     if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json or markdown (got '${format}')`);
     if (positionals.length > 1) throw new UsageError('plan takes exactly one FILE');
     const { file, text } = readModelFile(positionals[0], io, 'plan');
-    const analysis = analyze(text, { tolerance: level(values.tolerance, '--tolerance') });
+    const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
+    let analysis = analyze(text, settings);
+    // the team libraries' rules count for the plan's findings as they do for check
+    const library = await new CliLibraries(io, 'plan').forModel(file, analysis.parsed.model);
+    if (library) analysis = analyze(text, { ...settings, library });
     const errors = analysis.parsed.findings.filter(f => f.severity === 'error').length;
     if (errors) io.err(`rampart plan: ${terminalSafe(display(file, io.cwd))} has ${errors} error(s) (run 'rampart check'); the plan covers the entries that are valid.\n`);
     const p = mitigationPlan(analysis.parsed.model, analysis.assessments);

@@ -7,6 +7,7 @@ import { buildIndex, ModelGraph, type IndexCache, type ModelIndex } from './mode
 import { assessAll, type ThreatAssessment } from './risk/assess';
 import { toleranceOf } from './risk/matrix';
 import { RULES, ruleMeta } from './rules/index';
+import { libraryRules } from './library/apply';
 import type { RuleContext } from './rules/types';
 import type { AnalysisSettings, Finding, Severity } from './types';
 import type { Level } from './model/schema';
@@ -55,7 +56,7 @@ export function analyzeParsed(parsed: ParsedModel, settings: AnalysisSettings = 
   }
   // A document that could not be read at all has no model to analyse further.
   if (parsed.doc && parsed.data && typeof parsed.data === 'object') {
-    for (const rule of RULES) {
+    for (const rule of settings.library ? [...RULES, ...libraryRules(settings.library)] : RULES) {
       if (isDisabled(rule.meta.id, settings)) continue;
       let produced;
       try {

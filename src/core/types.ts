@@ -7,6 +7,7 @@ import type { Discovery } from './discover/types';
 import type { DiscoveryScope } from './discover/scope';
 import type { Trace } from './trace/types';
 import type { IntelSettings } from './intel/index';
+import type { Library } from './library/load';
 
 /** Half-open character range [start, end) into the file's text (UTF-16 offsets, as JS strings and VS Code). */
 export interface Range {
@@ -32,7 +33,11 @@ export type Path = readonly (string | number)[];
 export type FixSpec =
   | { kind: 'add-mitigation'; title: string; threat: string; preferred?: boolean }
   | { kind: 'accept-risk'; title: string; threat: string; status?: 'accepted' | 'transferred' }
-  | { kind: 'add-stride-stubs'; title: string; target: string; categories: Stride[]; preferred?: boolean }
+  | {
+    kind: 'add-stride-stubs'; title: string; target: string; categories: Stride[]; preferred?: boolean;
+    /** Per category, the threat entry a team library's matching catalog entry gives (preferred to the built-in catalog's). */
+    entries?: Partial<Record<Stride, Record<string, unknown>>>;
+  }
   /** LINDDUN privacy threat stubs from the LINDDUN catalog (src/core/rules/linddun/catalog.ts), one per category. */
   | { kind: 'add-linddun-stubs'; title: string; target: string; categories: Linddun[]; preferred?: boolean }
   | { kind: 'create-element'; title: string; section: 'elements' | 'boundaries' | 'assets' | 'mitigations' | 'threats'; id: string; preferred?: boolean }
@@ -64,6 +69,8 @@ export interface SuggestedThreat {
   title: string;
   description?: string;
   stride: Stride[];
+  /** LINDDUN categories (a team library rule's threat may name them). */
+  linddun?: Linddun[];
   targets: string[];
   likelihood?: string;
   impact?: string;
@@ -134,4 +141,9 @@ export interface AnalysisSettings {
    * model's SBOMs, read beforehand by the adapter; the `intel/*` rules use them. Absent: they find nothing.
    */
   intel?: IntelSettings;
+  /**
+   * The team threat libraries the model uses (src/core/library, `loadLibraries` on the files the adapter found):
+   * their rules run beside the built-in ones, their catalog entries join the built-in catalog.
+   */
+  library?: Library;
 }

@@ -10,6 +10,7 @@ import type { WorkspaceDiscovery } from './discovery';
 import type { WorkspaceFiles } from './fileIndex';
 import type { WorkspaceTrace } from './trace';
 import type { SettingsStore } from './settings';
+import type { WorkspaceLibraries } from './library';
 
 export interface ServerContext {
   connection: Connection;
@@ -20,6 +21,8 @@ export interface ServerContext {
   discovery: WorkspaceDiscovery;
   /** What each workspace folder's code says about its models (annotations, evidence, git). */
   trace: WorkspaceTrace;
+  /** The team threat libraries of each model (#16): rules, catalog threats and templates. */
+  libraries?: WorkspaceLibraries;
   features: ClientFeatures;
   log: (message: string) => void;
 }

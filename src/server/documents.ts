@@ -21,6 +21,7 @@ import type { SettingsStore } from './settings';
 import type { WorkspaceDiscovery } from './discovery';
 import type { WorkspaceTrace } from './trace';
 import type { WorkspaceIntel } from './intel';
+import type { WorkspaceLibraries } from './library';
 import type { Model } from '../core/model/schema';
 import { emptyModel } from '../core/model/parse';
 import type { Trace } from '../core/trace/types';
@@ -66,6 +67,7 @@ interface CacheEntry {
   discoveryGeneration: number;
   traceGeneration: number;
   intelGeneration: number;
+  libraryGeneration: number;
   snapshot: Promise<ModelSnapshot>;
 }
 
@@ -82,6 +84,7 @@ export class ModelDocuments {
     private readonly discovery?: WorkspaceDiscovery,
     private readonly trace?: WorkspaceTrace,
     private readonly intel?: WorkspaceIntel,
+    private readonly libraries?: WorkspaceLibraries,
   ) {
     this.documents.onDidClose(e => {
       this.cache.delete(e.document.uri);
@@ -122,12 +125,14 @@ export class ModelDocuments {
     const discoveryGeneration = this.discovery?.generation ?? 0;
     const traceGeneration = this.trace?.generation ?? 0;
     const intelGeneration = this.intel?.generation ?? 0;
+    const libraryGeneration = this.libraries?.generation ?? 0;
     if (hit && hit.version === doc.version && hit.settingsGeneration === this.settings.generation && hit.filesGeneration === this.files.generation
-      && hit.discoveryGeneration === discoveryGeneration && hit.traceGeneration === traceGeneration && hit.intelGeneration === intelGeneration) return hit.snapshot;
+      && hit.discoveryGeneration === discoveryGeneration && hit.traceGeneration === traceGeneration && hit.intelGeneration === intelGeneration
+      && hit.libraryGeneration === libraryGeneration) return hit.snapshot;
     // A snapshot of this version: the TextDocument object itself is updated in place by later changes.
     const frozen = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.getText());
     const entry: CacheEntry = {
-      version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, discoveryGeneration, traceGeneration, intelGeneration, snapshot: undefined as never,
+      version: doc.version, settingsGeneration: this.settings.generation, filesGeneration: this.files.generation, discoveryGeneration, traceGeneration, intelGeneration, libraryGeneration, snapshot: undefined as never,
     };
     // The generations are those before waiting: a change while the analysis waits makes it stale, not current.
     // Work for a version that is already superseded is not started: the newer version has its own.
@@ -158,7 +163,9 @@ export class ModelDocuments {
     const trace = tracing?.current(file!, this.lastModel.get(uri) ?? NO_MODEL, dirInRepo);
     // The threat-intelligence feeds of `rampart.intel.files` and the model's SBOMs, as far as they are read yet.
     const intel = file && settings.intelFiles.length ? this.intel?.current(file, settings.intelFiles) : undefined;
-    const all = { ...settings, ...evidence, ...(discovery ? { discovery, discoveryScope } : {}), ...(trace ? { trace } : {}), ...(intel ? { intel } : {}) };
+    // The team libraries of the model's folder and last known policy.libraries, as far as they are read yet.
+    const library = file ? this.libraries?.current(file) : undefined;
+    const all = { ...settings, ...evidence, ...(discovery ? { discovery, discoveryScope } : {}), ...(trace ? { trace } : {}), ...(intel ? { intel } : {}), ...(library ? { library } : {}) };
     const t0 = Date.now();
     let analysis: Analysis;
     if (open && this.documents.get(uri)) {
@@ -172,6 +179,8 @@ export class ModelDocuments {
     if (ms > 200) this.log(`analysed ${uri} in ${ms} ms (${text.length} characters)`);
     // asks for the SBOMs this version names (a model is analysed again when they are read)
     if (file && settings.intelFiles.length) this.intel?.wantSboms(file, analysis.parsed.model);
+    // asks for the libraries this version names (a model is analysed again when they are read)
+    if (file) this.libraries?.want(file, analysis.parsed.model);
     if (tracing) {
       // asks for what this version's evidence and reviews need (a change of them analyses it again)
       this.lastModel.set(uri, analysis.parsed.model);

@@ -22,6 +22,8 @@ import { isThreatModel, ModelDocuments } from './documents';
 import { WorkspaceDiscovery } from './discovery';
 import { WorkspaceTrace } from './trace';
 import { WorkspaceIntel } from './intel';
+import { WorkspaceLibraries } from './library';
+import { registerLibrary } from './handlers/library';
 import { AnnotationDiagnostics, registerTrace } from './handlers/trace';
 import { TraceChangedNotification } from '../shared/traceRequests';
 import { isModelPath, uriToPath, WorkspaceFiles } from './fileIndex';
@@ -64,14 +66,15 @@ export function startServer(options: ServerOptions = {}): Connection {
   const discovery = new WorkspaceDiscovery(files, log);
   const trace = new WorkspaceTrace(files, log);
   const intel = new WorkspaceIntel(files, log);
+  const libraries = new WorkspaceLibraries(files, log);
   const ctx: ServerContext = {
-    connection, files, log, discovery, trace,
+    connection, files, log, discovery, trace, libraries,
     features: clientFeatures({}),
     settings: undefined as never,
     documents: undefined as never,
   };
   ctx.settings = new SettingsStore(connection, () => ctx.features.configuration, scopeOf);
-  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery, trace, intel);
+  ctx.documents = new ModelDocuments(ctx.settings, files, log, discovery, trace, intel, libraries);
   const diagnostics = new DiagnosticsPublisher(ctx);
   const annotationDiagnostics = new AnnotationDiagnostics(ctx);
   const refreshLenses = codeLensRefresher(ctx);
@@ -100,11 +103,15 @@ export function startServer(options: ServerOptions = {}): Connection {
     files.setRoots(folders.map(f => uriToPath(f.uri)).filter((p): p is string => !!p));
     discovery.foldersChanged();
     trace.foldersChanged();
+    libraries.foldersChanged();
   };
   // A folder's Compose, Kubernetes or OpenAPI files changed what they declare: its models are checked again.
   discovery.onChanged = recheck;
   // Threat-intelligence feeds or SBOMs were (re)loaded: the models are checked again against them.
   intel.onChanged = recheck;
+  // Team libraries were (re)read: the models are checked again with them; their problems go on the library files.
+  libraries.onChanged = recheck;
+  libraries.publish = (uri, diagnostics) => { void connection.sendDiagnostics({ uri, diagnostics }).catch(() => {}); };
   // Annotations, evidence files or git changed: the models are checked again, and the annotations against them.
   trace.onChanged = () => {
     recheck();
@@ -154,6 +161,7 @@ export function startServer(options: ServerOptions = {}): Connection {
         discovery.fileChanged(file);
         trace.fileChanged(file);
         intel.fileChanged(file);
+        libraries.fileChanged(file);
         if (change.type === FileChangeType.Changed && isModelPath(file) && !ctx.documents.get(change.uri)) {
           const s = await ctx.settings.forUri(change.uri);
           if (s.diagnosticsScope === 'workspace' && files.rootOf(file)) void diagnostics.checkFile(file);
@@ -205,6 +213,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   registerEntryForm(ctx);
   registerDiscover(ctx);
   registerWalkthrough(ctx);
+  registerLibrary(ctx);
   registerCommandRequests(ctx, diagnostics);
 
   connection.onShutdown(() => {

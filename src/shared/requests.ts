@@ -164,3 +164,74 @@ export interface ModelProgress {
   treated: number;
 }
 export const ModelProgressRequest = new RequestType<{ text: string }, ModelProgress, void>('rampart/modelProgress');
+
+// ---------------------------------------------------------------------------------------------------------
+// Team threat libraries (#16): templates and catalog threats of the libraries a model uses (its `.rampart/`
+// folders and `policy.libraries`), and the edits that insert them. `uri` locates the model (where its libraries
+// are found); `text` is the document's text as the client has it, and the edits are offsets into it. The client
+// applies them as one undoable edit.
+
+/** A component template of a library, for a picker. */
+export interface LibraryTemplateInfo {
+  /** Namespaced: `acme/postgres`. */
+  id: string;
+  title: string;
+  description?: string;
+  library: string;
+  type: string;
+  kind?: string;
+  technology?: string;
+  threats: number;
+  mitigations: number;
+  /** The templates it extends, nearest first. */
+  extends: string[];
+}
+export interface LibraryTemplatesResult {
+  templates: LibraryTemplateInfo[];
+  /** The libraries read (names), to tell "no library" from "no template". */
+  libraries: string[];
+  /** The model's boundaries, to place the component in. */
+  boundaries: { id: string; name: string }[];
+}
+export const LibraryTemplatesRequest = new RequestType<DocumentParams & { text: string }, LibraryTemplatesResult, void>('rampart/libraryTemplates');
+
+export interface TemplateEditParams extends DocumentParams {
+  text: string;
+  /** The template's namespaced id. */
+  template: string;
+  /** The new element's id and name (default: from the template), its boundary. */
+  id?: string;
+  name?: string;
+  boundary?: string;
+}
+export interface LibraryEditResult {
+  edits: { offset: number; length: number; text: string }[];
+  /** The new element's id (a template). */
+  id?: string;
+  threats?: string[];
+  mitigations?: string[];
+  refusal?: string;
+}
+export const TemplateEditRequest = new RequestType<TemplateEditParams, LibraryEditResult, void>('rampart/templateEdit');
+
+/** A catalog threat of a library that applies to an element or flow. */
+export interface LibraryThreatInfo {
+  /** Namespaced: `acme/pg-sqli`. */
+  id: string;
+  title: string;
+  description?: string;
+  stride?: string[];
+  library: string;
+}
+export interface LibraryThreatsParams extends DocumentParams {
+  text: string;
+  /** An element or flow id. */
+  target: string;
+}
+export const LibraryThreatsRequest = new RequestType<LibraryThreatsParams, { threats: LibraryThreatInfo[]; libraries: string[] }, void>('rampart/libraryThreats');
+
+export interface LibraryThreatEditParams extends LibraryThreatsParams {
+  /** The catalog entry's namespaced id. */
+  entry: string;
+}
+export const LibraryThreatEditRequest = new RequestType<LibraryThreatEditParams, LibraryEditResult, void>('rampart/libraryThreatEdit');

@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { registerAuthoringCommands } from './authoringCommands';
 import { registerDiscoverCommand } from './discoverCommand';
 import { registerInteropCommands } from './interopCommands';
+import { registerLibraryCommands } from './libraryCommands';
 import { isThreatModel } from './models';
 import { RiskStatusBar } from './statusBar';
 import { registerTraceFeatures } from './traceFeatures';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...VisualEditorProvider.register(context, server, log),
     ...registerInteropCommands(server),
     ...registerAuthoringCommands(server),
+    ...registerLibraryCommands(server),
     ...registerDiscoverCommand(server),
     ...registerTraceFeatures(server),
     ...registerWalkthrough(context, server),

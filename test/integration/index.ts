@@ -14,3 +14,4 @@ import './discover.itest';
 import './trace.itest';
 import './walkthrough.itest';
 import './hostLoad.itest';
+import './library.itest';

@@ -19,7 +19,7 @@ describe('packaging', function () {
       'media/walkthrough/elements.md', 'media/walkthrough/mitigate.md', 'media/walkthrough/prioritise.md',
       'media/walkthrough/report.md', 'media/walkthrough/start.md', 'media/walkthrough/threats.md',
       'package.json',
-      'schemas/threatmodel.schema.json', 'syntaxes/threatmodel.tmLanguage.json',
+      'schemas/library.schema.json', 'schemas/threatmodel.schema.json', 'syntaxes/threatmodel.tmLanguage.json',
     ]);
   });
 });

@@ -267,7 +267,7 @@ function editsOf(ed: YamlEditor, fix: FixSpec, opts: FixOptions): TextEdit[] {
         if (ed.has(['threats', id])) continue;
         const name = ed.get(['elements', fix.target, 'name']) ?? ed.get(['flows', fix.target, 'name']) ?? fix.target;
         const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-        ed.insertEntry(['threats'], id, catalogStub(str(ed.get(['elements', fix.target, 'type'])), c, fix.target, String(name), str(ed.get(['elements', fix.target, 'kind']))));
+        ed.insertEntry(['threats'], id, fix.entries?.[c] ?? catalogStub(str(ed.get(['elements', fix.target, 'type'])), c, fix.target, String(name), str(ed.get(['elements', fix.target, 'kind']))));
       }
       return ed.edits();
     }
@@ -320,6 +320,7 @@ function addSuggested(ed: YamlEditor, id: string, t: SuggestedThreat) {
     entry.statement = Object.fromEntries(Object.entries(t.statement).filter(([, v]) => v !== undefined));
   }
   entry.stride = t.stride;
+  if (t.linddun?.length) entry.linddun = t.linddun;
   entry.targets = t.targets;
   if (t.likelihood) entry.likelihood = t.likelihood;
   if (t.impact) entry.impact = t.impact;

@@ -13,6 +13,8 @@ import { IMPACTS, LIKELIHOODS, LIMITS, STRIDE } from '../model/vocabulary';
 import { ruleMeta } from '../rules/index';
 import { handledAssets } from '../rules/design/facts';
 import { OBSOLETE_META } from '../rules/design/engine';
+import { libraryRuleMetaById, libraryThreatsFor } from '../library/apply';
+import type { Library, LibraryCatalogEntry } from '../library/load';
 import type { RuleContext } from '../rules/types';
 import { CATALOG, KIND_CATALOG, STRIDE_PER_ELEMENT, fill, type CatalogEntry, type CatalogTarget, type ElementKind } from '../rules/stride/catalog';
 import type { Finding, SuggestedThreat } from '../types';
@@ -41,6 +43,8 @@ export interface ThreatSuggestion {
   suggestedId?: string;
   /** For catalog entries: whether the entry is the element kind's rather than the generic one for its type. */
   specific?: boolean;
+  /** For a team library's catalog entry: its id (`acme/pg-sqli`). */
+  libraryEntry?: string;
   /** The id of a threat on this target that already covers this (same title, or the same STRIDE category). */
   existing?: string;
 }
@@ -140,10 +144,34 @@ function fromCatalog(stride: Stride, c: CatalogEntry, name: string, assets: stri
 
 const firstSentence = (s: string) => (s.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? s).replace(/[.!?]$/, '');
 
+/** A team library's catalog entry that applies to the target, as a builder suggestion (one per STRIDE category it names first). */
+function fromLibrary(e: LibraryCatalogEntry, name: string, assets: string[]): ThreatSuggestion | undefined {
+  const d = e.data;
+  const strides = (d.stride ?? []).filter(isStride);
+  if (!strides.length) return undefined;
+  const title = clip(fill(d.title, name), LIMITS.name);
+  const typical = d.mitigations?.length ? ` Typical mitigation: ${fill(d.mitigations[0], name)}.` : '';
+  const description = `${d.description ? fill(d.description, name) : ''}${typical}`.trim();
+  return {
+    stride: strides[0],
+    ...(strides.length > 1 ? { alsoStride: strides.slice(1) } : {}),
+    title,
+    statement: { source: 'An attacker', action: lowerFirst(title), impact: lowerFirst(firstSentence(d.description ? fill(d.description, name) : title)), ...(assets.length ? { assets } : {}) },
+    ...(description ? { description: clip(description, LIMITS.text) } : {}),
+    ...(isLikelihood(d.likelihood) ? { likelihood: d.likelihood } : {}),
+    ...(isImpact(d.impact) ? { impact: d.impact } : {}),
+    ...(d.cwe?.length ? { cwe: [...d.cwe] } : {}),
+    ...(d.capec?.length ? { capec: [...d.capec] } : {}),
+    origin: 'catalog',
+    specific: true,
+    libraryEntry: e.id,
+  };
+}
+
 /** The threat a design finding suggests (its "add suggested threat" fix), as a builder suggestion. */
-function fromFinding(f: Finding, name: string, assets: string[]): ThreatSuggestion | undefined {
+function fromFinding(f: Finding, name: string, assets: string[], library?: Library): ThreatSuggestion | undefined {
   const fix = f.fixes?.find((x): x is Extract<typeof x, { kind: 'add-suggested-threat' }> => x.kind === 'add-suggested-threat');
-  const meta = ruleMeta(f.ruleId);
+  const meta = ruleMeta(f.ruleId) ?? libraryRuleMetaById(library, f.ruleId);
   const t: Partial<SuggestedThreat> = fix?.threat ?? {};
   const strides = (t.stride?.length ? t.stride : [...(meta?.stride ?? [])]).filter(isStride);
   const stride = strides[0];
@@ -193,18 +221,18 @@ function existingThreat(model: Model, onTarget: readonly string[], s: ThreatSugg
  * catalog threats for the element kind, then the design rules' findings on the target, then the catalog's
  * threats for its type, each with the target's name filled in.
  */
-export function threatSuggestions(text: string, target: string): ThreatSuggestions {
+export function threatSuggestions(text: string, target: string, library?: Library): ThreatSuggestions {
   const id = typeof target === 'string' ? target : '';
   if (typeof text !== 'string' || !id) return empty(id);
   try {
-    return compute(text, id);
+    return compute(text, id, library);
   } catch {
     return empty(id);
   }
 }
 
-function compute(text: string, target: string): ThreatSuggestions {
-  const analysis = analyze(text);
+function compute(text: string, target: string, library?: Library): ThreatSuggestions {
+  const analysis = analyze(text, library ? { library } : {});
   const model = analysis.parsed.model;
   const element = Object.hasOwn(model.elements ?? {}, target) ? model.elements![target] : undefined;
   const flow = !element && Object.hasOwn(model.flows ?? {}, target) ? model.flows![target] : undefined;
@@ -224,14 +252,17 @@ function compute(text: string, target: string): ThreatSuggestions {
 
   const specific = kind ? KIND_CATALOG[kind as ElementKind] ?? {} : {};
   const byKind = STRIDE.filter(c => specific[c]).map(c => fromCatalog(c, specific[c]!, name, assetIds, true, generated));
+  // A team library's entries that apply to the target come first, its rules' findings with the design rules'.
+  const byLibrary = library ? libraryThreatsFor(library, model, target, ctx).map(e => fromLibrary(e, name, assetIds)).filter((s): s is ThreatSuggestion => !!s) : [];
+  const libraryRule = new Set(library?.rules.map(r => r.meta.id) ?? []);
   const byRule = analysis.findings
-    .filter(f => f.ruleId.startsWith('design/') && f.ruleId !== OBSOLETE_META.id && isAbout(f, section, target))
-    .map(f => fromFinding(f, name, assetIds))
+    .filter(f => ((f.ruleId.startsWith('design/') && f.ruleId !== OBSOLETE_META.id) || libraryRule.has(f.ruleId)) && isAbout(f, section, target))
+    .map(f => fromFinding(f, name, assetIds, library))
     .filter((s): s is ThreatSuggestion => !!s);
   const generic = STRIDE.filter(c => CATALOG[type][c]).map(c => fromCatalog(c, CATALOG[type][c]!, name, assetIds, false, generated));
 
   const onTarget = analysis.graph.threatsByTarget.get(target) ?? [];
-  const suggestions = [...byKind, ...byRule, ...generic].map(s => {
+  const suggestions = [...byLibrary, ...byKind, ...byRule, ...generic].map(s => {
     const existing = s.origin === 'catalog' ? existingThreat(model, onTarget, s) : undefined;
     return existing ? { ...s, existing } : s;
   });

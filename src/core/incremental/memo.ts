@@ -51,22 +51,30 @@ export class RuleMemo {
   private entries = new Map<string, Entry>();
   private changed = new Set<string>([ALL]);
   private prevModel: Model | undefined;
+  /** Keys asked for since the last `next`: `changed` only says what changed since then. */
+  private used = new Set<string>();
 
   /** Call before each analysis with its model. */
   next(model: Model): void {
     this.changed = changedKeys(this.prevModel, model);
     this.prevModel = model;
     if (this.changed.has(ALL)) this.entries.clear();
+    // An entry not asked for in the last analysis (a rule disabled then, another library's rule) may have missed a
+    // change: it is computed afresh when asked for again.
+    for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
+    this.used = new Set();
   }
 
   clear(): void {
     this.entries.clear();
+    this.used = new Set();
     this.prevModel = undefined;
     this.changed = new Set([ALL]);
   }
 
   /** The `memo` of a RuleContext. */
   readonly memo = <T>(key: string, ctx: RuleContext, compute: (c: RuleContext) => T): T => {
+    this.used.add(key);
     const hit = this.entries.get(key);
     if (hit && ![...hit.deps].some(d => this.changed.has(d) || d === ALL)) return hit.result as T;
     const deps = new Set<string>();

@@ -46,13 +46,15 @@ export interface SarifOptions {
   category?: string;
   /** Absolute `file:` URI of the repository root, ending in `/` (`originalUriBaseIds`); omitted when unknown. */
   srcRoot?: string;
+  /** Rules besides the built-in ones, listed in the driver: a team library's (`libraryRuleMeta(library)`). */
+  extraRules?: readonly RuleMeta[];
 }
 
 type Level = 'error' | 'warning' | 'note';
 export const sarifLevel = (s: Severity): Level => (s === 'info' ? 'note' : s);
 
 const PRECISION: Record<RuleMeta['category'], string> = {
-  schema: 'very-high', risk: 'high', stride: 'medium', design: 'medium', discover: 'high', trace: 'high', plan: 'high', pasta: 'very-high', linddun: 'medium', intel: 'high',
+  schema: 'very-high', risk: 'high', stride: 'medium', design: 'medium', discover: 'high', trace: 'high', plan: 'high', pasta: 'very-high', linddun: 'medium', intel: 'high', library: 'medium',
 };
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
 
@@ -119,7 +121,7 @@ export function ruleDescriptor(m: RuleMeta, opts: Pick<SarifOptions, 'ruleHelpUr
   for (const s of m.stride ?? []) tags.add(s);
   for (const c of m.cwe ?? []) { const t = cweTag(c); if (t) tags.add(t); }
   const properties: Record<string, unknown> = { tags: [...tags], precision: PRECISION[m.category] };
-  if (m.category === 'risk' || m.category === 'design') properties['security-severity'] = SECURITY_SEVERITY[m.severity];
+  if (m.category === 'risk' || m.category === 'design' || m.category === 'library') properties['security-severity'] = SECURITY_SEVERITY[m.severity];
   const helpUri = opts.ruleHelpUri?.(m.id);
   return {
     id: m.id,
@@ -191,7 +193,14 @@ export class SarifLogBuilder {
   /** Each result as compact JSON text. */
   private readonly results: string[] = [];
 
-  constructor(private readonly opts: SarifOptions) {}
+  constructor(private readonly opts: SarifOptions) {
+    this.addRules(opts.extraRules ?? []);
+  }
+
+  /** Lists more rules in the driver (a team library's, `libraryRuleMeta`); ids already listed are kept as they are. */
+  addRules(metas: readonly RuleMeta[]): void {
+    for (const m of metas) if (!this.index.has(m.id)) this.index.set(m.id, this.metas.push(m) - 1);
+  }
 
   /** Adds the results of one file; keeps nothing of `file` but the results' JSON text. */
   add(file: SarifInput): void {

@@ -8,7 +8,7 @@ import type { ModelGraph, ModelIndex } from '../model/index';
 import type { ThreatAssessment } from '../risk/assess';
 import type { AnalysisSettings, Finding, Severity } from '../types';
 
-export type RuleCategory = 'schema' | 'risk' | 'stride' | 'design' | 'discover' | 'trace' | 'plan' | 'pasta' | 'linddun' | 'intel';
+export type RuleCategory = 'schema' | 'risk' | 'stride' | 'design' | 'discover' | 'trace' | 'plan' | 'pasta' | 'linddun' | 'intel' | 'library';
 
 export interface RuleMeta {
   /** Stable, namespaced id: `risk/unmitigated-above-tolerance`. */

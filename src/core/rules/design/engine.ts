@@ -13,7 +13,7 @@
  * Every rule's raw suggestions are computed once per analysis (cached on the model object), so the obsolete
  * check and the per-element grouping see all of them.
  */
-import type { Impact, Likelihood, Model, Stride, Threat } from '../../model/schema';
+import type { Impact, Likelihood, Linddun, Model, Stride, Threat } from '../../model/schema';
 import type { FixSpec, Path, Severity, SuggestedThreat } from '../../types';
 import type { Rule, RuleContext, RuleFinding, RuleMeta } from '../types';
 import { keyRange, relatedTo } from '../helpers';
@@ -46,6 +46,8 @@ export interface Suggestion {
     title: string;
     description: string;
     stride?: Stride[];
+    /** LINDDUN categories (library rules). */
+    linddun?: Linddun[];
     likelihood: Likelihood;
     impact: Impact;
     /** Defaults to [subject]. */
@@ -64,16 +66,23 @@ export interface Suggestion {
 }
 
 export interface DesignRuleDef {
-  meta: RuleMeta & { category: 'design' };
+  /** Built-in rules are `design`; the custom rules of a team library (src/core/library) are `library`. */
+  meta: RuleMeta & { category: 'design' | 'library' };
   /**
    * Words that show a hand-written threat is about this weakness ("plaintext", "sniffed", ...): a threat
    * targeting the subject whose title, description or statement matches counts as tracking the suggestion.
    */
   covers?: RegExp;
   detect(ctx: RuleContext): Suggestion[];
+  /** The key of its detection in the incremental analyzer's memo (default: the rule id). */
+  memoKey?: string;
 }
 
-export const shortId = (ruleId: string) => ruleId.replace(/^design\//, '');
+/**
+ * The rule part of a suggested threat's id: `design/x` -> `x`; a library rule `acme/x` -> `acme.x` (threat ids
+ * have no `/`).
+ */
+export const shortId = (ruleId: string) => (ruleId.startsWith('design/') ? ruleId.slice('design/'.length) : ruleId.replace(/\//g, '.'));
 export const suggestedThreatId = (ruleId: string, subject: string) => `${shortId(ruleId)}@${subject}`;
 
 /** The same test as analyze's `isDisabled` (kept here to avoid an import cycle through the registry). */
@@ -144,7 +153,7 @@ function compute(ctx: RuleContext, defs: readonly DesignRuleDef[], cache: Cache)
   for (const def of defs) {
     if (disabled(ctx, def.meta.id)) continue;
     const seen = new Set<string>();
-    const detected = ctx.memo ? ctx.memo(`detect:${def.meta.id}`, ctx, c => def.detect(c)) : def.detect(ctx);
+    const detected = ctx.memo ? ctx.memo(`detect:${def.memoKey ?? def.meta.id}`, ctx, c => def.detect(c)) : def.detect(ctx);
     // An element or flow marked out of scope gets no suggestions.
     const list = detected.filter(s => !seen.has(s.subject) && !!seen.add(s.subject) && !ctx.model[s.section]?.[s.subject]?.out_of_scope);
     raw.set(def.meta.id, list);
@@ -181,6 +190,7 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
     title: clip(t.title, LIMITS.name),
     description: clip(t.description, LIMITS.text),
     stride: t.stride ?? [...(meta.stride ?? [])],
+    ...(t.linddun?.length ? { linddun: t.linddun } : {}),
     targets: t.targets ?? [s.subject],
     likelihood: t.likelihood,
     impact: t.impact,
@@ -213,8 +223,19 @@ function toFinding(ctx: RuleContext, meta: RuleMeta, s: Suggestion, c: Computed)
   };
 }
 
-/** Builds the registered rules from the definitions, plus `design/obsolete-suggestion`. */
-export function buildDesignRules(defs: readonly DesignRuleDef[]): Rule[] {
+/** Which tracked threats the obsolete-suggestion rule of a set of definitions answers for. */
+export interface ObsoleteOptions {
+  meta: RuleMeta;
+  /** Whether a threat's `rule:` belongs to this set of rules (default: `design/...`). */
+  owns: (ruleId: string) => boolean;
+  /** Why a threat's rule is not found (default: not a design rule of this version of Rampart). */
+  missing: (ruleId: string) => string;
+}
+
+/** Builds the registered rules from the definitions, plus `design/obsolete-suggestion` (or `obsolete.meta`). */
+export function buildDesignRules(defs: readonly DesignRuleDef[], obsolete?: ObsoleteOptions): Rule[] {
+  const obsoleteMeta = obsolete?.meta ?? OBSOLETE_META;
+  const owns = obsolete?.owns ?? ((r: string) => r.startsWith('design/'));
   const cache: Cache = new WeakMap();
   const rules: Rule[] = defs.map(def => ({
     meta: def.meta,
@@ -225,12 +246,12 @@ export function buildDesignRules(defs: readonly DesignRuleDef[]): Rule[] {
   }));
   const byId = new Map(defs.map(d => [d.meta.id, d]));
   rules.push({
-    meta: OBSOLETE_META,
+    meta: obsoleteMeta,
     check(ctx) {
       const c = compute(ctx, defs, cache);
       const out: RuleFinding[] = [];
       for (const [tid, t] of Object.entries(ctx.model.threats ?? {}) as [string, Threat][]) {
-        if (t.status !== 'open' || !t.rule?.startsWith('design/') || t.rule === OBSOLETE_META.id) continue;
+        if (t.status !== 'open' || !t.rule || !owns(t.rule) || t.rule === obsoleteMeta.id) continue;
         const ruleId = t.rule;
         const def = byId.get(ruleId);
         if (def && disabled(ctx, ruleId)) continue;
@@ -239,7 +260,7 @@ export function buildDesignRules(defs: readonly DesignRuleDef[]): Rule[] {
         if (!subjects.length) continue;
         let reason: string;
         if (!def) {
-          reason = `it was suggested by ${quote(t.rule)}, which is not a design rule of this version of Rampart (renamed or removed)`;
+          reason = obsolete ? obsolete.missing(ruleId) : `it was suggested by ${quote(t.rule)}, which is not a design rule of this version of Rampart (renamed or removed)`;
         } else {
           const firing = new Set((c.raw.get(ruleId) ?? []).map(s => s.subject));
           if (subjects.some(s => firing.has(s))) continue;
@@ -251,7 +272,7 @@ export function buildDesignRules(defs: readonly DesignRuleDef[]): Rule[] {
         out.push({
           path: ['threats', tid],
           range: keyRange(ctx, ['threats', tid]),
-          stableId: `${OBSOLETE_META.id}@${tid}`,
+          stableId: `${obsoleteMeta.id}@${tid}`,
           message: `Suggested threat ${quote(tid)} may be obsolete: ${reason}. If the design changed to remove the weakness, link the change as a mitigation or mark the threat not applicable with a justification; it is never deleted automatically.`,
           why: `${quote(tid)} has \`rule: ${t.rule}\` and is open, but ${reason}.`,
           fixes: [{ kind: 'set-threat-status', title: `Mark ${tid} as not applicable`, threat: tid, status: 'not-applicable' }],

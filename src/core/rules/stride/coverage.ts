@@ -2,6 +2,7 @@ import type { Rule } from '../types';
 import type { Stride } from '../../model/schema';
 import { STRIDE_PER_ELEMENT, type CatalogTarget } from './catalog';
 import { keyRange } from '../helpers';
+import { libraryThreatStub, libraryThreatsFor } from '../../library/apply';
 
 /**
  * STRIDE per element: each element and flow should have each applicable category considered by at least one
@@ -48,12 +49,20 @@ threats:
       for (const tid of ctx.graph.threatsByTarget.get(id) ?? []) for (const s of ctx.model.threats?.[tid]?.stride ?? []) covered.add(s);
       const missing = STRIDE_PER_ELEMENT[type].filter(s => !covered.has(s));
       if (!missing.length) continue;
+      // A team library's catalog entry whose `applies_to` matches, where there is one, starts the stub instead of the
+      // built-in one (an entry without `applies_to` is offered by the adapters, never put in place of a built-in stub).
+      const lib = ctx.settings.library?.catalog.length ? libraryThreatsFor(ctx.settings.library, ctx.model, id, ctx) : [];
+      const entries: Partial<Record<Stride, Record<string, unknown>>> = {};
+      for (const c of missing) {
+        const e = lib.find(x => x.data.applies_to && x.data.stride?.includes(c));
+        if (e) entries[c] = libraryThreatStub(e, id, name, [c]);
+      }
       out.push({
         path: [section, id],
         range: keyRange(ctx, [section, id]),
         stableId: `stride/coverage@${id}`,
         message: `${type === 'flow' ? 'Flow' : type === 'external' ? 'External entity' : type === 'process' ? 'Process' : 'Data store'} \`${id}\` (${name}) has no threat considered for ${missing.join(', ')}.`,
-        fixes: [{ kind: 'add-stride-stubs' as const, title: `Add STRIDE threat stubs for ${id} (${missing.length})`, target: id, categories: missing, preferred: true }],
+        fixes: [{ kind: 'add-stride-stubs' as const, title: `Add STRIDE threat stubs for ${id} (${missing.length})`, target: id, categories: missing, preferred: true, ...(Object.keys(entries).length ? { entries } : {}) }],
       });
     }
     return out;
