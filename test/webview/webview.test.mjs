@@ -202,8 +202,23 @@ class Harness {
   }
 }
 
+/**
+ * Posts a message to the webview and returns once its listeners have run: window.postMessage delivers in a later
+ * task, so a check made right after could run first on a busy machine. A second message (a string, which the
+ * webview ignores) is delivered after the first, in order; its arrival says the first was handled.
+ */
 async function post(page, msg) {
-  await page.evaluate(m => window.postMessage(m, '*'), msg);
+  await page.evaluate(m => new Promise(resolve => {
+    const token = `__delivered_${Math.random()}`;
+    const onMessage = e => {
+      if (e.data !== token) return;
+      window.removeEventListener('message', onMessage);
+      resolve();
+    };
+    window.addEventListener('message', onMessage);
+    window.postMessage(m, '*');
+    window.postMessage(token, '*');
+  }), msg);
 }
 
 /** Posts an update and waits until the webview has drawn it (diagram, fallback or unchanged). */
