@@ -133,6 +133,17 @@ function shiftFinding(f: Finding, d: number): Finding {
   return out;
 }
 
+/**
+ * Entries in the order a JavaScript object enumerates their keys, which is the order one validation of the whole
+ * model reports them in: keys that are array indices (`2024`) first, ascending, then the others as written.
+ */
+function inObjectOrder<T extends { key?: string }>(list: readonly T[]): readonly T[] {
+  const isIndex = (k: string | undefined) => k !== undefined && /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+  if (!list.some(r => isIndex(r.key))) return list;
+  const indices = list.filter(r => isIndex(r.key)).sort((a, b) => Number(a.key) - Number(b.key));
+  return [...indices, ...list.filter(r => !isIndex(r.key))];
+}
+
 const newState = (): ConvertState => ({ findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() });
 
 /** A piece's text -> its record, or a Fallback when the piece is not one clean `key: value`. */
@@ -365,7 +376,7 @@ export class IncrementalAnalyzer {
     const done = new Set<Issue>();
     for (const key of SHAPE_KEYS) {
       for (const issue of topIssues) if (issue.path[0] === key) { done.add(issue); topIssue(issue); }
-      for (const rec of splitEntries.get(key) ?? []) {
+      for (const rec of inObjectOrder(splitEntries.get(key) ?? [])) {
         if (!rec.invalid) continue;
         success = false;
         const d = pieceStart.get(rec)!;
