@@ -58,9 +58,10 @@ try {
     await page.keyboard.press('Enter'); // the proposed name: system.threatmodel.yaml
     const model = path.join(process.env.WS, 'system.threatmodel.yaml');
     await waitUntil(async () => fs.existsSync(model), 'the new model on disk', 30000);
-    // Back to the walkthrough by its command, as a user would: the new model may have taken the walkthrough's tab
-    // (a walkthrough opens as a preview editor).
-    await runCommand('Rampart: Open the Guided First Model');
+    // Back to the walkthrough: its tab, or (when the new model took that preview tab) its command.
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: 'Walkthrough' }).first();
+    const clicked = await tab.click({ timeout: 5000 }).then(() => true, () => false);
+    if (!clicked || !(await container.first().isVisible().catch(() => false))) await runCommand('Rampart: Open the Guided First Model');
     await container.first().waitFor({ timeout: 30000 });
     // the starter model has elements, threats, a tolerance and mitigations: steps 1 to 5 are done
     await waitUntil(async () => (await done()).length >= 5, 'five steps ticked off', 60000);
