@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import { ensureServerBuilt, fileUri, LspClient } from '../server/lspClient';
+import { ensureServerBuilt, fileUri, LspClient, diagnosticText, writeIn } from '../server/lspClient';
 import { kevText, osvText, rawKev } from './helpers';
 
 const MODEL = `rampart: 1
@@ -24,17 +24,14 @@ elements:
 `;
 const SBOM = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ name: 'i18next', purl: 'pkg:npm/i18next@1.10.2' }] });
 
-const msg = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+const msg = diagnosticText;
 const codes = (p: PublishDiagnosticsParams) => p.diagnostics.map(d => String(d.code)).filter(c => c.startsWith('intel/'));
 
 describe('language server: threat-intelligence feeds (intel/*)', function () {
   this.timeout(60_000);
   let ws: string;
   let client: LspClient | undefined;
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
-    fs.writeFileSync(path.join(ws, rel), text);
-  };
+  const write = (rel: string, text: string) => writeIn(ws, rel, text);
 
   before(function () {
     this.timeout(240_000);

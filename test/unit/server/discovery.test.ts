@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CodeActionRequest, CodeActionResolveRequest, type CodeAction, type Diagnostic, type PublishDiagnosticsParams, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { parse } from 'yaml';
-import { ensureServerBuilt, fileUri, LspClient } from './lspClient';
+import { ensureServerBuilt, fileUri, LspClient, diagnosticText, writeIn } from './lspClient';
 
 const COMPOSE = `services:
   web:
@@ -32,7 +32,7 @@ elements:
 flows: {}
 `;
 
-const msg = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+const msg = diagnosticText;
 const drift = (p: PublishDiagnosticsParams) => p.diagnostics.filter(d => String(d.code).startsWith('discover/'));
 const named = (p: PublishDiagnosticsParams, code: string, needle: string) => drift(p).filter(d => d.code === code && msg(d).includes(needle));
 
@@ -40,10 +40,7 @@ describe('language server: drift from the workspace (discover/*)', function () {
   this.timeout(60_000);
   let ws: string;
   let client: LspClient | undefined;
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
-    fs.writeFileSync(path.join(ws, rel), text);
-  };
+  const write = (rel: string, text: string) => writeIn(ws, rel, text);
 
   before(function () {
     this.timeout(240_000);

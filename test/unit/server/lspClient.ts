@@ -74,6 +74,15 @@ export interface StartOptions {
 
 export const fileUri = (p: string) => URI.file(p).toString();
 
+/** A diagnostic's message as text (a string, or the value of a MarkupContent). */
+export const diagnosticText = (d: { message: string | { value: string } }) => (typeof d.message === 'string' ? d.message : d.message.value);
+
+/** Writes `text` to `rel` under `dir`, making the folders on the way. */
+export function writeIn(dir: string, rel: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  fs.writeFileSync(path.join(dir, rel), text);
+}
+
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   readonly progress: { token: ProgressToken; value: { kind: string; message?: string; percentage?: number } }[] = [];

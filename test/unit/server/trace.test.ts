@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CodeLensRequest, CodeLensResolveRequest, DocumentLinkRequest, HoverRequest, type DocumentLink, ReferencesRequest, RenameRequest, type CodeLens, type Hover, type MarkupContent, type Diagnostic, type Location, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { AddEvidenceRequest, FileAnnotationsRequest, MarkReviewedRequest, type ResolvedAnnotation, type TraceEditResult } from '../../../src/shared/traceRequests';
 import { makeRepo, type TestRepo } from '../trace/gitRepo';
-import { ensureServerBuilt, fileUri, LspClient, positionOf } from './lspClient';
+import { ensureServerBuilt, fileUri, LspClient, positionOf, diagnosticText, writeIn } from './lspClient';
 
 const MODEL = `rampart: 1
 title: App
