@@ -115,7 +115,15 @@ describe('code and model (annotations, evidence, reviews)', function () {
     await vscode.window.showTextDocument(model);
     await replaceText(model, 'title: Token replay', 'title: Replayed session token');
     await waitForLens(auth, line, t => /Replayed session token/.test(t), 'the lens after the model was edited (unsaved)');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Revert the model as a user would: its editor in front, then *Revert and Close*. The command acts on the
+    // active editor, which a busy workbench may not have switched yet: it is asked again until the edit is gone.
+    await waitFor('the model reverted', async () => {
+      if (!model.isDirty) return true;
+      await vscode.window.showTextDocument(model);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      return !model.isDirty;
+    }, 15000);
+    assert.ok(model.getText().includes('title: Token replay'), 'the reverted model has the title from disk');
     await waitForLens(auth, line, t => /Token replay \(/.test(t), 'the lens after the edit was reverted');
 
     const typo = fixtureUri('trace-demo/src/typo.ts');
