@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { analyze, type Analysis } from '../core/analyze';
+import { analyze, analyzeParsed, type Analysis } from '../core/analyze';
+import { parseModel } from '../core/model/parse';
 import { ALL_RULE_META } from '../core/rules/index';
 import { LEVELS, type Level } from '../core/model/schema';
 import { severityRank, type AnalysisSettings, type Finding, type Severity } from '../core/types';
@@ -103,17 +104,17 @@ interface FileResult {
   analysis: Analysis;
 }
 
-export function analyzeFile(file: string, settings: AnalysisSettings): FileResult | { file: string; error: string } {
-  let text: string;
+/** The text of a model file, or why it cannot be read. */
+function readModelText(file: string): { text: string } | { error: string } {
   try {
     const st = fs.statSync(file);
-    if (!st.isFile()) return { file, error: 'not a regular file' };
-    text = readText(file);
+    if (!st.isFile()) return { error: 'not a regular file' };
+    return { text: readText(file) };
   } catch (e) {
-    return { file, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
+    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message };
   }
-  return { file, display: file, text, analysis: analyze(text, { ...settings, ...evidenceSettings(file) }) };
 }
+
 
 function findingJson(f: Finding, lines: LineIndex) {
   const s = lines.lineCol(f.range.start);
@@ -218,29 +219,28 @@ NO_COLOR turns colours off.
     for (const f of files) {
       let fileSettings: AnalysisSettings = discoveryFor ? { ...settings, discovery: discoveryFor(f) } : settings;
       if (intel) fileSettings = { ...fileSettings, intel: { index: intel } };
-      const r = analyzeFile(f, fileSettings);
-      if ('error' in r) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(r.error)}\n`); unreadable = true; continue; }
+      const read = readModelText(f);
+      if ('error' in read) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(read.error)}\n`); unreadable = true; continue; }
+      // The text is parsed once; what the analysis needs besides it is gathered from the parsed model, then the
+      // rules run once.
+      const parsed = parseModel(read.text, fileSettings);
       // the team libraries of the model (.rampart/ folders, policy.libraries): their rules run with the built-in ones
-      const library = await libraries.forModel(f, r.analysis.parsed.model);
+      const library = await libraries.forModel(f, parsed.model);
       if (library) {
         fileSettings = { ...fileSettings, library };
-        r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f) });
         sarif?.addRules(libraryRuleMeta(library));
       }
-      if (intel && sbomPaths(r.analysis.parsed.model).length) {
-        // the SBOMs the model names, read inside its folder, for the feeds
-        fileSettings = { ...fileSettings, intel: { index: intel, sboms: readSbomsSync(f, r.analysis.parsed.model) } };
-        r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f) });
-      }
-      r.display = display(f, io.cwd);
-      analysed++;
+      // the SBOMs the model names, read inside its folder, for the feeds
+      if (intel && sbomPaths(parsed.model).length) fileSettings = { ...fileSettings, intel: { index: intel, sboms: readSbomsSync(f, parsed.model) } };
+      const evidence = evidenceSettings(f);
+      let traced: AnalysisSettings = {};
       if (trace) {
         const repo = trace.repo(trace.rootOf(f));
-        if (wantsTrace(r.analysis, repo.annotations.length > 0)) {
-          r.analysis = analyze(r.text, { ...fileSettings, ...evidenceSettings(f), trace: await trace.traceFor(f, r.analysis.parsed.model) });
-        }
-        trace.checked(f, r.analysis.parsed.model);
+        if (wantsTrace(parsed.model, evidence, repo.annotations.length > 0)) traced = { trace: await trace.traceFor(f, parsed.model) };
+        trace.checked(f, parsed.model);
       }
+      const r: FileResult = { file: f, display: display(f, io.cwd), text: read.text, analysis: analyzeParsed(parsed, { ...fileSettings, ...evidence, ...traced }) };
+      analysed++;
       emit(r);
     }
     // Annotations in source files that name ids no checked model has: findings in those files.
@@ -479,23 +479,19 @@ The model's team libraries (.rampart/ folders, policy.libraries) are read as che
     const intel = loadIntel(values.intel, io, 'report');
     if (intel === null) return 2;
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
-    let analysis = analyze(text, settings);
-    const library = await new CliLibraries(io, 'report').forModel(file, analysis.parsed.model);
-    if (library) {
-      settings.library = library;
-      analysis = analyze(text, settings);
-    }
-    if (intel) {
-      settings.intel = { index: intel, sboms: readSbomsSync(file, analysis.parsed.model) };
-      analysis = analyze(text, settings);
-    }
+    const parsed = parseModel(text, settings);
+    const library = await new CliLibraries(io, 'report').forModel(file, parsed.model);
+    if (library) settings.library = library;
+    if (intel) settings.intel = { index: intel, sboms: readSbomsSync(file, parsed.model) };
     let annotations;
+    let traced: AnalysisSettings = {};
     if (!values['no-trace']) {
       // what the code says, as `rampart check` reads it: the report's findings are the check's
-      const trace = await new RepoTrace().traceFor(file, analysis.parsed.model);
-      analysis = analyze(text, { ...settings, ...evidenceSettings(file), trace });
+      const trace = await new RepoTrace().traceFor(file, parsed.model);
+      traced = { ...evidenceSettings(file), trace };
       annotations = trace.annotations;
     }
+    const analysis = analyzeParsed(parsed, { ...settings, ...traced });
     const md = renderReport(analysis, { fileName: display(file, io.cwd), generator: `Rampart ${VERSION}`, annotations });
     writeOrPrint(io, values.output, md, 'the report');
     return 0;
@@ -525,10 +521,10 @@ Exit codes: 0 printed (also when the plan is empty), 2 usage error or unreadable
     if (positionals.length > 1) throw new UsageError('plan takes exactly one FILE');
     const { file, text } = readModelFile(positionals[0], io, 'plan');
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
-    let analysis = analyze(text, settings);
     // the team libraries' rules count for the plan's findings as they do for check
-    const library = await new CliLibraries(io, 'plan').forModel(file, analysis.parsed.model);
-    if (library) analysis = analyze(text, { ...settings, library });
+    const parsed = parseModel(text, settings);
+    const library = await new CliLibraries(io, 'plan').forModel(file, parsed.model);
+    const analysis = analyzeParsed(parsed, library ? { ...settings, library } : settings);
     const errors = analysis.parsed.findings.filter(f => f.severity === 'error').length;
     if (errors) io.err(`rampart plan: ${terminalSafe(display(file, io.cwd))} has ${errors} error(s) (run 'rampart check'); the plan covers the entries that are valid.\n`);
     const p = mitigationPlan(analysis.parsed.model, analysis.assessments);

@@ -1,16 +1,16 @@
 /**
  * `rampart check` and the code (#13): the annotations in the repository's source comments, the text of the files
  * evidence names (line ranges, symbols), what git says since an element's review, and where a missing evidence
- * file went. Read for a model only when its first analysis shows it matters (an implemented mitigation without
- * evidence, an anchored or missing evidence entry, a review commit), so a model that asks nothing of its
- * repository is analysed once, as before.
+ * file went. Read for a model only when its parsed model shows it matters (an implemented mitigation without
+ * evidence, an anchored or missing evidence entry, a review commit); either way a model is analysed once.
  *
  * Everything stays inside the model's repository (src/node/evidence.ts): evidence through `existsInside`, the
  * annotation walk below the root without following links out, git with fixed arguments (src/node/git.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Analysis } from '../core/analyze';
+import { evidenceFile, insideRepository } from '../core/rules/risk/evidencePaths';
+import type { AnalysisSettings } from '../core/types';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
 import { annotationFindings, type AnnotationFinding } from '../core/rules/trace/index';
@@ -33,13 +33,23 @@ interface RepoFiles {
   truncated: boolean;
 }
 
-/** Whether an analysis could change with the model's trace (see the module comment). */
-export function wantsTrace(a: Analysis, annotationsExist: boolean): boolean {
-  const ids = new Set(a.findings.map(f => f.ruleId));
-  if (ids.has('risk/evidence-not-found')) return true;
-  if (annotationsExist && ids.has('risk/implemented-without-evidence')) return true;
-  const needs = traceNeeds(a.parsed.model);
-  return needs.reviews.length > 0 || Object.values(a.parsed.model.mitigations ?? {}).some(m => (m.evidence ?? []).some(ev => ev.includes('#')));
+/**
+ * Whether a model's analysis could change with its trace, decided from the parsed model before it is analysed:
+ * an evidence file that is missing (where did it go?), an implemented mitigation without evidence while the
+ * repository has annotations, an anchored evidence entry (`#L10-L20`, `#symbol`), or a review commit.
+ */
+export function wantsTrace(model: Model, evidence: Pick<AnalysisSettings, 'fileExists' | 'modelDirInRepo'>, annotationsExist: boolean): boolean {
+  if (traceNeeds(model).reviews.length > 0) return true;
+  for (const m of Object.values(model.mitigations ?? {})) {
+    const list = Array.isArray(m?.evidence) ? m.evidence.filter((x): x is string => typeof x === 'string') : [];
+    if (list.some(ev => ev.includes('#'))) return true;
+    if (annotationsExist && (m.status === 'implemented' || m.status === 'verified') && list.length === 0) return true;
+    for (const ev of list) {
+      const file = evidenceFile(ev);
+      if (file !== undefined && insideRepository(file, evidence.modelDirInRepo ?? '') && evidence.fileExists?.(file) === false) return true;
+    }
+  }
+  return false;
 }
 
 export class RepoTrace {
@@ -124,10 +134,12 @@ export class RepoTrace {
     }
     if (missing.length) {
       const moved: Record<string, string[]> = {};
+      // one batch for all of them: a model naming hundreds of missing files costs a few git runs
+      const renames = git ? await git.renamesOfMany(root, missing.map(toRepo)) : undefined;
       for (const f of missing) {
         const out: string[] = [];
-        const renamed = git ? await git.renamesOf(root, toRepo(f)) : undefined;
-        if (renamed?.ok) out.push(...renamed.value.filter(p => fs.existsSync(path.join(root, p))).map(toModel));
+        const renamed = renames?.ok ? renames.value.get(toRepo(f)) ?? [] : [];
+        out.push(...renamed.filter(p => fs.existsSync(path.join(root, p))).map(toModel));
         const base = f.split('/').pop()!;
         for (const p of repo.files) if (p.split('/').pop() === base) out.push(toModel(p));
         moved[f] = [...new Set(out)].filter(p => p !== f);

@@ -58,8 +58,15 @@ export function evidenceSettings(modelFile: string): Pick<AnalysisSettings, 'fil
   const dir = path.dirname(path.resolve(modelFile));
   const root = repositoryRoot(dir);
   const modelDirInRepo = path.relative(root, dir).split(path.sep).join('/');
+  // asked once per path: the rules and the CLI's decision to read the repository ask about the same files
+  const known = new Map<string, boolean | undefined>();
   return {
     modelDirInRepo,
-    fileExists: rel => existsInside(root, path.resolve(dir, rel)),
+    fileExists: rel => {
+      if (known.has(rel)) return known.get(rel);
+      const there = existsInside(root, path.resolve(dir, rel));
+      if (known.size < 10_000) known.set(rel, there);
+      return there;
+    },
   };
 }

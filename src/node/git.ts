@@ -314,3 +314,37 @@ export async function renamesOf(root: string, file: string): Promise<GitResult<s
   for (const { to } of found) if (to !== start && !out.includes(to)) out.push(to);
   return { ok: true, value: out };
 }
+
+/** Paths per `git log` run in `renamesOfMany` (a command line stays far below every system's limit). */
+const PATHS_PER_RUN = 200;
+
+/**
+ * `renamesOf` for many files of one repository (the evidence files a model names that are missing). Only a file
+ * deleted somewhere in HEAD's history can have been renamed, so one `git log --diff-filter=D` per 200 paths finds
+ * those first, and only they are followed one by one: a model naming 600 missing files costs a few git runs,
+ * not 600. The answer for each file is the one `renamesOf` gives.
+ */
+export async function renamesOfMany(root: string, files: readonly string[]): Promise<GitResult<Map<string, string[]>>> {
+  const out = new Map<string, string[]>();
+  const valid = [...new Set(files.map(relativePath).filter((f): f is string => f !== undefined))];
+  const deleted = new Set<string>();
+  for (let i = 0; i < valid.length; i += PATHS_PER_RUN) {
+    const chunk = valid.slice(i, i + PATHS_PER_RUN);
+    const r = await git(root, [
+      'log', '--no-merges', '--no-renames', '--diff-filter=D', '--name-only', '-z', '--no-color', '--format=', 'HEAD', '--',
+      ...chunk.map(f => `:(literal)${f}`),
+    ]);
+    if (!r.ok) return fail(r.error);
+    for (const name of r.stdout.split('\0')) {
+      const f = name.replace(/^\n+/, '');
+      if (f) deleted.add(f);
+    }
+  }
+  for (const f of files) {
+    if (out.has(f)) continue;
+    const norm = relativePath(f);
+    const r = norm !== undefined && deleted.has(norm) ? await renamesOf(root, f) : undefined;
+    out.set(f, r?.ok ? r.value : []);
+  }
+  return { ok: true, value: out };
+}

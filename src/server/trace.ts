@@ -255,20 +255,44 @@ export class WorkspaceTrace {
     })();
   }
 
+  /** Missing evidence files waiting to be looked up, per workspace folder and repository (one batch each). */
+  private readonly movedQueue = new Map<string, { root: string; repo: string; files: Set<string> }>();
+
   private askMoved(root: string, repo: string, abs: string): void {
     this.moved.set(abs, undefined);
-    void (async () => {
-      const out: string[] = [];
-      const git = await import('../node/git');
-      const r = await git.renamesOf(repo, posix(path.relative(repo, abs)));
-      if (r.ok) out.push(...r.value.map(p => path.join(repo, ...p.split('/'))));
-      const listing = await this.files.listing(root);
-      const base = path.basename(abs);
-      for (const e of listing.entries) if (e.split('/').pop() === base) out.push(path.join(root, ...e.split('/')));
+    const key = `${root}\u0000${repo}`;
+    let batch = this.movedQueue.get(key);
+    if (!batch) {
+      const b = { root, repo, files: new Set<string>() };
+      this.movedQueue.set(key, (batch = b));
+      // the files asked for in this turn go to git together (a model naming hundreds costs a few git runs)
+      setTimeout(() => { this.movedQueue.delete(key); void this.lookUpMoved(b); }, 0);
+    }
+    batch.files.add(abs);
+  }
+
+  private async lookUpMoved({ root, repo, files }: { root: string; repo: string; files: Set<string> }): Promise<void> {
+    const git = await import('../node/git');
+    const all = [...files];
+    const rel = all.map(abs => posix(path.relative(repo, abs)));
+    const renames = await git.renamesOfMany(repo, rel);
+    const listing = await this.files.listing(root);
+    const byName = new Map<string, string[]>();
+    for (const e of listing.entries) {
+      const base = e.split('/').pop()!;
+      const list = byName.get(base) ?? [];
+      list.push(e);
+      byName.set(base, list);
+    }
+    let any = false;
+    all.forEach((abs, i) => {
+      const out = (renames.ok ? renames.value.get(rel[i]!) ?? [] : []).map(p => path.join(repo, ...p.split('/')));
+      for (const e of byName.get(path.basename(abs)) ?? []) out.push(path.join(root, ...e.split('/')));
       const there = out.filter(p => p !== abs && lookup(listing, posix(path.relative(root, p))) === true);
-      if (!this.moved.has(abs)) return;
+      if (!this.moved.has(abs)) return; // renewed meanwhile
       this.moved.set(abs, [...new Set(there)].slice(0, 5));
-      this.changed();
-    })();
+      any = true;
+    });
+    if (any) this.changed();
   }
 }

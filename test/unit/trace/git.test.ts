@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { changesSince, gitRoot, globToPathspec, hasCommit, headCommit, renamesOf, type GitResult } from '../../../src/node/git';
+import { changesSince, gitRoot, globToPathspec, hasCommit, headCommit, renamesOf, renamesOfMany, type GitResult } from '../../../src/node/git';
 import { makeRepo, type TestRepo } from './gitRepo';
 
 const posix = process.platform !== 'win32';
@@ -252,6 +252,20 @@ describe('node/git', () => {
       assert.deepEqual(value(await renamesOf(repo.dir, 'gone.ts')), []);
     });
 
+    it('renamesOfMany answers for each file as renamesOf does, in a few git runs for many files', async () => {
+      const files = ['a.ts', 'lib/b.ts', 'lib/c.ts', 'docs/old name.md', 'src/[x].ts', 'src/*.ts', 'gone.ts', './a.ts', '../x',
+        ...Array.from({ length: 450 }, (_, i) => `src/never-${i}.ts`)];
+      const many = value(await renamesOfMany(repo.dir, files));
+      assert.deepEqual([...many.keys()], files);
+      for (const f of files.slice(0, 8)) {
+        const one = await renamesOf(repo.dir, f);
+        assert.deepEqual(many.get(f), one.ok ? one.value : [], f);
+      }
+      assert.deepEqual(many.get('a.ts'), ['d.ts', 'lib/c.ts', 'lib/b.ts']);
+      assert.deepEqual(many.get('../x'), [], 'a refused path has none');
+      assert.ok(files.slice(9).every(f => many.get(f)!.length === 0));
+    });
+
     it('refuses paths outside the repository', async () => {
       for (const p of ['../x', '/etc/passwd', 'C:\\x', 'src/../../x', '', '.']) {
         assert.match(error(await renamesOf(repo.dir, p)), /^path .* is refused/, p);
@@ -298,6 +312,7 @@ describe('node/git', () => {
       assert.equal(error(await headCommit(plain)), `${plain} is not in a git repository`);
       assert.equal(error(await changesSince(plain, 'abcdef1', ['**'])), `${plain} is not in a git repository`);
       assert.equal(error(await renamesOf(plain, 'a.ts')), `${plain} is not in a git repository`);
+      assert.equal(error(await renamesOfMany(plain, ['a.ts', 'b.ts'])), `${plain} is not in a git repository`);
       assert.equal(await hasCommit(plain, 'abcdef1'), false);
       const missing = path.join(plain, 'missing');
       assert.equal(error(await gitRoot(missing)), `${missing} does not exist`);
