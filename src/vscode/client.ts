@@ -13,6 +13,7 @@ import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClie
 import { SECTION } from '../shared/section';
 import { LensWindow } from './lensWindow';
 import { LiveDocuments } from './liveDocuments';
+import { SymbolSlices } from './symbolSlices';
 import { MODEL_SELECTOR } from './models';
 
 const CLIENT_ID = 'rampart';
@@ -23,6 +24,7 @@ export class RampartServer implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly live: LiveDocuments;
   private readonly lenses = new LensWindow();
+  private readonly symbols = new SymbolSlices();
   private started: Promise<void> | undefined;
 
   constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
@@ -40,7 +42,7 @@ export class RampartServer implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // Hovers render text from the (untrusted) model file: no command links, no HTML.
       markdown: { isTrusted: false, supportHtml: false },
-      middleware: { ...this.live.middleware, ...this.lenses.middleware },
+      middleware: { ...this.live.middleware, ...this.lenses.middleware, ...this.symbols.middleware },
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   }
@@ -51,6 +53,7 @@ export class RampartServer implements vscode.Disposable {
       () => {
         this.live.attach(this.client);
         this.lenses.attach(this.client);
+        this.symbols.attach(this.client);
       },
       (e: unknown) => {
         this.log.error(`the Rampart language server did not start: ${(e as Error)?.stack ?? e}`);

@@ -4,6 +4,9 @@ import { closeAllEditors, ruleIdOf, waitFor } from './helpers';
 import { langUri, openModel, posOf, rangeOf, waitForRule, writeModel } from './modelHelpers';
 import { generateModel } from '../../scripts/genModel';
 import { LENS_WINDOW_LINES } from '../../src/shared/lensWindow';
+import { analyze } from '../../src/core/analyze';
+import { outline } from '../../src/core/lang/outline';
+import { clip } from '../../src/core/text/clip';
 
 const SHOP = 'shop.threatmodel.yaml';
 
@@ -161,7 +164,7 @@ threats:
     });
   });
 
-  describe('CodeLens of a very large model', () => {
+  describe('CodeLens and outline of a very large model', () => {
     it('comes for the lines around what the editor shows, and for the new lines after scrolling', async function () {
       this.timeout(180000);
       const text = generateModel(600);
@@ -178,6 +181,30 @@ threats:
       editor.revealRange(new vscode.Range(lastThreat, 0, lastThreat, 0), vscode.TextEditorRevealType.InCenter);
       const bottom = await waitFor('the lens over the last threat', async () => { const ls = await lensLines(); return ls.includes(lastThreat) ? ls : undefined; }, 60000);
       assert.ok(Math.min(...bottom) > 1000, 'the lenses of the top are gone, so the editor converts only those near the view');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+
+    it('has its whole outline, converted in slices: every section and entry in order, at its lines, with its detail', async function () {
+      this.timeout(180000);
+      const text = generateModel(600);
+      const doc = await writeModel('outline-slices.threatmodel.yaml', text);
+      assert.ok(doc.lineCount > LENS_WINDOW_LINES, 'large enough for the sliced conversion');
+      const expected = outline(analyze(text));
+      const symbols = await waitFor('the outline', async () => {
+        const got = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+        return got?.length ? got : undefined;
+      }, 120000);
+      const shape = (list: readonly { name: string; children: readonly unknown[] }[]): unknown[] =>
+        list.map(s => [s.name, shape(s.children as typeof list)]);
+      assert.deepStrictEqual(shape(symbols), shape(expected), 'the same tree as the core\'s outline');
+      const threats = symbols.find(s => s.name === 'threats')!;
+      const last = threats.children[threats.children.length - 1]!;
+      const lastId = last.name;
+      assert.strictEqual(last.selectionRange.start.line, doc.positionAt(text.lastIndexOf(`\n  ${lastId}:`) + 1).line, 'the last threat at its line');
+      assert.strictEqual(last.kind, vscode.SymbolKind.Object, 'a threat is shown as an object');
+      const want = expected.find(s => s.name === 'threats')!.children.at(-1)!;
+      assert.ok(want.detail.length > 0, 'a generated threat has a title');
+      assert.strictEqual(last.detail, clip(want.detail, 100), 'with its title beside it, as the server sends it');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
