@@ -19,7 +19,7 @@
 import path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import { loadLibraries, type Library, type LibraryProblem } from '../core/library/index';
+import { EMPTY_LIBRARY, loadLibraries, type Library, type LibraryProblem } from '../core/library/index';
 import type { Model } from '../core/model/schema';
 import { findLibraryFiles, libraryProblemText, type LibraryFiles } from '../node/library';
 import { textPositions, toRange } from './convert';
@@ -141,13 +141,17 @@ export class WorkspaceLibraries {
     set.running = (async () => {
       const workspaceRoot = this.files.rootOf(modelFile);
       const found = await findLibraryFiles(modelFile, set.libraries, workspaceRoot ? { workspaceRoot } : {});
-      const key = found.files.map(f => `${f.uri}\u0000${f.text}`).join('\u0001');
+      const key = [...found.files.map(f => `${f.uri}\u0000${f.text}`), ...found.problems.map(p => `${p.entry ?? ''}\u0000${p.source}\u0000${p.message}`)].join('\u0001');
       const first = !set.found;
       set.found = found;
       for (const p of found.problems) this.log(`team library of ${set.modelDir}: ${libraryProblemText(p)}`);
       if (key === set.key && !first) return;
       set.key = key;
-      set.library = found.files.length ? loadLibraries(found.files) : undefined;
+      const loaded = found.files.length ? loadLibraries(found.files) : undefined;
+      // sources that cannot be read show on the model (library/unreadable), not only in the log
+      set.library = found.problems.length
+        ? { ...(loaded ?? EMPTY_LIBRARY), unreadable: found.problems.map(p => ({ source: p.source, message: p.message, ...(p.entry !== undefined ? { entry: p.entry } : {}) })) }
+        : loaded;
       if (set.library) this.log(`loaded ${found.files.length} team library file(s) for ${set.modelDir}: ${set.library.names.join(', ') || 'no library name'}; ${set.library.rules.length} rule(s), ${set.library.templates.size} template(s), ${set.library.catalog.length} catalog threat(s)`);
       this.publishProblems();
       if (set.library || !first) {

@@ -11,6 +11,7 @@ import { LEVELS } from '../model/schema';
 import { ruleMeta } from '../rules/index';
 import { ruleWhyUrl } from '../rules/docs';
 import type { Range } from '../types';
+import type { RuleMeta } from '../rules/types';
 import { nodeAt } from './cursor';
 import { explainValue, LINDDUN_EXPLAINED, STRIDE_EXPLAINED, THREAT_STATUS_EXPLAINED, MITIGATION_STATUS_EXPLAINED, TRUST_EXPLAINED } from './explain';
 import { mdText } from './markdown';
@@ -139,16 +140,26 @@ function entityHover(a: Analysis, kind: IdKind, id: string): string | undefined 
   }
 }
 
-function ruleHover(ruleId: string, why: string | undefined): string {
+/** The metadata of rules that are not built in: those of the model's team libraries (src/core/library). */
+export type RuleLookup = (ruleId: string) => RuleMeta | undefined;
+
+function ruleHover(ruleId: string, why: string | undefined, lookup?: RuleLookup): string {
   const meta = ruleMeta(ruleId);
-  if (!meta) return para(`Rule ${code(ruleId)}`, why && `Why: ${mdText(why, 1000)}`);
+  if (!meta) {
+    // A team library's rule: its texts come from a library file (untrusted), so every one is escaped.
+    const lib = lookup?.(ruleId);
+    if (!lib) return para(`Rule ${code(ruleId)}`, why && `Why: ${mdText(why, 1000)}`);
+    return para(`**${mdText(lib.title, 200)}** · rule ${code(lib.id)} of a team library`, lib.description && mdText(lib.description, 1000),
+      lib.advice && `What to do: ${mdText(lib.advice, 1000)}`, why && `Why: ${mdText(why, 1000)}`,
+      lib.why && `Why it matters: ${mdText(lib.why, 1000)}`);
+  }
   // Rule metadata is our own text (it uses backticks for code on purpose); `why` is built from the file.
   return para(`**${meta.title}** · rule ${code(meta.id)}`, meta.description, `What to do: ${meta.advice}`,
     why && `Why: ${mdText(why, 1000)}`, meta.falsePositives && `False positives: ${meta.falsePositives}`,
     meta.why && `[Why does this matter?](${ruleWhyUrl(meta.id)})`);
 }
 
-export function hoverAt(a: Analysis, offset: number): HoverText | undefined {
+export function hoverAt(a: Analysis, offset: number, lookup?: RuleLookup): HoverText | undefined {
   const parts: string[] = [];
   let range: Range | undefined;
   const at = idAt(a, offset);
@@ -161,7 +172,7 @@ export function hoverAt(a: Analysis, offset: number): HoverText | undefined {
     const node = nodeAt(a.parsed.doc, offset);
     if (node?.role === 'value' && node.value !== undefined) {
       // A threat's `rule:` (the design rule that suggested it) explains that rule.
-      const text = explainValue(node.path, node.value) ?? (node.path[0] === 'threats' && node.path[2] === 'rule' && ruleMeta(node.value) ? ruleHover(node.value, undefined) : undefined);
+      const text = explainValue(node.path, node.value) ?? (node.path[0] === 'threats' && node.path[2] === 'rule' && (ruleMeta(node.value) || lookup?.(node.value)) ? ruleHover(node.value, undefined, lookup) : undefined);
       if (text) { parts.push(text); range = node.range; }
     }
   }
@@ -169,7 +180,7 @@ export function hoverAt(a: Analysis, offset: number): HoverText | undefined {
   for (const f of a.findings) {
     if (f.range.start > offset || offset > f.range.end || seen.has(f.ruleId)) continue;
     seen.add(f.ruleId);
-    parts.push(ruleHover(f.ruleId, f.why));
+    parts.push(ruleHover(f.ruleId, f.why, lookup));
     range ??= f.range;
   }
   if (!parts.length || !range) return undefined;

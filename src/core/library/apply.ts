@@ -11,7 +11,7 @@ import { buildDesignRules } from '../rules/design/engine';
 import { quote } from '../rules/design/facts';
 import { fill } from '../rules/stride/catalog';
 import type { Rule, RuleMeta } from '../rules/types';
-import { keyRange } from '../rules/helpers';
+import { keyRange, valueRange } from '../rules/helpers';
 import { clip } from '../text/clip';
 import type { Library, LibraryCatalogEntry } from './load';
 import { Facts, matches, type MatchContext } from './match';
@@ -35,6 +35,15 @@ export const LIBRARY_OBSOLETE_META: RuleMeta = {
   detection: 'For each open threat whose `rule:` is in the namespace of a loaded library, the subject is taken from the id (`<library>.<rule>@<subject>`) or else from `targets`; the finding is reported when the rule suggests nothing for any of them.',
 };
 
+export const LIBRARY_UNREADABLE_META: RuleMeta = {
+  id: 'library/unreadable',
+  title: 'Team library that cannot be read',
+  category: 'library',
+  severity: 'warning',
+  description: 'A team threat library this model names in `policy.libraries` (or a `.rampart/` file) cannot be read: the package is not installed, the path does not exist or leads out of the repository, or the file is too big. Its rules, catalog threats and templates are missing from the analysis.',
+  advice: 'Install the package (`npm install` in the repository), fix the path (relative to the model\'s folder, inside the repository), or remove the entry.',
+};
+
 const rulesCache = new WeakMap<Library, Rule[]>();
 
 /** The registered rules of a library: its custom rules and `library/obsolete-suggestion`, plus `library/invalid`. Cached per Library. */
@@ -51,6 +60,7 @@ export function libraryRules(library: Library): Rule[] {
     }));
   }
   rules.push(invalidRule(library));
+  if (library.unreadable?.length) rules.push(unreadableRule(library.unreadable));
   rulesCache.set(library, rules);
   return rules;
 }
@@ -76,10 +86,36 @@ function invalidRule(library: Library): Rule {
   };
 }
 
+function unreadableRule(sources: NonNullable<Library['unreadable']>): Rule {
+  return {
+    meta: LIBRARY_UNREADABLE_META,
+    check(ctx) {
+      const named = ctx.model.policy?.libraries;
+      const seen = new Set<string>();
+      const out = [];
+      for (const s of sources) {
+        const key = `${s.entry ?? ''}\u0000${s.source}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // on the entry that names it; a `.rampart/` folder's file on `policy.libraries`, or else the document's start
+        const atEntry = s.entry !== undefined && Array.isArray(named) && named[s.entry] === s.source;
+        const path = atEntry ? ['policy', 'libraries', s.entry!] : named ? ['policy', 'libraries'] : undefined;
+        out.push({
+          ...(path ? { path } : {}),
+          range: atEntry ? valueRange(ctx, path!) : named ? keyRange(ctx, ['policy', 'libraries']) : ctx.source.rangeFor([]),
+          stableId: `library/unreadable@${clip(s.source, 200)}`,
+          message: clip(`The team library ${quote(s.source)} cannot be read: ${s.message}. Its rules, threats and templates are left out.`, LIMITS.text),
+        });
+      }
+      return out;
+    },
+  };
+}
+
 /** Every rule's metadata a library adds (for `rampart rules`, SARIF's driver, hovers): the custom rules, `library/*`. */
 export function libraryRuleMeta(library: Library | undefined): RuleMeta[] {
   if (!library) return [];
-  return [...library.rules.map(r => r.meta), LIBRARY_OBSOLETE_META, LIBRARY_INVALID_META];
+  return [...library.rules.map(r => r.meta), LIBRARY_OBSOLETE_META, LIBRARY_INVALID_META, ...(library.unreadable?.length ? [LIBRARY_UNREADABLE_META] : [])];
 }
 
 /** A rule's metadata among a library's (undefined when the library has no such rule). */

@@ -9,7 +9,7 @@ export { loadLibraries, EMPTY_LIBRARY, MAX_LIBRARY_FILES_LOADED, type Library, t
 export { libraryJsonSchema, libraryJsonSchemaText, MAX_LIBRARY_FILE_SIZE, CONDITION_LIMITS } from './schema';
 export {
   libraryRules, libraryRuleMeta, libraryRuleMetaById, libraryThreatsFor, libraryEntryFor, libraryThreatStub, libraryThreatId,
-  LIBRARY_INVALID_META, LIBRARY_OBSOLETE_META,
+  LIBRARY_INVALID_META, LIBRARY_OBSOLETE_META, LIBRARY_UNREADABLE_META,
 } from './apply';
 export { insertTemplate, addLibraryThreat, type TemplateResult } from './template';
 export type { LibraryRuleDef } from './rules';

@@ -84,6 +84,11 @@ export interface Library {
   problems: LibraryProblem[];
   /** The files read, with the library each declared (undefined when unreadable). */
   files: { uri: string; display: string; name?: string }[];
+  /**
+   * Sources the adapter could not read (a package not installed, a path outside the repository), set by the
+   * language server so the model shows them (`library/unreadable`); the CLI prints them and exits 2 instead.
+   */
+  unreadable?: { source: string; entry?: number; message: string }[];
 }
 
 export const EMPTY_LIBRARY: Library = { names: [], catalog: [], catalogById: new Map(), templates: new Map(), rules: [], problems: [], files: [] };

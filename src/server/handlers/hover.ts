@@ -5,6 +5,8 @@
  */
 import { MarkupKind, type Hover, type HoverParams, type CancellationToken } from 'vscode-languageserver/node';
 import { hoverAt } from '../../core/lang/hover';
+import { uriToPath } from '../fileIndex';
+import { libraryRuleMetaById } from '../../core/library/apply';
 import { snapshotFor, type ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import type { Analysis } from '../../core/analyze';
@@ -50,7 +52,10 @@ export async function hover(ctx: ServerContext, params: HoverParams, token: Canc
   if (preview) {
     return { contents: { kind: ctx.features.hoverMarkdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: preview.text }, range: toRange(snap.doc, preview.range) };
   }
-  const h = hoverAt(snap.analysis, offset);
+  // the rules of the model's team libraries explain themselves like the built-in ones
+  const file = uriToPath(params.textDocument.uri);
+  const library = file ? ctx.libraries?.current(file) : undefined;
+  const h = hoverAt(snap.analysis, offset, library ? id => libraryRuleMetaById(library, id) : undefined);
   if (!h) return null;
   return {
     contents: { kind: ctx.features.hoverMarkdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown },

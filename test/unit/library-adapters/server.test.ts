@@ -45,6 +45,11 @@ describe('language server: team libraries', function () {
     await client.open(uri, text);
     const p = await client.diagnosticsWhere(uri, x => codes(x).includes('acme/public-api-without-waf'));
     assert.ok(!codes(p).includes('acme/db-without-backup') && !codes(p).includes('acme/cache-without-auth'));
+    // a hover on the finding explains the library's rule as it explains a built-in one
+    const d = p.diagnostics.find(x => x.code === 'acme/public-api-without-waf')!;
+    const hover = await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start }) as { contents: { value: string } };
+    assert.match(hover.contents.value, /Internet\\?-facing API without a WAF.*· rule `acme\/public-api-without-waf` of a team library/);
+    assert.match(hover.contents.value, /What to do: /);
 
     // the cache rule now asks for a control the cache lacks: it fires after the file changes
     const lib = path.join(ws, 'acme.rampart.yaml');
@@ -62,6 +67,27 @@ describe('language server: team libraries', function () {
     const onLib = await client.diagnosticsWhere(fileUri(path.join(ws, '.rampart', 'bad.yaml')), x => x.diagnostics.length > 0);
     assert.equal(onLib.diagnostics[0].range.start.line, 6);
     assert.match(String(onLib.diagnostics[0].message), /colour/);
+  });
+
+  it('a library that cannot be read shows on its policy.libraries entry (library/unreadable), and goes once installed', async () => {
+    client = await LspClient.start({ folders: [ws], settings: { debounceMs: 0 } });
+    const uri = fileUri(path.join(ws, 'shop.threatmodel.yaml'));
+    const text = fs.readFileSync(path.join(ws, 'shop.threatmodel.yaml'), 'utf8')
+      .replace('libraries: [./acme.rampart.yaml]', 'libraries: [./acme.rampart.yaml, "@acme/not-installed", ./nope.rampart.yaml]');
+    assert.ok(text.includes('@acme/not-installed'));
+    await client.open(uri, text);
+    const p = await client.diagnosticsWhere(uri, x => x.diagnostics.filter(d => d.code === 'library/unreadable').length === 2);
+    const line = text.split('\n').findIndex(l => l.includes('@acme/not-installed'));
+    const unreadable = p.diagnostics.filter(d => d.code === 'library/unreadable');
+    assert.deepEqual(unreadable.map(d => d.range.start.line), [line, line]);
+    const [pkg, file] = [unreadable.find(d => /not-installed/.test(d.message))!, unreadable.find(d => /nope\.rampart\.yaml/.test(d.message))!];
+    assert.ok(pkg && file, unreadable.map(d => d.message).join('\n'));
+    assert.ok(text.split('\n')[line]!.slice(pkg.range.start.character, pkg.range.end.character).includes('@acme/not-installed'), 'on the entry itself');
+    assert.ok(codes(p).includes('acme/public-api-without-waf'), 'the library that can be read still runs');
+    // the missing file appears: its finding goes
+    write('nope.rampart.yaml', 'rampart-library: 1\nname: nope\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(ws, 'nope.rampart.yaml')), type: 1 }] });
+    await client.diagnosticsWhere(uri, x => x.diagnostics.filter(d => d.code === 'library/unreadable').length === 1);
   });
 
   it('answers the template and catalog requests with the library of the model', async () => {

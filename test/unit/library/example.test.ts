@@ -9,6 +9,9 @@ import path from 'node:path';
 import { analyze } from '../../../src/core/analyze';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
 import { insertTemplate, libraryThreatsFor, loadLibraries, type Library } from '../../../src/core/library/index';
+import { libraryRuleMetaById } from '../../../src/core/library/apply';
+import { hoverAt } from '../../../src/core/lang/hover';
+import { mdText } from '../../../src/core/lang/markdown';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DIR = path.join(ROOT, 'examples/library');
@@ -51,6 +54,25 @@ describe('library: the example library', () => {
     // without the tracked threat, the backup rule fires
     const untracked = text.replace(/ {2}orders-db-no-backup:[\s\S]*?(?=\n\S|\n\n)/, '  other:\n    title: Something else\n    targets: [storefront]\n    status: open\n    mitigations: [orders-db-backups]');
     assert.deepEqual(analyze(untracked, { library: l }).findings.filter(f => f.ruleId === 'acme/db-without-backup').map(f => f.path?.[1]), ['orders-db']);
+  });
+
+  it('a hover on a library rule\'s finding explains the rule (title, description, advice), every text escaped', function () {
+    if (!models.includes('shop.threatmodel.yaml')) this.skip();
+    const text = fs.readFileSync(path.join(DIR, 'shop.threatmodel.yaml'), 'utf8');
+    const a = analyze(text, { library: l });
+    const f = a.findings.find(x => x.ruleId === 'acme/public-api-without-waf')!;
+    const meta = libraryRuleMetaById(l, f.ruleId)!;
+    const h = hoverAt(a, f.range.start, id => libraryRuleMetaById(l, id))!;
+    assert.ok(h.markdown.includes('`acme/public-api-without-waf`'), h.markdown);
+    assert.ok(h.markdown.includes(mdText(meta.title, 200)), 'the rule\'s title');
+    assert.ok(h.markdown.includes(`What to do: ${mdText(meta.advice, 1000)}`), 'its advice');
+    assert.ok(!hoverAt(a, f.range.start)!.markdown.includes(mdText(meta.title, 200)), 'without the library, only the id and why');
+    // a hostile library: its texts are shown as text, never as links or HTML
+    const evil = { ...meta, title: '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>', advice: '**[x](https://evil.example)**' };
+    const md = hoverAt(a, f.range.start, id => (id === f.ruleId ? evil : undefined))!.markdown;
+    assert.ok(!md.includes('[click](command:'), md);
+    assert.ok(!/(^|[^\\])<img/.test(md) && md.includes('\\<img'), 'the tag is escaped (shown as text)');
+    assert.ok(!md.includes('](https://evil.example)'), md);
   });
 
   it('a template is inserted into the example model with its comments kept', function () {

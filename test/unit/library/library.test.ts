@@ -13,7 +13,7 @@ import { threatSuggestions } from '../../../src/core/edit/suggestions';
 import { applyEdits } from '../../../src/core/edit/yamlEdit';
 import { IncrementalAnalyzer } from '../../../src/core/incremental/analyzer';
 import {
-  addLibraryThreat, insertTemplate, libraryJsonSchemaText, libraryRuleMeta, libraryThreatsFor, loadLibraries, type Library,
+  addLibraryThreat, EMPTY_LIBRARY, insertTemplate, libraryJsonSchemaText, libraryRuleMeta, libraryThreatsFor, loadLibraries, type Library,
 } from '../../../src/core/library/index';
 import { toSarif } from '../../../src/core/render/sarif';
 import type { Finding } from '../../../src/core/types';
@@ -52,6 +52,25 @@ describe('library: loading', () => {
 
   it('the committed JSON Schema of library files is current (run `npm run schema`)', () => {
     assert.equal(fs.readFileSync(path.join(ROOT, 'schemas/library.schema.json'), 'utf8'), libraryJsonSchemaText());
+  });
+});
+
+describe('library: sources that cannot be read', () => {
+  it('library/unreadable on the policy.libraries entry naming it, at the key or the start otherwise; none without such sources', () => {
+    const text = 'rampart: 1\ntitle: M\npolicy:\n  libraries: [./a.rampart.yaml, "@acme/missing"]\n';
+    const unreadable = [{ source: '@acme/missing', entry: 1, message: "the package '@acme/missing' is not installed" }, { source: '.rampart/big.yaml', message: 'the file is larger than 1 MiB' }];
+    const a = analyze(text, { library: { ...EMPTY_LIBRARY, unreadable } });
+    const all = a.findings.filter(f => f.ruleId === 'library/unreadable');
+    assert.equal(all.length, 2);
+    const found = [all.find(f => f.message.includes('@acme/missing'))!, all.find(f => f.message.includes('big.yaml'))!];
+    assert.equal(text.slice(found[0]!.range.start, found[0]!.range.end), '"@acme/missing"', 'on the entry');
+    assert.match(found[0]!.message, /@acme\/missing.*cannot be read: the package '@acme\/missing' is not installed/);
+    assert.equal(text.slice(found[1]!.range.start, found[1]!.range.end), 'libraries', 'a .rampart file: on the key');
+    assert.equal(found[0]!.severity, 'warning');
+    const none = analyze('rampart: 1\ntitle: M\n', { library: { ...EMPTY_LIBRARY, unreadable: [unreadable[1]!] } }).findings.filter(f => f.ruleId === 'library/unreadable');
+    assert.equal(none.length, 1, 'without policy.libraries: at the start of the document');
+    assert.equal(none[0]!.range.start, 0);
+    assert.deepEqual(analyze(text, { library: EMPTY_LIBRARY }).findings.filter(f => f.ruleId === 'library/unreadable'), []);
   });
 });
 
