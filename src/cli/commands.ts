@@ -115,7 +115,6 @@ function readModelText(file: string): { text: string } | { error: string } {
   }
 }
 
-
 function findingJson(f: Finding, lines: LineIndex) {
   const s = lines.lineCol(f.range.start);
   const e = lines.lineCol(f.range.end);

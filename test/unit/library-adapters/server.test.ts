@@ -80,7 +80,7 @@ describe('language server: team libraries', function () {
     const line = text.split('\n').findIndex(l => l.includes('@acme/not-installed'));
     const unreadable = p.diagnostics.filter(d => d.code === 'library/unreadable');
     assert.deepEqual(unreadable.map(d => d.range.start.line), [line, line]);
-    const [pkg, file] = [unreadable.find(d => /not-installed/.test(d.message))!, unreadable.find(d => /nope\.rampart\.yaml/.test(d.message))!];
+    const [pkg, file] = [unreadable.find(d => /not-installed/.test(String(d.message)))!, unreadable.find(d => /nope\.rampart\.yaml/.test(String(d.message)))!];
     assert.ok(pkg && file, unreadable.map(d => d.message).join('\n'));
     assert.ok(text.split('\n')[line]!.slice(pkg.range.start.character, pkg.range.end.character).includes('@acme/not-installed'), 'on the entry itself');
     assert.ok(codes(p).includes('acme/public-api-without-waf'), 'the library that can be read still runs');
