@@ -45,8 +45,10 @@ cat > "$RUN/udd/User/settings.json" <<'JSON'
   "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
   "update.mode": "none", "workbench.enableExperiments": false, "chat.commandCenter.enabled": false,
   "workbench.welcomePage.walkthroughs.openOnInstall": false,
-  "git.openRepositoryInParentFolders": "never" }
+  "git.openRepositoryInParentFolders": "never", "files.autoSave": "off" }
 JSON
+# "files.autoSave": code-server, like every VS Code for the web, saves after a delay by default; desktop VS Code
+# (where @vscode/test-electron runs the same suite) does not. Off, an unsaved edit stays unsaved until a test saves it.
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data"   # keep code-server out of ~/.config
 "$CS" --user-data-dir "$RUN/udd" --extensions-dir "$RUN/exts" --install-extension "$VSIX" --force >/dev/null
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
