@@ -58,13 +58,19 @@ try {
     await page.keyboard.press('Enter'); // the proposed name: system.threatmodel.yaml
     const model = path.join(process.env.WS, 'system.threatmodel.yaml');
     await waitUntil(async () => fs.existsSync(model), 'the new model on disk', 30000);
+    // The command opens the model after writing it: wait for its editor, or it comes to the front after we left it.
+    await page.locator('.tabs-container .tab').filter({ hasText: 'system.threatmodel.yaml' }).first().waitFor({ timeout: 30000 });
     // Back to the walkthrough: its tab, or (when the new model took that preview tab) its command.
     const tab = page.locator('.tabs-container .tab').filter({ hasText: 'Walkthrough' }).first();
     const clicked = await tab.click({ timeout: 5000 }).then(() => true, () => false);
     if (!clicked || !(await container.first().isVisible().catch(() => false))) await runCommand('Rampart: Open the Guided First Model');
     await container.first().waitFor({ timeout: 30000 });
-    // the starter model has elements, threats, a tolerance and mitigations: steps 1 to 5 are done
-    await waitUntil(async () => (await done()).length >= 5, 'five steps ticked off', 60000);
+    // the starter model has elements, threats, a tolerance and mitigations: steps 1 to 5 are done (looked at
+    // with the walkthrough in front, brought back by its tab if something else came forward meanwhile)
+    await waitUntil(async () => {
+      if (!(await container.first().isVisible().catch(() => false))) await tab.click({ timeout: 3000 }).catch(() => {});
+      return (await done()).length >= 5;
+    }, 'five steps ticked off', 60000);
     const ticked = await done();
     log(`done: ${ticked.join(', ')}`);
     if (ticked.includes('report')) throw new Error('the report step is done before any report was exported');
