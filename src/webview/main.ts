@@ -16,6 +16,7 @@ import { Authoring } from './authoring';
 import { Inspector } from './inspector';
 import { loadElk } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
+import { addedEdges, drawProvisional } from './provisional';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -41,6 +42,8 @@ const debug = {
   fallbacks: 0,
   /** Updates fully handled (diagram drawn, fallback shown, or unchanged). */
   updates: 0,
+  /** Updates whose new flows were drawn provisionally on the current picture while Mermaid laid it out again. */
+  provisional: 0,
   layout: '' as string,
   /** For the layout benchmark only: an engine and settings instead of the chosen ones. */
   override: undefined as undefined | { layout?: Layout; tuning?: LayoutTuning },
@@ -404,6 +407,10 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     r = { svg: keptSvg, ms: 0 };
     debug.cacheHits++;
   } else {
+    // only flows were added: they show at once on the current picture, until Mermaid's new drawing replaces it
+    drawn?.querySelector(':scope > g.provisional-flows')?.remove(); // those of an update this one supersedes
+    const added = drawn && !force ? addedEdges(shownText, d.text) : undefined;
+    if (drawn && added && drawProvisional(drawn, added, mermaidNodeId) > 0) debug.provisional++;
     // ELK's script loads while Mermaid reads the text and measures the labels, not after
     if (layout === 'elk') void loadElk().catch(() => { /* Mermaid reports it when it needs ELK */ });
     r = await renderMermaid(d.text, { theme, layout, tuning });
