@@ -1,11 +1,11 @@
 /**
- * Which updates of the diagram may show their new flows at once (src/webview/provisional.ts): only flows added,
+ * Which updates of the diagram may show their new flows at once (src/core/render/addedEdges.ts, drawn by src/webview/provisional.ts): only flows added,
  * every node, boundary and other flow unchanged, read from the Mermaid texts the core writes.
  */
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analyze';
 import { modelDiagram } from '../../../src/core/render/mermaid';
-import { addedEdges } from '../../../src/webview/provisional';
+import { addedEdges } from '../../../src/core/render/addedEdges';
 import { generateModel } from '../../../scripts/genModel';
 
 const textOf = (yaml: string) => {
