@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { PARSE_OPTIONS, MAX_DEPTH, toPlain, type ConvertState } from '../model/parse';
 import { prescan } from '../model/prescan';
 import { SourceMap } from '../model/sourceMap';
-import { didYouMean } from '../model/issues';
+import { didYouMean, unwrap, type AnySchema } from '../model/issues';
 import type { Path, Range, Severity } from '../types';
 import type { LibraryFile, LibraryProblem } from './types';
 import {
@@ -278,19 +278,6 @@ interface Described {
   path: Path;
   message: string;
   keyRange?: boolean;
-}
-
-type AnySchema = { _zod: { def: Record<string, unknown> } };
-
-function unwrap(s: AnySchema | undefined): AnySchema | undefined {
-  for (let i = 0; s && i < 10; i++) {
-    const def = s._zod.def;
-    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly') s = def.innerType as AnySchema;
-    else if (def.type === 'lazy') s = (def.getter as () => AnySchema)();
-    else if (def.type === 'pipe') s = def.in as AnySchema;
-    else return s;
-  }
-  return s;
 }
 
 /** The object schemas that may apply at a path of a library file (through unions, every branch). */

@@ -35,9 +35,11 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return bestD <= limit ? best : undefined;
 }
 
-type AnySchema = { _zod: { def: Record<string, unknown> } };
+/** A zod schema as its definition is read here (`_zod.def`). */
+export type AnySchema = { _zod: { def: Record<string, unknown> } };
 
-function unwrap(s: AnySchema | undefined): AnySchema | undefined {
+/** The schema inside optional, nullable, default, readonly, lazy and pipe wrappers. */
+export function unwrap(s: AnySchema | undefined): AnySchema | undefined {
   for (let i = 0; s && i < 10; i++) {
     const def = s._zod.def;
     if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly') s = def.innerType as AnySchema;
