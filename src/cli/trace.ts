@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { evidenceFile, insideRepository } from '../core/rules/risk/evidencePaths';
+import { missingEvidence } from '../core/rules/risk/evidencePaths';
 import type { AnalysisSettings } from '../core/types';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
@@ -41,15 +41,11 @@ interface RepoFiles {
 export function wantsTrace(model: Model, evidence: Pick<AnalysisSettings, 'fileExists' | 'modelDirInRepo'>, annotationsExist: boolean): boolean {
   if (traceNeeds(model).reviews.length > 0) return true;
   for (const m of Object.values(model.mitigations ?? {})) {
-    const list = Array.isArray(m?.evidence) ? m.evidence.filter((x): x is string => typeof x === 'string') : [];
+    const list = m.evidence ?? [];
     if (list.some(ev => ev.includes('#'))) return true;
     if (annotationsExist && (m.status === 'implemented' || m.status === 'verified') && list.length === 0) return true;
-    for (const ev of list) {
-      const file = evidenceFile(ev);
-      if (file !== undefined && insideRepository(file, evidence.modelDirInRepo ?? '') && evidence.fileExists?.(file) === false) return true;
-    }
   }
-  return false;
+  return !missingEvidence(model.mitigations, evidence).next().done;
 }
 
 export class RepoTrace {

@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
 import type { Rule } from '../types';
 import { quote, valueRange } from '../helpers';
-import { evidenceFile, insideRepository } from './evidencePaths';
+import { missingEvidence } from './evidencePaths';
 
 /**
  * Evidence paths are checked only where the front end can see files (CLI, VS Code, the language server),
@@ -26,32 +26,24 @@ mitigations:
 `,
   },
   check(ctx) {
-    const exists = ctx.settings.fileExists;
-    if (!exists) return [];
     const out = [];
-    for (const [id, m] of Object.entries(ctx.model.mitigations ?? {})) {
-      for (const [i, ev] of (m.evidence ?? []).entries()) {
-        const file = evidenceFile(ev);
-        if (file === undefined || !insideRepository(file, ctx.settings.modelDirInRepo ?? '')) continue;
-        if (exists(file) === false) {
-          const path = ['mitigations', id, 'evidence', i];
-          const range = valueRange(ctx, path);
-          const moved = (ctx.settings.trace?.moved?.[file] ?? []).filter(p => p !== file).slice(0, 3);
-          // The fix replaces the path part of the entry (after the opening quote of a quoted one); it checks that
-          // the text there is still the path, so an escaped entry gets no edit rather than a wrong one.
-          const node = ctx.source.locate(path)?.node;
-          const from = range.start + (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0);
-          const fixes = moved.map((to, k) => ({
-            kind: 'replace' as const, title: `Point the evidence at ${to}${k === 0 ? ' (where it went)' : ''}`, preferred: k === 0,
-            range: { start: from, end: from + file.length }, text: to, expect: file,
-          }));
-          out.push({
-            path, range, stableId: `risk/evidence-not-found@${id}#${i}`,
-            message: `Evidence ${quote(file)} of ${quote(id)} does not exist (paths are relative to the model file)${moved.length ? `; it may be ${moved.map(quote).join(' or ')} now` : ''}.`,
-            ...(fixes.length ? { fixes } : {}),
-          });
-        }
-      }
+    for (const { id, index: i, file } of missingEvidence(ctx.model.mitigations, ctx.settings)) {
+      const path = ['mitigations', id, 'evidence', i];
+      const range = valueRange(ctx, path);
+      const moved = (ctx.settings.trace?.moved?.[file] ?? []).filter(p => p !== file).slice(0, 3);
+      // The fix replaces the path part of the entry (after the opening quote of a quoted one); it checks that
+      // the text there is still the path, so an escaped entry gets no edit rather than a wrong one.
+      const node = ctx.source.locate(path)?.node;
+      const from = range.start + (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0);
+      const fixes = moved.map((to, k) => ({
+        kind: 'replace' as const, title: `Point the evidence at ${to}${k === 0 ? ' (where it went)' : ''}`, preferred: k === 0,
+        range: { start: from, end: from + file.length }, text: to, expect: file,
+      }));
+      out.push({
+        path, range, stableId: `risk/evidence-not-found@${id}#${i}`,
+        message: `Evidence ${quote(file)} of ${quote(id)} does not exist (paths are relative to the model file)${moved.length ? `; it may be ${moved.map(quote).join(' or ')} now` : ''}.`,
+        ...(fixes.length ? { fixes } : {}),
+      });
     }
     return out;
   },

@@ -13,6 +13,26 @@ export function evidenceFile(ev: string): string | undefined {
   return file;
 }
 
+/**
+ * The evidence entries of a model's mitigations that name a file inside the repository that does not exist
+ * (`fileExists` answers false), in file order: what `risk/evidence-not-found` reports, and what makes the CLI
+ * read the repository's history for where each file went.
+ */
+export function* missingEvidence(
+  mitigations: Readonly<Record<string, { evidence?: readonly string[] }>> | undefined,
+  settings: { fileExists?: (relativePath: string) => boolean | undefined; modelDirInRepo?: string },
+): Generator<{ id: string; index: number; file: string }> {
+  const exists = settings.fileExists;
+  if (!exists) return;
+  for (const [id, m] of Object.entries(mitigations ?? {})) {
+    for (const [index, ev] of (m.evidence ?? []).entries()) {
+      const file = evidenceFile(ev);
+      if (file === undefined || !insideRepository(file, settings.modelDirInRepo ?? '')) continue;
+      if (exists(file) === false) yield { id, index, file };
+    }
+  }
+}
+
 /** `/etc/passwd`, `\\server\share`, `//server/share`, `C:\x`, `C:/x`. */
 export function isAbsolutePath(p: string): boolean {
   return /^[/\\]/.test(p) || /^[a-z]:([/\\]|$)/i.test(p);
