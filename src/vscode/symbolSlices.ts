@@ -11,6 +11,8 @@ import * as vscode from 'vscode';
 import { DocumentSymbolRequest, type DocumentSymbol, type LanguageClient, type Middleware, type SymbolInformation } from 'vscode-languageclient/node';
 import { LENS_WINDOW_LINES } from '../shared/lensWindow';
 
+type Protocol2CodeConverter = LanguageClient['protocol2CodeConverter'];
+
 /** The longest stretch of conversion before the event loop gets a turn. */
 const SLICE_MS = 4;
 /** Symbols converted between two looks at the clock. */
@@ -28,7 +30,7 @@ export class SymbolSlices {
       const reply = await client.sendRequest(DocumentSymbolRequest.type, client.code2ProtocolConverter.asDocumentSymbolParams(document), token);
       if (!reply || token.isCancellationRequested) return undefined;
       if (reply.length && 'location' in reply[0]!) return client.protocol2CodeConverter.asSymbolInformations(reply as SymbolInformation[], token);
-      return toCodeSymbols(reply as DocumentSymbol[], token);
+      return toCodeSymbols(reply as DocumentSymbol[], client.protocol2CodeConverter, token);
     },
   };
 
@@ -37,15 +39,8 @@ export class SymbolSlices {
   }
 }
 
-const range = (r: DocumentSymbol['range']) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-
-/** LSP's symbol kinds count from 1, VS Code's from 0; an unknown kind is shown as a property (as the client does). */
-function kindOf(kind: number): vscode.SymbolKind {
-  return kind >= 1 && kind <= 26 ? (kind - 1) as vscode.SymbolKind : vscode.SymbolKind.Property;
-}
-
 /** The LSP symbols as VS Code's, converted in slices of at most `SLICE_MS` (undefined when cancelled meanwhile). */
-export async function toCodeSymbols(symbols: readonly DocumentSymbol[], token: vscode.CancellationToken): Promise<vscode.DocumentSymbol[] | undefined> {
+export async function toCodeSymbols(symbols: readonly DocumentSymbol[], p2c: Protocol2CodeConverter, token: vscode.CancellationToken): Promise<vscode.DocumentSymbol[] | undefined> {
   const out: vscode.DocumentSymbol[] = [];
   // depth first, with an explicit stack: a symbol is attached to its parent's children in order
   const stack: { from: DocumentSymbol; into: vscode.DocumentSymbol[] }[] = [];
@@ -54,8 +49,10 @@ export async function toCodeSymbols(symbols: readonly DocumentSymbol[], token: v
   let n = 0;
   while (stack.length) {
     const { from, into } = stack.pop()!;
-    const s = new vscode.DocumentSymbol(from.name, from.detail ?? '', kindOf(from.kind), range(from.range), range(from.selectionRange));
-    if (from.tags?.includes(1)) s.tags = [vscode.SymbolTag.Deprecated];
+    // each symbol as the client converts one (its converters), only the walk is ours
+    const s = new vscode.DocumentSymbol(from.name, from.detail ?? '', p2c.asSymbolKind(from.kind), p2c.asRange(from.range), p2c.asRange(from.selectionRange));
+    const tags = p2c.asSymbolTags(from.tags);
+    if (tags?.length) s.tags = tags;
     into.push(s);
     const children = from.children;
     if (children?.length) {

@@ -5,6 +5,8 @@
  * comparison: a flow inserted early renumbers the ones after it.
  */
 
+import { decodeMermaidText } from './encode';
+
 /** An edge line of our Mermaid text: `  n3 e7@-->|"label"| n9` (the label is optional). */
 const EDGE = /^ {2}([a-z]+\d+) e\d+@(<?-->|<?-\.->)(?:\|"([^"]*)"\|)? ([a-z]+\d+)$/;
 
@@ -32,12 +34,7 @@ function split(text: string): { rest: string[]; edges: string[] } {
 }
 
 function labelLines(raw: string | undefined): string[] {
-  if (!raw) return [];
-  const decoded = raw.replace(/#(\d+);/g, (_, n: string) => {
-    const cp = Number(n);
-    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
-  });
-  return decoded.split(/<br\s*\/?>/).map(s => s.trim()).filter(Boolean).slice(0, 3);
+  return raw ? decodeMermaidText(raw).split('\n').map(s => s.trim()).filter(Boolean).slice(0, 3) : [];
 }
 
 /**
