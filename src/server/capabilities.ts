@@ -3,6 +3,7 @@
  * return. Handlers consult the flags (resolve support, snippets, Markdown, versioned edits, ...) instead of
  * walking `ClientCapabilities` themselves.
  */
+import type { InitializationOptions } from '../shared/initialization';
 import {
   CodeActionKind, MarkupKind, TextDocumentSyncKind,
   type ClientCapabilities, type InitializeResult, type ServerCapabilities,
@@ -42,9 +43,15 @@ export interface ClientFeatures {
   codeLensRefresh: boolean;
   /** Document links with a `tooltip`. */
   linkTooltip: boolean;
+  /**
+   * The most diagnostics the client shows per file (`initializationOptions.maxDiagnosticsPerFile`; no limit when
+   * absent). VS Code shows 1,000 per file and drops the rest after converting them all on its extension host.
+   */
+  maxDiagnosticsPerFile: number;
 }
 
-export function clientFeatures(c: ClientCapabilities): ClientFeatures {
+export function clientFeatures(c: ClientCapabilities, options?: unknown): ClientFeatures {
+  const max = (options as InitializationOptions | null | undefined)?.maxDiagnosticsPerFile;
   const td = c.textDocument ?? {};
   const hasMarkdown = (formats: readonly string[] | undefined) => !!formats?.includes(MarkupKind.Markdown);
   return {
@@ -67,6 +74,7 @@ export function clientFeatures(c: ClientCapabilities): ClientFeatures {
     diagnosticTags: !!td.publishDiagnostics?.tagSupport,
     codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
     linkTooltip: !!td.documentLink?.tooltipSupport,
+    maxDiagnosticsPerFile: typeof max === 'number' && Number.isInteger(max) && max >= 2 ? max : Infinity,
   };
 }
 

@@ -120,7 +120,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   };
 
   connection.onInitialize(params => {
-    ctx.features = clientFeatures(params.capabilities);
+    ctx.features = clientFeatures(params.capabilities, params.initializationOptions);
     const rootUri = params.rootUri ?? undefined;
     setFolders(params.workspaceFolders ?? (rootUri ? [{ uri: rootUri, name: rootUri }] : []));
     return initializeResult(ctx.features, version);

@@ -10,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type RequestType, type ServerOptions } from 'vscode-languageclient/node';
+import type { InitializationOptions } from '../shared/initialization';
 import { SECTION } from '../shared/section';
 import { LensWindow } from './lensWindow';
 import { LiveDocuments } from './liveDocuments';
@@ -20,6 +21,9 @@ const CLIENT_ID = 'rampart';
 const CLIENT_NAME = 'Rampart Language Server';
 
 /** The running language server, as the rest of the extension sees it. */
+/** VS Code's own limit (ExtHostDiagnostics). */
+const VSCODE_MAX_DIAGNOSTICS_PER_FILE = 1000;
+
 export class RampartServer implements vscode.Disposable {
   readonly client: LanguageClient;
   private readonly live: LiveDocuments;
@@ -43,6 +47,9 @@ export class RampartServer implements vscode.Disposable {
       // Hovers render text from the (untrusted) model file: no command links, no HTML.
       markdown: { isTrusted: false, supportHtml: false },
       middleware: { ...this.live.middleware, ...this.lenses.middleware, ...this.symbols.middleware },
+      // VS Code shows at most 1,000 diagnostics per file and drops the rest only after converting them all on
+      // this thread: the server sends the 1,000 it would show (the most severe), the last saying how many more.
+      initializationOptions: { maxDiagnosticsPerFile: VSCODE_MAX_DIAGNOSTICS_PER_FILE } satisfies InitializationOptions,
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   }

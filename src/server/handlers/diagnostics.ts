@@ -63,6 +63,39 @@ export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, featu
   return d;
 }
 
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
+const SEVERITY_NOUN: Record<Severity, [string, string]> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['information', 'information'] };
+
+/**
+ * A model's findings as the diagnostics to publish. When the client shows at most `maxDiagnosticsPerFile`, the
+ * most severe are kept (in their order: errors, then warnings, then information, as VS Code itself picks) and
+ * the last one says how many more there are and where to see them all: the rest are never converted or sent.
+ */
+export function diagnosticsOf(findings: readonly Finding[], doc: PositionMapper, uri: string, features: Pick<ClientFeatures, 'diagnosticRelatedInformation' | 'diagnosticTags' | 'maxDiagnosticsPerFile'>): Diagnostic[] {
+  const max = features.maxDiagnosticsPerFile;
+  if (findings.length <= max) return findings.map(f => toDiagnostic(f, doc, uri, features));
+  const kept: Finding[] = [];
+  const left: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const severity of SEVERITY_ORDER) {
+    for (const f of findings) {
+      if (f.severity !== severity) continue;
+      if (kept.length < max - 1) kept.push(f);
+      else left[severity]++;
+    }
+  }
+  const out = kept.map(f => toDiagnostic(f, doc, uri, features));
+  const more = findings.length - kept.length;
+  const detail = SEVERITY_ORDER.filter(s => left[s] > 0).map(s => `${left[s]} ${SEVERITY_NOUN[s][left[s] === 1 ? 0 : 1]}`).join(', ');
+  const last = out[out.length - 1];
+  out.push({
+    range: last ? last.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `${more} more Rampart findings in this file are not listed (${detail}): the editor shows ${max} per file, the most severe first. \`rampart check\` on this file lists them all.`,
+  });
+  return out;
+}
+
 const samePosition = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
 const sameRange = (a: Range, b: Range) => samePosition(a.start, b.start) && samePosition(a.end, b.end);
 
@@ -152,7 +185,7 @@ export class DiagnosticsPublisher {
       const diskUri = file && this.fromDisk.get(file);
       if (diskUri && diskUri !== uri) this.send(diskUri, []); // the same file published from disk under another spelling
       if (file) this.fromDisk.delete(file);
-      this.send(uri, snap.analysis.findings.map(f => toDiagnostic(f, snap.doc, uri, this.ctx.features)), snap.version);
+      this.send(uri, diagnosticsOf(snap.analysis.findings, snap.doc, uri, this.ctx.features), snap.version);
     } catch (e) {
       if (e instanceof StaleAnalysis) return; // superseded: the newer version has its own run
       this.ctx.log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
@@ -205,7 +238,7 @@ export class DiagnosticsPublisher {
         if (stale()) return false;
         const { analysis } = await this.ctx.documents.analyzeText(uri, text, () => !stale());
         const positions = textPositions(uri, text);
-        diagnostics = analysis.findings.map(f => toDiagnostic(f, positions, uri, this.ctx.features));
+        diagnostics = diagnosticsOf(analysis.findings, positions, uri, this.ctx.features);
       }
       if (stale()) return false;
       this.fromDisk.set(file, uri);

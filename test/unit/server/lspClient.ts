@@ -70,6 +70,7 @@ export interface StartOptions {
   settings?: unknown | ((scopeUri: string | undefined) => unknown);
   /** Answer workspace/configuration only after this many milliseconds (a slow client). */
   configurationDelayMs?: number;
+  initializationOptions?: unknown;
 }
 
 export const fileUri = (p: string) => URI.file(p).toString();
@@ -123,6 +124,7 @@ export class LspClient {
       rootUri: folders[0] ? fileUri(folders[0]) : null,
       workspaceFolders: folders.map(f => ({ uri: fileUri(f), name: path.basename(f) })),
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
+      initializationOptions: options.initializationOptions,
     });
     await conn.sendNotification(InitializedNotification.type, {});
     return client;

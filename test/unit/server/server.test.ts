@@ -247,6 +247,30 @@ describe('language server (stdio)', function () {
     assert.equal(headlines(moved).length, 5);
   });
 
+  it('sends at most the client\'s maxDiagnosticsPerFile, the most severe first, the last saying how many more', async () => {
+    await client.open(modelUri, EXAMPLE);
+    const all = (await client.diagnosticsWhere(modelUri, x => x.version === 1)).diagnostics;
+    const rank = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+    const max = 6;
+    assert.ok(all.length > max && new Set(all.map(rank)).size > 1, `the example has findings of several severities: ${all.length}`);
+    const capped = await LspClient.start({ folders: [ws], settings: { debounceMs: 0 }, initializationOptions: { maxDiagnosticsPerFile: max } });
+    try {
+      await capped.open(modelUri, EXAMPLE);
+      const shown = (await capped.diagnosticsWhere(modelUri, x => x.version === 1)).diagnostics;
+      assert.equal(shown.length, max);
+      // The first max - 1 are the most severe, in the order the uncapped client got them (VS Code's own pick).
+      const expected = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, max - 1);
+      assert.deepEqual(shown.slice(0, max - 1), expected);
+      const note = shown[max - 1];
+      assert.equal(note.severity, DiagnosticSeverity.Information);
+      assert.match(note.message, new RegExp(`^${all.length - (max - 1)} more Rampart findings in this file are not listed \\(`));
+      assert.match(note.message, /`rampart check` on this file lists them all/);
+      assert.deepEqual(note.range, shown[max - 2].range, 'placed on the last one listed');
+    } finally {
+      assert.equal(await capped.stop(), 0);
+    }
+  });
+
   it('publishes what is saved on disk once a model with unsaved edits is closed', async () => {
     await client.open(modelUri, EXAMPLE);
     await client.diagnosticsWhere(modelUri, x => x.version === 1);
