@@ -28,6 +28,18 @@ export function repositoryRoot(dir: string): string {
   return root;
 }
 
+const realRoots = new Map<string, string>();
+
+/** The real location of a repository root (asked once per root: every evidence path compares with it). */
+function realRootOf(root: string): string | undefined {
+  let real = realRoots.get(root);
+  if (real !== undefined) return real;
+  try { real = fs.realpathSync.native(root); } catch { return undefined; }
+  if (realRoots.size > 100) realRoots.clear();
+  realRoots.set(root, real);
+  return real;
+}
+
 const within = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 /**
@@ -35,12 +47,13 @@ const within = (p: string, root: string) => p === root || p.startsWith(root.ends
  * ancestor really lies in the root, undefined when its real location is outside (or cannot be read).
  */
 export function existsInside(root: string, abs: string): boolean | undefined {
-  let realRoot: string;
-  try { realRoot = fs.realpathSync(root); } catch { return undefined; }
+  const realRoot = realRootOf(root);
+  if (realRoot === undefined) return undefined;
   if (!within(path.resolve(abs), path.resolve(root))) return undefined;
   for (let p = path.resolve(abs); within(p, path.resolve(root)); p = path.dirname(p)) {
     try {
-      const real = fs.realpathSync(p);
+      // the system's realpath(3): one call, where fs.realpathSync walks every component in JavaScript
+      const real = fs.realpathSync.native(p);
       if (!within(real, realRoot)) return undefined;
       return p === path.resolve(abs);
     } catch (e) {
