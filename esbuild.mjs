@@ -25,7 +25,8 @@ const problemMatcher = {
 const common = { loader: { '.yaml': 'text' }, bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', plugins: [problemMatcher] };
 const targets = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI is always minified: a `rampart check` process reads and compiles the whole bundle before anything else.
+  { ...common, minify: true, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The language server, on its own: `node dist/server.js --stdio` (any LSP client) or `--node-ipc` (VS Code).
   { ...common, entryPoints: ['src/server/bin.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
 ];

@@ -222,7 +222,7 @@ NO_COLOR turns colours off.
       if ('error' in read) { io.err(`rampart check: cannot read '${terminalSafe(display(f, io.cwd))}': ${terminalSafe(read.error)}\n`); unreadable = true; continue; }
       // The text is parsed once; what the analysis needs besides it is gathered from the parsed model, then the
       // rules run once.
-      const parsed = parseModel(read.text, fileSettings);
+      const parsed = parseModel(read.text, fileSettings, { fastYaml: true });
       // the team libraries of the model (.rampart/ folders, policy.libraries): their rules run with the built-in ones
       const library = await libraries.forModel(f, parsed.model);
       if (library) {
@@ -478,7 +478,7 @@ The model's team libraries (.rampart/ folders, policy.libraries) are read as che
     const intel = loadIntel(values.intel, io, 'report');
     if (intel === null) return 2;
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
-    const parsed = parseModel(text, settings);
+    const parsed = parseModel(text, settings, { fastYaml: true });
     const library = await new CliLibraries(io, 'report').forModel(file, parsed.model);
     if (library) settings.library = library;
     if (intel) settings.intel = { index: intel, sboms: readSbomsSync(file, parsed.model) };
@@ -521,7 +521,7 @@ Exit codes: 0 printed (also when the plan is empty), 2 usage error or unreadable
     const { file, text } = readModelFile(positionals[0], io, 'plan');
     const settings: AnalysisSettings = { tolerance: level(values.tolerance, '--tolerance') };
     // the team libraries' rules count for the plan's findings as they do for check
-    const parsed = parseModel(text, settings);
+    const parsed = parseModel(text, settings, { fastYaml: true });
     const library = await new CliLibraries(io, 'plan').forModel(file, parsed.model);
     const analysis = analyzeParsed(parsed, library ? { ...settings, library } : settings);
     const errors = analysis.parsed.findings.filter(f => f.severity === 'error').length;

@@ -14,6 +14,7 @@ import { model as modelSchema, SECTION_NAMES, type Model, type Section } from '.
 import { SourceMap } from './sourceMap';
 import { describeIssue } from './issues';
 import { prescan } from './prescan';
+import { fastParseDocument } from './fastYaml';
 import type { AnalysisSettings, Finding, FixSpec, Path, Range } from '../types';
 
 export { DEFAULT_MAX_FILE_SIZE } from './vocabulary';
@@ -243,7 +244,16 @@ function yamlErrorFinding(e: { code: string; message: string; pos: [number, numb
 /** The options every parse of a model uses (the incremental analyzer parses entries with the same). */
 export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', uniqueKeys: false, customTags: [], strict: true, prettyErrors: false };
 
-export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFileSize'> = {}): ParsedModel {
+export interface ParseModelOptions {
+  /**
+   * Read the text with the fast reader first (src/core/model/fastYaml.ts: the same values and ranges, falling back
+   * to \`yaml\` for anything outside its subset). Its document has no comments: for a one-shot analysis (the
+   * CLI), never for a text that is edited through \`doc\`.
+   */
+  fastYaml?: boolean;
+}
+
+export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFileSize'> = {}, options: ParseModelOptions = {}): ParsedModel {
   const maxSize = settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const failed = (f: Finding[]): ParsedModel => ({ text, doc: undefined, data: undefined, model: emptyModel(), valid: false, source: new SourceMap(undefined, text.length), findings: f, rejected: new Set() });
 
@@ -273,7 +283,8 @@ export function parseModel(text: string, settings: Pick<AnalysisSettings, 'maxFi
   const findings: Finding[] = [];
   let docs: Document[];
   try {
-    const all = parseAllDocuments(text, PARSE_OPTIONS);
+    const fast = options.fastYaml ? fastParseDocument(text, PARSE_OPTIONS) : undefined;
+    const all = fast ? [fast] : parseAllDocuments(text, PARSE_OPTIONS);
     docs = Array.isArray(all) ? all : [];
   } catch (e) {
     if (e instanceof RangeError) return failed([tooDeep(text)]);
