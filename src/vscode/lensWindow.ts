@@ -30,7 +30,9 @@ export class LensWindow implements vscode.Disposable {
       const seen = visibleSpan(document.uri.toString());
       const span = { from: Math.max(0, (seen?.from ?? 0) - MARGIN), to: (seen?.to ?? 0) + MARGIN };
       this.windows.set(document.uri.toString(), span);
-      const all = await client.sendRequest(CodeLensRequest.type, client.code2ProtocolConverter.asCodeLensParams(document), token);
+      // the server sends only the lenses of these lines (`rampartLines`); the filter stays for an older server
+      const params = { ...client.code2ProtocolConverter.asCodeLensParams(document), rampartLines: { from: span.from, to: span.to } };
+      const all = await client.sendRequest(CodeLensRequest.type, params, token);
       if (!all || token.isCancellationRequested) return null;
       const near = all.filter(l => l.range.start.line >= span.from && l.range.start.line <= span.to);
       return client.protocol2CodeConverter.asCodeLenses(near, token);

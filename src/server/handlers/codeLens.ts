@@ -58,7 +58,24 @@ export async function codeLenses(ctx: ServerContext, params: CodeLensParams, tok
   const list = lensesOf(snap);
   listed.set(uri, signature(list, snap.doc));
   const n = docNumber(uri);
-  return list.map((l, i) => ({ range: toRange(snap.doc, l.range), data: [n, snap.version, i] satisfies LensData }));
+  const out: CodeLens[] = [];
+  const lines = linesOf(params);
+  for (const [i, l] of list.entries()) {
+    const range = toRange(snap.doc, l.range);
+    if (lines && (range.start.line < lines.from || range.start.line > lines.to)) continue;
+    out.push({ range, data: [n, snap.version, i] satisfies LensData });
+  }
+  return out;
+}
+
+/**
+ * The lines a client wants lenses for (`rampartLines: { from, to }` beside the standard parameters), or undefined
+ * for all: the VS Code extension asks a very large model's lenses only around the visible lines
+ * (src/vscode/lensWindow.ts), and thousands of lenses it would drop need not cross the process boundary.
+ */
+function linesOf(params: CodeLensParams): { from: number; to: number } | undefined {
+  const l = (params as CodeLensParams & { rampartLines?: unknown }).rampartLines as { from?: unknown; to?: unknown } | undefined;
+  return l && Number.isInteger(l.from) && Number.isInteger(l.to) ? { from: l.from as number, to: l.to as number } : undefined;
 }
 
 export async function resolveCodeLens(ctx: ServerContext, lens: CodeLens, token: CancellationToken): Promise<CodeLens> {

@@ -9,10 +9,10 @@ import path from 'node:path';
 import {
   CodeActionRequest, CodeActionResolveRequest, CodeLensRequest, CodeLensResolveRequest, CompletionRequest, DefinitionRequest, DiagnosticSeverity,
   DocumentLinkRequest, DocumentSymbolRequest, HoverRequest, PrepareRenameRequest, ReferencesRequest, RenameRequest,
-  type CodeAction, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location,
+  type CodeAction, type CodeLensParams, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type Location,
   type MarkupContent, type PublishDiagnosticsParams, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { ensureServerBuilt, fileUri, LspClient, positionOf, ROOT } from './lspClient';
+import { diagnosticText, ensureServerBuilt, fileUri, LspClient, positionOf, ROOT } from './lspClient';
 
 const HEADLINE = 'risk/unmitigated-above-tolerance';
 const EXAMPLE = fs.readFileSync(path.join(ROOT, 'examples/webshop-payments.threatmodel.yaml'), 'utf8');
@@ -206,6 +206,18 @@ describe('language server (stdio)', function () {
     assert.match(now.command!.title, /^(low|medium) · open/);
   });
 
+  it('lists only the lenses of the lines asked for (`rampartLines`), each resolving as in the whole list', async () => {
+    await client.open(modelUri, EXAMPLE);
+    const all = (await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: modelUri } }))!;
+    const line = lineOf(EXAMPLE, '  checkout-skimming:');
+    const lines = { from: line - 20, to: line + 20 };
+    const some = (await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: modelUri }, rampartLines: lines } as CodeLensParams))!;
+    assert.deepEqual(some, all.filter(l => l.range.start.line >= lines.from && l.range.start.line <= lines.to));
+    assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+    const resolved = await client.conn.sendRequest(CodeLensResolveRequest.type, some.find(l => l.range.start.line === line)!);
+    assert.match(resolved.command!.title, /^high · open/);
+  });
+
   it('updates diagnostics on incremental edits', async () => {
     await client.open(modelUri, EXAMPLE);
     await client.diagnosticsWhere(modelUri, x => x.version === 1);
@@ -263,8 +275,8 @@ describe('language server (stdio)', function () {
       assert.deepEqual(shown.slice(0, max - 1), expected);
       const note = shown[max - 1];
       assert.equal(note.severity, DiagnosticSeverity.Information);
-      assert.match(note.message, new RegExp(`^${all.length - (max - 1)} more Rampart findings in this file are not listed \\(`));
-      assert.match(note.message, /`rampart check` on this file lists them all/);
+      assert.match(diagnosticText(note), new RegExp(`^${all.length - (max - 1)} more Rampart findings in this file are not listed \\(`));
+      assert.match(diagnosticText(note), /`rampart check` on this file lists them all/);
       assert.deepEqual(note.range, shown[max - 2].range, 'placed on the last one listed');
     } finally {
       assert.equal(await capped.stop(), 0);
