@@ -67,7 +67,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (`dist/cli.js`, src/cli/bin.ts, calls it once the bundle is loaded). */
+export function runCli(): void {
   // A reader that stops early (`rampart check … | head`) closes the pipe: stop quietly, like other tools,
   // instead of an unhandled EPIPE with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
@@ -84,3 +85,5 @@ if (require.main === module) {
   };
   main(process.argv.slice(2), io).then(code => { process.exitCode = code; });
 }
+
+if (require.main === module) runCli();
