@@ -124,7 +124,7 @@ class Reader {
     let lastEnd = start;
     for (;;) {
       const key = this.key();
-      let p = this.spaces(key.after);
+      const p = this.spaces(key.after);
       let value: Scalar | YAMLMap | YAMLSeq;
       const c = t.charCodeAt(p);
       if (p >= t.length || c === NL || c === HASH) {
@@ -407,7 +407,7 @@ class Reader {
         q = value.next;
       } else {
         const item = this.flowValue(q);
-        if (this.startsFlowPair(item.next)) throw GIVE_UP; // `[a: b]`
+        if (t.charCodeAt(item.next) === COLON) throw GIVE_UP; // `[a: b]`
         (node as YAMLSeq).items.push(item.node);
         q = item.next;
       }
@@ -420,10 +420,6 @@ class Reader {
       q = this.spaces(q + 1);
       if (t.charCodeAt(q) === close || t.charCodeAt(q) === COMMA) throw GIVE_UP; // a trailing comma
     }
-  }
-
-  private startsFlowPair(p: number): boolean {
-    return this.t.charCodeAt(p) === COLON;
   }
 
   /** A value inside a flow collection at `p`; `next` is after it and the spaces that follow. */
