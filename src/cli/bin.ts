@@ -46,10 +46,13 @@ function compiled(): { bundle: () => CliBundle; save: () => void } | undefined {
   let cachedData: Buffer | undefined;
   try { cachedData = fs.readFileSync(file); } catch { /* none yet */ }
   const script = new vm.Script(Module.wrap(source), { filename: MAIN, cachedData });
+  // what `require` gives a module in this folder (here, so that a Node without it loads the plain way)
+  const paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(__dirname);
+  if (!Array.isArray(paths)) return undefined;
   const bundle = () => {
     const mod = new Module(MAIN, module);
     mod.filename = MAIN;
-    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(__dirname);
+    mod.paths = paths;
     const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
     run.call(mod.exports, mod.exports, Module.createRequire(MAIN), mod, MAIN, __dirname);
     mod.loaded = true;
