@@ -3,13 +3,13 @@
  *
  * `yaml`'s parser lexes, builds a concrete syntax tree and composes it: for a 0.8 MB model that is most of what a
  * `check` costs. Most models use a small part of YAML: block maps and sequences, one-line flow collections, plain
- * and quoted one-line scalars, comments. This reader reads that part in one pass and builds the same `yaml` nodes
+ * and quoted one-line scalars, `|` and `>` blocks, comments. This reader reads that part in one pass and builds the same `yaml` nodes
  * (`YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`) with the same values and the same `range[0]` and `range[1]` as
  * `parseDocument` (test/unit/core/fastYaml.test.ts compares them on every example, the corpus and random edits).
  *
- * Anything else (block scalars, multi-line scalars, anchors, aliases, tags, directives, several documents,
- * complex keys, escapes, tabs, CR line ends, numbers beyond decimal integers and plain decimals, or anything that
- * is not well-formed) makes it give up and return undefined: the caller then parses with `yaml`, which reports
+ * Anything else (multi-line plain or quoted scalars, kept or indented block scalars, anchors, aliases, tags,
+ * directives, several documents, complex keys, empty values, escapes, tabs, CR line ends, numbers beyond decimal
+ * integers and plain decimals, or anything that is not well-formed) makes it give up and return undefined: the caller then parses with `yaml`, which reports
  * errors with its own messages. The document it returns has no comments and only approximate `range[2]`: it is
  * for analysing a text once, never for editing it.
  */
@@ -105,7 +105,7 @@ class Reader {
     return undefined;
   }
 
-  read(): YAMLMap | undefined {
+  read(): YAMLMap {
     const first = this.nextContent(0);
     if (!first || first.col !== 0) throw GIVE_UP;
     const c = this.t.charCodeAt(first.at);
@@ -132,12 +132,11 @@ class Reader {
         const after = this.lineEnd(p);
         const next = this.nextContent(after);
         if (next && next.col > col) {
-          const nc = t.charCodeAt(next.at);
           this.pos = next.at;
-          if (nc === DASH && this.isDash(next.at)) value = this.blockSeq(next.col);
+          if (this.isDash(next.at)) value = this.blockSeq(next.col);
           else if (this.startsKey(next.at)) value = this.blockMap(next.col);
           else throw GIVE_UP; // a scalar on its own line
-        } else if (next && next.col === col && t.charCodeAt(next.at) === DASH && this.isDash(next.at)) {
+        } else if (next && next.col === col && this.isDash(next.at)) {
           this.pos = next.at;
           value = this.blockSeq(col);
         } else {
@@ -147,8 +146,7 @@ class Reader {
       } else {
         if (p === key.after) throw GIVE_UP; // `a:b` is not a pair
         value = this.inlineValue(p, col);
-        const next = this.nextContent(this.pos);
-        this.pos = next ? next.at : t.length;
+        this.toNextContent();
       }
       map.items.push(new Pair(key.node, value));
       lastEnd = value.range![2];
@@ -156,7 +154,7 @@ class Reader {
       const here = this.column(this.pos);
       if (here < col) break;
       if (here > col) throw GIVE_UP;
-      if (t.charCodeAt(this.pos) === DASH && this.isDash(this.pos)) break; // a sequence at the parent's column ends this map
+      if (this.isDash(this.pos)) break; // a sequence at the parent's column ends this map
     }
     map.range = [start, lastEnd, lastEnd];
     return map;
@@ -173,27 +171,32 @@ class Reader {
       const c = t.charCodeAt(p);
       let item: Scalar | YAMLMap | YAMLSeq;
       if (p >= t.length || c === NL || c === HASH) throw GIVE_UP; // an item on the following lines, or empty
-      if (c === DASH && this.isDash(p)) throw GIVE_UP; // `- - a`
+      if (this.isDash(p)) throw GIVE_UP; // `- - a`
       if (this.startsKey(p)) {
         this.pos = p;
         item = this.blockMap(p - this.lineStart(p));
       } else {
         item = this.inlineValue(p, col);
-        const next = this.nextContent(this.pos);
-        this.pos = next ? next.at : t.length;
+        this.toNextContent();
       }
       seq.items.push(item);
       lastEnd = item.range![2];
       if (this.pos >= t.length) break;
       const here = this.column(this.pos);
       if (here < col) break;
-      if (here > col || !(t.charCodeAt(this.pos) === DASH && this.isDash(this.pos))) {
+      if (here > col || !this.isDash(this.pos)) {
         if (here === col) break; // a key of the parent map at the same column
         throw GIVE_UP;
       }
     }
     seq.range = [start, lastEnd, lastEnd];
     return seq;
+  }
+
+  /** `this.pos` at the next content from the line start it is at (or the text's end). */
+  private toNextContent(): void {
+    const next = this.nextContent(this.pos);
+    this.pos = next ? next.at : this.t.length;
   }
 
   private lineStart(p: number): number {
@@ -204,8 +207,9 @@ class Reader {
     return p - this.lineStart(p);
   }
 
-  /** A `-` that opens a sequence item (followed by a space or the line's end). */
+  /** A `-` at `p` that opens a sequence item (followed by a space or the line's end). */
   private isDash(p: number): boolean {
+    if (this.t.charCodeAt(p) !== DASH) return false;
     const c = this.t.charCodeAt(p + 1);
     return c === SP || c === NL || p + 1 >= this.t.length;
   }
@@ -214,15 +218,7 @@ class Reader {
   private startsKey(p: number): boolean {
     const t = this.t;
     const c = t.charCodeAt(p);
-    if (c === DQ || c === SQ) {
-      const close = t.indexOf(String.fromCharCode(c), p + 1);
-      const nl = t.indexOf('\n', p);
-      if (close < 0 || (nl >= 0 && close > nl)) throw GIVE_UP;
-      let q = close + 1;
-      if (c === SQ) while (t.charCodeAt(q) === SQ) { const again = t.indexOf("'", q + 1); if (again < 0 || (nl >= 0 && again > nl)) throw GIVE_UP; q = again + 1; }
-      q = this.spaces(q);
-      return t.charCodeAt(q) === COLON;
-    }
+    if (c === DQ || c === SQ) return t.charCodeAt(this.spaces(this.quoted(p).end)) === COLON;
     if (c === LBRACK || c === LBRACE) return false;
     const nl = t.indexOf('\n', p);
     const end = nl < 0 ? t.length : nl;
@@ -248,7 +244,7 @@ class Reader {
       node.range = [p, end, end];
       return { node, after: q + 1 };
     }
-    if (REFUSED_START.has(c) || c === LBRACK || c === LBRACE || c === DASH && this.isDash(p)) throw GIVE_UP;
+    if (REFUSED_START.has(c) || c === LBRACK || c === LBRACE || this.isDash(p)) throw GIVE_UP;
     const nl = t.indexOf('\n', p);
     const lineEnd = nl < 0 ? t.length : nl;
     for (let q = p; q < lineEnd; q++) {
@@ -280,7 +276,7 @@ class Reader {
     } else if (c === DQ || c === SQ) {
       ({ node, end } = this.quoted(p));
     } else {
-      if (REFUSED_START.has(c) || (c === DASH && this.isDash(p))) throw GIVE_UP;
+      if (REFUSED_START.has(c) || this.isDash(p)) throw GIVE_UP;
       const nl = t.indexOf('\n', p);
       const lineEnd = nl < 0 ? t.length : nl;
       let q = p;
@@ -476,14 +472,13 @@ class Reader {
 export function fastParseDocument(text: string, options: ParseOptions & DocumentOptions & SchemaOptions): Document | undefined {
   // Directives, document markers, a byte-order mark, tabs and CR line ends: left to yaml.
   if (text.charCodeAt(0) === 0xfeff || text.includes('\t') || text.includes('\r') || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
-  let contents: YAMLMap | undefined;
+  let contents: YAMLMap;
   try {
     contents = new Reader(text).read();
   } catch (e) {
     if (e instanceof GiveUp || e instanceof RangeError) return undefined;
     throw e;
   }
-  if (!contents) return undefined;
   const doc = new Document(undefined, options);
   doc.contents = contents;
   doc.range = [0, contents.range![1], text.length];
