@@ -2,7 +2,7 @@
  * CodeLens of a very large model only around what the editors show. VS Code asks for every lens of a document
  * after each pause in typing and converts all of them on the extension host's thread: a 2,000-component model
  * has over 6,000, and converting them was the host's longest task while typing (about 100 ms). Past
- * `LENS_WINDOW_LINES` lines, the client keeps the lenses within `MARGIN` lines of the visible ranges and asks
+ * `LENS_WINDOW_LINES` lines, the client asks the server for the lenses within `MARGIN` lines of the visible ranges (`rampartLines`), and asks
  * again when scrolling leaves that window. Smaller models get every lens, as before.
  */
 import * as vscode from 'vscode';
@@ -30,11 +30,10 @@ export class LensWindow implements vscode.Disposable {
       const seen = visibleSpan(document.uri.toString());
       const span = { from: Math.max(0, (seen?.from ?? 0) - MARGIN), to: (seen?.to ?? 0) + MARGIN };
       this.windows.set(document.uri.toString(), span);
-      // the server sends only the lenses of these lines (`rampartLines`); the filter stays for an older server
+      // the server (the one this extension bundles) sends only the lenses of these lines
       const params = { ...client.code2ProtocolConverter.asCodeLensParams(document), rampartLines: { from: span.from, to: span.to } };
-      const all = await client.sendRequest(CodeLensRequest.type, params, token);
-      if (!all || token.isCancellationRequested) return null;
-      const near = all.filter(l => l.range.start.line >= span.from && l.range.start.line <= span.to);
+      const near = await client.sendRequest(CodeLensRequest.type, params, token);
+      if (!near || token.isCancellationRequested) return null;
       return client.protocol2CodeConverter.asCodeLenses(near, token);
     },
   };
