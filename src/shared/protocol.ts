@@ -116,12 +116,17 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
 }
 
 /**
- * A new view of the model. From the extension it carries the view serialised (`viewJson`): the host passes the
- * server's string on to the webview without parsing and re-serialising megabytes of objects on the editor's
- * thread. `view` (the same as an object) is accepted too (tests, other hosts). Exactly one of the two is set.
+ * A new view of the model. From the extension it carries the view serialised (`viewJson`), or the changes from
+ * the view `base` that the webview holds (`deltaJson`, see viewDelta.ts): the host passes the server's string on
+ * to the webview without parsing and re-serialising megabytes of objects on the editor's thread. `view` (the
+ * same as an object) is accepted too (tests, other hosts). Exactly one of the three is set. `id` names this
+ * view for the next delta.
  */
 export { viewOfUpdate } from './viewMessage';
-export type UpdateMessage = { type: 'update'; version: number } & ({ view: ViewModel; viewJson?: undefined } | { viewJson: string; view?: undefined });
+export type UpdateMessage = { type: 'update'; version: number; id?: number }
+  & ({ view: ViewModel; viewJson?: undefined; deltaJson?: undefined; base?: undefined }
+    | { viewJson: string; view?: undefined; deltaJson?: undefined; base?: undefined }
+    | { deltaJson: string; base: number; view?: undefined; viewJson?: undefined });
 
 export type ErrorMessage = { type: 'error'; version: number; message: string; line: number; column?: number };
 export type SelectMessage = { type: 'select'; kind: RevealKind; id: string };
@@ -141,8 +146,12 @@ export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | Ad
  * shape only; the webview still treats every string in it as text (textContent, encoded Mermaid).
  */
 export const toWebviewMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('update'), version, view: z.optional(z.custom<ViewModel>(isViewModel)), viewJson: z.optional(z.string()) })
-    .check(z.refine(m => (m.view === undefined) !== (m.viewJson === undefined), 'an update carries either view or viewJson')),
+  z.strictObject({
+    type: z.literal('update'), version, id: z.optional(version), view: z.optional(z.custom<ViewModel>(isViewModel)), viewJson: z.optional(z.string()),
+    deltaJson: z.optional(z.string()), base: z.optional(version),
+  })
+    .check(z.refine(m => [m.view, m.viewJson, m.deltaJson].filter(p => p !== undefined).length === 1, 'an update carries one of view, viewJson and deltaJson'))
+    .check(z.refine(m => (m.deltaJson === undefined) === (m.base === undefined), 'a delta names the view it applies to (base), and only a delta does')),
   z.strictObject({ type: z.literal('error'), version, message: z.string().check(z.maxLength(10_000)), line: z.int().check(z.minimum(1)), column: z.optional(z.int().check(z.minimum(1))) }),
   z.strictObject({ type: z.literal('select'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),
   z.strictObject({ type: z.literal('added'), kind: z.enum(REVEAL_KINDS), id: z.string().check(z.maxLength(128)) }),

@@ -23,9 +23,14 @@ export interface DocumentParams {
 /**
  * `rampart/viewModel`: what the visual editor's webview draws for the open model's current version (the
  * `update` message), or why it cannot be drawn (`error`). Null when `uri` is not an open model on the server.
+ * With `since`, the id of the view the webview holds, the update is a delta against that view when the server
+ * still has it (`base` set), and the whole view otherwise.
  */
+export interface ViewModelParams extends DocumentParams {
+  since?: number;
+}
 export type ViewModelResult = UpdateMessage | ErrorMessage | null;
-export const ViewModelRequest = new RequestType<DocumentParams, ViewModelResult, void>('rampart/viewModel');
+export const ViewModelRequest = new RequestType<ViewModelParams, ViewModelResult, void>('rampart/viewModel');
 
 /** `rampart/entryAt`: the entry (element, flow, threat, ...) whose YAML holds `position`, for the visual editor's highlight. */
 export interface EntryAtParams extends DocumentParams {

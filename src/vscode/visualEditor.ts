@@ -20,7 +20,8 @@ import { offsetEdit } from './authoringCommands';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
-import { FORM_SECTION_OF, KIND_OF_FORM_SECTION, parseFromWebview, type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
+import { FORM_SECTION_OF, KIND_OF_FORM_SECTION, parseFromWebview, type FromWebviewMessage, type ToWebviewMessage, type UpdateMessage } from '../shared/protocol';
+import { viewOfUpdate, type HeldView } from '../shared/viewMessage';
 import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
 import { CvssScoreRequest, EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
 import { webviewHtml } from '../webview/html';
@@ -56,6 +57,10 @@ class VisualEditorSession implements vscode.Disposable {
   private selectTimer: ReturnType<typeof setTimeout> | undefined;
   /** The document version of the last view posted. */
   private viewVersion: number | undefined;
+  /** The id of the view the webview holds (the last update posted since it was ready): the next is a delta to it. */
+  private heldView: number | undefined;
+  /** In tests only: the view the webview holds, rebuilt from the updates posted (see `record`). */
+  private recordedView: HeldView | undefined;
   /** Bumped per view request, so an older answer is never posted after a newer one. */
   private requests = 0;
   private retries = 0;
@@ -112,11 +117,25 @@ class VisualEditorSession implements vscode.Disposable {
 
   private post(message: ToWebviewMessage): void {
     if (this.disposed) return;
-    if (this.record) {
-      this.posted.push(message);
-      if (this.posted.length > 50) this.posted.shift();
-    }
+    if (message.type === 'update') this.heldView = message.id;
+    if (this.record) this.recordPosted(message);
     void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * Tests read the views posted: an update is recorded with the whole view the webview holds after it (a delta
+   * applied to the one before), and `delta` set when it was posted as one. Parsing here costs the editor's thread
+   * what the webview saves, so it is done only under a test runner.
+   */
+  private recordPosted(message: ToWebviewMessage): void {
+    let recorded: ToWebviewMessage | (UpdateMessage & { delta: boolean }) = message;
+    if (message.type === 'update') {
+      const view = viewOfUpdate(message, this.recordedView);
+      this.recordedView = view && message.id !== undefined ? { id: message.id, view } : undefined;
+      recorded = view ? { type: 'update', version: message.version, id: message.id, view, delta: message.deltaJson !== undefined } : message;
+    }
+    this.posted.push(recorded);
+    if (this.posted.length > 50) this.posted.shift();
   }
 
   /** Asks the server for the view of the document's current version (or why it cannot be drawn) and posts it. */
@@ -128,7 +147,7 @@ class VisualEditorSession implements vscode.Disposable {
     const version = this.document.version;
     let message: ToWebviewMessage | null;
     try {
-      message = await this.server.request(ViewModelRequest, { uri: this.uri });
+      message = await this.server.request(ViewModelRequest, { uri: this.uri, since: this.heldView });
     } catch (e) {
       if (this.disposed || request !== this.requests) return;
       if (this.document.version !== version) return; // the change that made it stale schedules the next view
@@ -144,6 +163,11 @@ class VisualEditorSession implements vscode.Disposable {
       return;
     }
     this.retries = 0;
+    if (message.type === 'update' && message.base !== undefined && message.base !== this.heldView) {
+      // A delta against a view posted over since the request went out: ask again, against the one now held.
+      this.scheduleUpdate(0);
+      return;
+    }
     if (message.type === 'update') this.viewVersion = message.version;
     this.post(message);
   }
@@ -181,6 +205,8 @@ class VisualEditorSession implements vscode.Disposable {
     }
     switch (msg.type) {
       case 'ready':
+        // A new page (first load, shown again, or one that could not apply a delta): it holds no view.
+        this.heldView = undefined;
         this.lastSelect = '';
         this.retries = 0;
         await this.postView(true);

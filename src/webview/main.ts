@@ -54,6 +54,8 @@ const debug = {
 
 let version = 0;
 let view: ViewModel | undefined;
+/** The id of the update `view` came from: the extension sends the next view as a delta against it. */
+let viewId: number | undefined;
 let shown: DataFlowDiagram | undefined;
 let shownText = '';
 let theme: MermaidTheme = themeFromBody();
@@ -257,8 +259,15 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
   switch (m.type) {
     case 'update': {
-      const next = typeof m.version === 'number' ? viewOfUpdate(m) : undefined;
-      if (next) void onUpdate(m.version, next);
+      const next = typeof m.version === 'number' ? viewOfUpdate(m, view && viewId !== undefined ? { id: viewId, view } : undefined) : undefined;
+      if (next) {
+        viewId = m.id;
+        void onUpdate(m.version, next);
+      } else if (m.deltaJson !== undefined) {
+        // A delta against a view this page does not hold (reloaded since, or damaged): ask for the whole view.
+        viewId = undefined;
+        post({ type: 'ready' });
+      }
       break;
     }
     case 'error':

@@ -87,6 +87,7 @@ describe('visual editor', function () {
     assert.strictEqual(tab.group.viewColumn, vscode.ViewColumn.Two, 'opened to the side of the text editor');
 
     const v = viewOf(first);
+    assert.strictEqual((first as UpdateMessage & { delta?: boolean }).delta, false, 'a new page gets the whole view');
     assert.strictEqual(v.title, 'Larkspur Outdoor web shop - checkout and payments');
     assert.strictEqual(v.threats.length, 14, 'one row per threat');
     assert.strictEqual(v.threats[0].id, 'refund-abuse', 'the critical threat comes first');
@@ -111,6 +112,8 @@ describe('visual editor', function () {
     assert.ok(await vscode.workspace.applyEdit(we));
     const u = await waitPosted(doc, 'an update of the edited version', (m): m is UpdateMessage => isUpdate(m) && m.version === doc.version);
     assert.strictEqual(viewOf(u).title, 'Bluebell Outdoor web shop - checkout and payments');
+    // It crossed as the change against the view the webview held (the hook records the view it makes).
+    assert.strictEqual((u as UpdateMessage & { delta?: boolean }).delta, true, 'sent as a delta');
     // A burst of keystrokes gives one view, not one per keystroke.
     await clear(doc);
     for (const ch of ' burst') {

@@ -32,6 +32,7 @@ const core = {
   analyze: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/analyze.ts')).href, import.meta.url),
   entryForm: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/entryForm.ts')).href, import.meta.url),
   suggestions: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/suggestions.ts')).href, import.meta.url),
+  delta: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/viewDelta.ts')).href, import.meta.url),
 };
 
 /** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
@@ -595,6 +596,31 @@ test('a status edit recolours the drawn diagram without Mermaid; a new flow draw
   checkRiskColours(await diagramColours(again.page, mitigated.view.diagram), mitigated.view, 'shown again');
   await assertClean(again.page, again.log, h.origin);
   await again.context.close();
+});
+
+test('an update sent as a delta applies to the view held; one made for another view asks for the whole view', async (h) => {
+  const { page, log } = await h.open();
+  const first = updateFor(PAYMENTS_YAML, 1);
+  await update(page, { type: 'update', version: 1, id: 11, viewJson: JSON.stringify(first.view) });
+  const retitled = updateFor(PAYMENTS_YAML.replace('title: Stolen session token replayed', 'title: Session token replayed'), 2);
+  const deltaJson = core.delta.deltaText(core.delta.encodeJson(first.view), core.delta.encodeJson(retitled.view));
+  assert(deltaJson && deltaJson.length * 5 < JSON.stringify(retitled.view).length, `a small delta: ${deltaJson?.length} characters`);
+  const delta = { type: 'update', version: 2, id: 12, base: 11, deltaJson };
+  assert(core.protocol.parseToWebview(delta), 'the delta message passes the protocol');
+  await clearPosted(page);
+  await update(page, delta);
+  const rowText = () => page.evaluate(() => document.querySelector('tr[data-id="token-replay"]')?.textContent ?? '');
+  assert((await rowText()).includes('Session token replayed against the payment API') && !(await rowText()).includes('Stolen'), `the new title in its row: ${await rowText()}`);
+  eq(await diagramCounters(page), { renders: 1, restyles: 0, cacheHits: 0 }, 'a title edit leaves the diagram as drawn');
+  eq(await posted(page), [], 'nothing asked');
+  // The same delta again: made for view 11, the page holds 12. It is not applied, and the page asks for the whole view.
+  const updates = await page.evaluate(() => window.__rampart.updates);
+  await post(page, { ...delta, version: 3, id: 13 });
+  await page.waitForFunction(() => window.__posted.some(m => m.type === 'ready'), null, { timeout: 10_000 });
+  eq(await page.evaluate(() => window.__rampart.updates), updates, 'no update drawn from a delta for another view');
+  assert((await rowText()).includes('Session token replayed'), 'the view held is kept');
+  await assertClean(page, log, h.origin);
+  await page.context().close();
 });
 
 test('out-of-scope elements and flows are drawn greyed; marking one out of scope only recolours', async (h) => {

@@ -19,14 +19,22 @@ import {
 } from '../../shared/requests';
 import type { ErrorMessage, UpdateMessage } from '../../shared/protocol';
 import { snapshotFor, type ServerContext } from '../context';
+import { deltaText, encodeJson, encodedText, type Encoded } from '../../shared/viewDelta';
 import { toOffset, toRange, toWorkspaceEdit } from '../convert';
 
-type Built = { message: Omit<UpdateMessage, 'version'> | Omit<ErrorMessage, 'version'>; ranges?: RangeIndex };
+type Built =
+  | { message: Omit<ErrorMessage, 'version'>; ranges?: undefined }
+  | { message: { type: 'update' }; ranges: RangeIndex; id: number; encoded: Encoded; json?: string };
+type BuiltView = Extract<Built, { id: number }>;
 
 /** One view per analysis (an analysis object belongs to one document version and settings generation). */
 const views = new WeakMap<Analysis, Built>();
+let lastViewId = 0;
+/** Per document, the last views built, newest last: what a delta can be made against. */
+const recent = new Map<string, BuiltView[]>();
+const KEEP_VIEWS = 3;
 
-function viewOf(analysis: Analysis): Built {
+function viewOf(analysis: Analysis, uri?: string): Built {
   let built = views.get(analysis);
   if (!built) {
     const fatal = fatalProblem(analysis.parsed);
@@ -34,18 +42,34 @@ function viewOf(analysis: Analysis): Built {
       built = { message: { type: 'error', message: fatal.message, line: fatal.line, column: fatal.column } };
     } else {
       const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
-      built = { message: { type: 'update', viewJson: JSON.stringify(view) }, ranges };
+      built = { message: { type: 'update' }, ranges, id: ++lastViewId, encoded: encodeJson(view)! };
+      if (uri) {
+        const list = recent.get(uri) ?? [];
+        list.push(built);
+        if (list.length > KEEP_VIEWS) list.shift();
+        recent.set(uri, list);
+      }
     }
     views.set(analysis, built);
   }
   return built;
 }
 
-export async function viewModel(ctx: ServerContext, uri: string, token?: CancellationToken): Promise<ViewModelResult> {
+/** The update of `built` for a webview that holds view `since`: a delta when that view is still known, else whole. */
+function updateOf(uri: string, built: BuiltView, version: number, since: number | undefined): UpdateMessage {
+  const base = since === undefined ? undefined : recent.get(uri)?.find(b => b.id === since);
+  if (base) return { type: 'update', version, id: built.id, base: base.id, deltaJson: deltaText(base.encoded, built.encoded) ?? '{"o":{}}' };
+  built.json ??= encodedText(built.encoded);
+  return { type: 'update', version, id: built.id, viewJson: built.json };
+}
+
+export async function viewModel(ctx: ServerContext, uri: string, token?: CancellationToken, since?: number): Promise<ViewModelResult> {
   const snap = await snapshotFor(ctx, uri, token);
   if (!snap) return null;
   try {
-    return { ...viewOf(snap.analysis).message, version: snap.version } as UpdateMessage | ErrorMessage;
+    const built = viewOf(snap.analysis, uri);
+    if (built.message.type === 'error') return { ...built.message, version: snap.version };
+    return updateOf(uri, built as BuiltView, snap.version, since);
   } catch (e) {
     // Never leave the panel blank: the core failed on this text, say so where the diagram would be.
     ctx.log(`visual editor: could not build the view of ${uri}: ${(e as Error).stack ?? e}`);
@@ -56,7 +80,7 @@ export async function viewModel(ctx: ServerContext, uri: string, token?: Cancell
 export async function entryAt(ctx: ServerContext, params: EntryAtParams, token?: CancellationToken): Promise<EntryAtResult> {
   const snap = await snapshotFor(ctx, params.uri, token);
   if (!snap || snap.version !== params.version) return null;
-  const ranges = viewOf(snap.analysis).ranges;
+  const ranges = viewOf(snap.analysis, params.uri).ranges;
   const entry = ranges && selectionAt(ranges, toOffset(snap.doc, params.position));
   return entry ? { version: snap.version, ...entry } : null;
 }
@@ -87,7 +111,8 @@ export async function statusEdit(ctx: ServerContext, params: StatusEditParams, t
 
 export function registerVisualEditor(ctx: ServerContext): void {
   const c = ctx.connection;
-  c.onRequest(ViewModelRequest, (params, token) => viewModel(ctx, params.uri, token));
+  c.onRequest(ViewModelRequest, (params, token) => viewModel(ctx, params.uri, token, typeof params.since === 'number' ? params.since : undefined));
+  ctx.documents.documents.onDidClose(e => recent.delete(e.document.uri));
   c.onRequest(EntryAtRequest, (params, token) => entryAt(ctx, params, token));
   c.onRequest(RevealRangeRequest, (params, token) => revealRangeOf(ctx, params, token));
   c.onRequest(StatusEditRequest, (params, token) => statusEdit(ctx, params, token));

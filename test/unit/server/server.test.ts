@@ -13,6 +13,8 @@ import {
   type MarkupContent, type PublishDiagnosticsParams, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { diagnosticText, ensureServerBuilt, fileUri, LspClient, positionOf, ROOT } from './lspClient';
+import { ViewModelRequest } from '../../../src/shared/requests';
+import { viewOfUpdate } from '../../../src/shared/viewMessage';
 
 const HEADLINE = 'risk/unmitigated-above-tolerance';
 const EXAMPLE = fs.readFileSync(path.join(ROOT, 'examples/webshop-payments.threatmodel.yaml'), 'utf8');
@@ -257,6 +259,27 @@ describe('language server (stdio)', function () {
     assert.ok(!sent.includes(v2), `versions sent: ${sent.join(', ')}`);
     assert.equal(sent.filter(v => v === v3).length, 1);
     assert.equal(headlines(moved).length, 5);
+  });
+
+  it('sends the visual editor\'s view as a delta against the one the webview holds, equal to the whole view', async () => {
+    await client.open(modelUri, EXAMPLE);
+    await client.diagnosticsWhere(modelUri, x => x.version === 1);
+    const first = await client.conn.sendRequest(ViewModelRequest, { uri: modelUri });
+    assert.ok(first?.type === 'update' && first.viewJson && first.id !== undefined && first.base === undefined, 'the first view is whole');
+    const held = { id: first.id!, view: viewOfUpdate(first)! };
+    const title = positionOf(EXAMPLE, 'title: Injected script', 'title: '.length);
+    const v2 = await client.change(modelUri, [{ range: { start: title, end: title }, text: 'Web ' }]);
+    await client.diagnosticsWhere(modelUri, x => x.version === v2);
+    const delta = await client.conn.sendRequest(ViewModelRequest, { uri: modelUri, since: held.id });
+    assert.ok(delta?.type === 'update' && delta.deltaJson !== undefined && delta.base === held.id && delta.version === v2, JSON.stringify(delta).slice(0, 300));
+    const whole = await client.conn.sendRequest(ViewModelRequest, { uri: modelUri });
+    assert.ok(whole?.type === 'update' && whole.viewJson && whole.id === delta.id);
+    assert.ok(delta.deltaJson.length * 10 < whole.viewJson.length, `delta ${delta.deltaJson.length} characters, view ${whole.viewJson.length}`);
+    assert.equal(JSON.stringify(viewOfUpdate(delta, held)), whole.viewJson, 'the delta applied gives the whole view');
+    assert.ok(viewOfUpdate(delta, held)!.threats.some(t => t.title.startsWith('Web Injected script')));
+    // A view the server no longer has (or never made): the whole view.
+    const unknown = await client.conn.sendRequest(ViewModelRequest, { uri: modelUri, since: 999_999 });
+    assert.ok(unknown?.type === 'update' && unknown.viewJson === whole.viewJson && unknown.base === undefined);
   });
 
   it('sends at most the client\'s maxDiagnosticsPerFile, the most severe first, the last saying how many more', async () => {
