@@ -240,3 +240,15 @@ export interface LibraryThreatEditParams extends LibraryThreatsParams {
   entry: string;
 }
 export const LibraryThreatEditRequest = new RequestType<LibraryThreatEditParams, LibraryEditResult, void>('rampart/libraryThreatEdit');
+
+/**
+ * `rampart/outline`: the document symbols of an open model in a compact form, for a client that converts a very
+ * large outline itself (the VS Code extension, past `LENS_WINDOW_LINES` lines). `symbols` is the JSON text of a
+ * flat list in document order, one array per symbol: `[depth, kind, name, detail, startLine, startCharacter,
+ * endLine, endCharacter, selectionStartLine, selectionStartCharacter, selectionEndLine, selectionEndCharacter]`,
+ * with the kinds and the (clipped) details of `textDocument/documentSymbol` and LSP positions; a symbol of depth
+ * d + 1 is a child of the last symbol of depth d before it. One string, not a tree of 7,000 objects: the
+ * editor's side reads the reply (about a fifth of the size) without parsing it on the IPC channel's turn.
+ */
+export type OutlineResult = { version: number; symbols: string } | null;
+export const OutlineRequest = new RequestType<DocumentParams, OutlineResult, void>('rampart/outline');

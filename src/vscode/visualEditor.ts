@@ -22,6 +22,7 @@ import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
 import { FORM_SECTION_OF, KIND_OF_FORM_SECTION, parseFromWebview, type FromWebviewMessage, type ToWebviewMessage, type UpdateMessage } from '../shared/protocol';
 import { viewOfUpdate, type HeldView } from '../shared/viewMessage';
+import type { ViewModel } from '../core/render/viewModel';
 import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
 import { CvssScoreRequest, EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
 import { webviewHtml } from '../webview/html';
@@ -59,8 +60,9 @@ class VisualEditorSession implements vscode.Disposable {
   private viewVersion: number | undefined;
   /** The id of the view the webview holds (the last update posted since it was ready): the next is a delta to it. */
   private heldView: number | undefined;
-  /** In tests only: the view the webview holds, rebuilt from the updates posted (see `record`). */
-  private recordedView: HeldView | undefined;
+  /** In tests only: the updates posted since the last whole view, from which `postedViews` rebuilds each view. */
+  private chain: UpdateMessage[] = [];
+  private readonly chainViews = new Map<UpdateMessage, ViewModel | undefined>();
   /** Bumped per view request, so an older answer is never posted after a newer one. */
   private requests = 0;
   private retries = 0;
@@ -122,20 +124,34 @@ class VisualEditorSession implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /**
-   * Tests read the views posted: an update is recorded with the whole view the webview holds after it (a delta
-   * applied to the one before), and `delta` set when it was posted as one. Parsing here costs the editor's thread
-   * what the webview saves, so it is done only under a test runner.
-   */
+  /** In tests only: keeps the message, and the updates since the last whole view (deltas are a few bytes). */
   private recordPosted(message: ToWebviewMessage): void {
-    let recorded: ToWebviewMessage | (UpdateMessage & { delta: boolean }) = message;
-    if (message.type === 'update') {
-      const view = viewOfUpdate(message, this.recordedView);
-      this.recordedView = view && message.id !== undefined ? { id: message.id, view } : undefined;
-      recorded = view ? { type: 'update', version: message.version, id: message.id, view, delta: message.deltaJson !== undefined } : message;
-    }
-    this.posted.push(recorded);
+    this.posted.push(message);
     if (this.posted.length > 50) this.posted.shift();
+    if (message.type !== 'update') return;
+    if (message.deltaJson === undefined) {
+      this.chain = [];
+      this.chainViews.clear();
+    }
+    this.chain.push(message);
+  }
+
+  /**
+   * In tests only: the messages posted, each update with the whole view the webview holds after it (a delta
+   * applied to the view before it) and `delta` set when it was posted as one. Parsing is done here, when a test
+   * asks, so that recording costs the editor's thread nothing while a benchmark types.
+   */
+  postedViews(): unknown[] {
+    let held: HeldView | undefined;
+    for (const m of this.chain) {
+      if (!this.chainViews.has(m)) this.chainViews.set(m, viewOfUpdate(m, held));
+      const view = this.chainViews.get(m);
+      held = view && m.id !== undefined ? { id: m.id, view } : undefined;
+    }
+    return this.posted.map(m => {
+      const view = m.type === 'update' ? this.chainViews.get(m) : undefined;
+      return view && m.type === 'update' ? { type: 'update', version: m.version, id: m.id, view, delta: m.deltaJson !== undefined } : m;
+    });
   }
 
   /** Asks the server for the view of the document's current version (or why it cannot be drawn) and posts it. */
@@ -460,7 +476,7 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
     const sessions = [...this.sessions].filter(s => s.document.uri.toString() === req?.uri);
     switch (req?.op) {
       case 'posted':
-        return JSON.parse(JSON.stringify(sessions.flatMap(s => s.posted)));
+        return JSON.parse(JSON.stringify(sessions.flatMap(s => s.postedViews())));
       case 'received':
         return JSON.parse(JSON.stringify(sessions.flatMap(s => s.received)));
       case 'clear':

@@ -6,13 +6,15 @@
  * the last keystroke arrive.
  *
  * Opt-in (it takes minutes): `RAMPART_P5_COMPONENTS=2000 RAMPART_ITEST_GREP="host load" npm run test:host`;
- * RAMPART_P5_ROUNDS sets the rounds of typing (default 3); add RAMPART_P5_PROFILE=1 for the host's CPU profile by function and its longest busy stretch, and
- * RAMPART_P5_NO_LENSES=1 / RAMPART_P5_NO_OUTLINE=1 to switch CodeLens / breadcrumbs and sticky scroll off.
+ * RAMPART_P5_ROUNDS sets the rounds of typing (default 3); add RAMPART_P5_PROFILE=1 for the host's CPU profile by function and its longest busy stretch
+ * (RAMPART_P5_PROFILE_DIR=<absolute dir> also writes each whole profile there), and RAMPART_P5_NO_LENSES=1 / RAMPART_P5_NO_OUTLINE=1 to switch CodeLens / breadcrumbs and sticky scroll off.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from 'node:inspector';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { generateModel } from '../../scripts/genModel';
 import { closeAllEditors, waitFor } from './helpers';
 import { langUri } from './modelHelpers';
@@ -40,6 +42,8 @@ async function profiled(fn: () => Promise<void>): Promise<string> {
   } finally {
     const { profile } = await post('Profiler.stop') as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
     session.disconnect();
+    // The whole profile too, for DevTools or a script (callers of a function, etc.).
+    if (process.env.RAMPART_P5_PROFILE_DIR) fs.writeFileSync(path.join(process.env.RAMPART_P5_PROFILE_DIR, `p5-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     const byId = new Map(profile.nodes.map(n => [n.id, n]));
     const self = new Map<string, number>();
     profile.samples.forEach((id, i) => {

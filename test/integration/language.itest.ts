@@ -145,7 +145,11 @@ threats:
   describe('outline and CodeLens', () => {
     it('lists sections and their ids as document symbols', async () => {
       const doc = await openModel(SHOP);
-      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+      // (the first test of a run may ask before the language client has registered its provider)
+      const symbols = await waitFor('the outline', async () => {
+        const got = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
+        return got?.length ? got : undefined;
+      }, 60000);
       const names = symbols.map(s => s.name);
       assert.deepStrictEqual(names, ['rampart', 'title', 'policy', 'assets', 'boundaries', 'elements', 'flows', 'threats', 'mitigations']);
       const elements = symbols.find(s => s.name === 'elements')!;

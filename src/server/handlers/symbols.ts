@@ -7,6 +7,7 @@ import { outline, type OutlineSymbol } from '../../core/lang/outline';
 import { snapshotFor, type ServerContext } from '../context';
 import { toRange, type PositionMapper } from '../convert';
 import { clip } from '../../core/text/clip';
+import { OutlineRequest, type OutlineResult } from '../../shared/requests';
 
 const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   section: SymbolKind.Namespace,
@@ -49,6 +50,28 @@ export async function documentSymbols(ctx: ServerContext, params: DocumentSymbol
   return ctx.features.hierarchicalSymbols ? symbols.map(s => toSymbol(snap.doc, s)) : flatten(snap.uri, snap.doc, symbols);
 }
 
+/** `rampart/outline`: the same symbols as one compact JSON text (see `OutlineRequest`). */
+export async function compactOutline(ctx: ServerContext, uri: string, token?: CancellationToken): Promise<OutlineResult> {
+  const snap = await snapshotFor(ctx, uri, token);
+  if (!snap) return null;
+  const rows: string[] = [];
+  const walk = (list: OutlineSymbol[], depth: number) => {
+    for (const s of list) {
+      const range = toRange(snap.doc, s.range);
+      const selectionRange = toRange(snap.doc, s.selectionRange);
+      rows.push(JSON.stringify([
+        depth, KIND[s.kind], s.name || ' ', s.detail ? clip(s.detail, MAX_DETAIL) : '',
+        range.start.line, range.start.character, range.end.line, range.end.character,
+        selectionRange.start.line, selectionRange.start.character, selectionRange.end.line, selectionRange.end.character,
+      ]));
+      walk(s.children, depth + 1);
+    }
+  };
+  walk(outline(snap.analysis), 0);
+  return { version: snap.version, symbols: `[${rows.join(',')}]` };
+}
+
 export function registerSymbols(ctx: ServerContext): void {
   ctx.connection.onDocumentSymbol((params, token) => documentSymbols(ctx, params, token));
+  ctx.connection.onRequest(OutlineRequest, (params, token) => compactOutline(ctx, params.uri, token));
 }

@@ -13,7 +13,8 @@ import {
   type MarkupContent, type PublishDiagnosticsParams, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { diagnosticText, ensureServerBuilt, fileUri, LspClient, positionOf, ROOT } from './lspClient';
-import { ViewModelRequest } from '../../../src/shared/requests';
+import { OutlineRequest, ViewModelRequest } from '../../../src/shared/requests';
+import { generateModel } from '../../../scripts/genModel';
 import { viewOfUpdate } from '../../../src/shared/viewMessage';
 
 const HEADLINE = 'risk/unmitigated-above-tolerance';
@@ -187,6 +188,26 @@ describe('language server (stdio)', function () {
     const threats = symbols.find(s => s.name === 'threats')!;
     assert.ok(threats.children?.some(c => c.name === 'checkout-skimming' && /Magecart/.test(c.detail ?? '')));
     assert.ok(symbols.find(s => s.name === 'elements')!.children!.some(c => c.name === 'storefront'));
+  });
+
+  it('sends the same outline in the compact form (`rampart/outline`): every symbol with its kind, detail and ranges, as a tree', async () => {
+    const big = generateModel(60);
+    await client.open(modelUri, big);
+    const tree = await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: modelUri } }) as DocumentSymbol[];
+    const compact = await client.conn.sendRequest(OutlineRequest, { uri: modelUri });
+    assert.ok(compact && compact.version === 1);
+    const rows = JSON.parse(compact.symbols) as [number, number, string, string, ...number[]][];
+    const out: DocumentSymbol[] = [];
+    const parents: DocumentSymbol[] = [];
+    for (const [depth, kind, name, detail, sl, sc, el, ec, ssl, ssc, sel, sec] of rows) {
+      const s: DocumentSymbol = { name, kind: kind as DocumentSymbol['kind'], range: { start: { line: sl, character: sc }, end: { line: el, character: ec } }, selectionRange: { start: { line: ssl, character: ssc }, end: { line: sel, character: sec } } };
+      if (detail) s.detail = detail;
+      (depth === 0 ? out : (parents[depth - 1].children ??= [])).push(s);
+      parents[depth] = s;
+    }
+    assert.ok(rows.length > 200, `${rows.length} symbols`);
+    assert.deepEqual(out, tree);
+    assert.ok(compact.symbols.length * 3 < JSON.stringify(tree).length, `compact ${compact.symbols.length} characters, tree ${JSON.stringify(tree).length}`);
   });
 
   it('shows CodeLenses over threats, elements and flows', async () => {
