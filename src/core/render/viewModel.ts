@@ -307,16 +307,21 @@ export function buildViewModel(parsed: Pick<ParsedModel, 'text' | 'model' | 'sou
     vocabulary: { levels: LEVELS, threatStatuses: THREAT_STATUSES, mitigationStatuses: MITIGATION_STATUSES },
   };
 
+  return { view, ranges: entryRanges(parsed) };
+}
+
+/** The YAML range of every entry the webview shows, by kind and id (without building the view). */
+export function entryRanges(parsed: Pick<ParsedModel, 'model' | 'source'>): RangeIndex {
   const ranges = {} as RangeIndex;
   for (const kind of REVEAL_KINDS) {
     ranges[kind] = {};
-    const section = (model as unknown as Record<string, Record<string, unknown> | undefined>)[SECTION[kind]] ?? {};
+    const section = (parsed.model as unknown as Record<string, Record<string, unknown> | undefined>)[SECTION[kind]] ?? {};
     for (const id of Object.keys(section)) {
       const r = parsed.source.entryRange([SECTION[kind], id]);
       if (r) ranges[kind][id] = r;
     }
   }
-  return { view, ranges };
+  return ranges;
 }
 
 /** The mitigation plan as the webview shows it (amounts as text: the webview bundle has no formatting code). */

@@ -11,7 +11,7 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { Analysis } from '../../core/analyze';
 import { computeFix } from '../../core/edit/fixes';
-import { buildViewModel, fatalProblem, revealRange, selectionAt, type RangeIndex } from '../../core/render/viewModel';
+import { buildViewModel, entryRanges, fatalProblem, revealRange, selectionAt, type RangeIndex } from '../../core/render/viewModel';
 import {
   EntryAtRequest, RevealRangeRequest, StatusEditRequest, ViewModelRequest,
   type EntryAtParams, type EntryAtResult, type RevealRangeParams, type RevealRangeResult, type StatusEditParams, type StatusEditResult,
@@ -30,11 +30,15 @@ type BuiltView = Extract<Built, { id: number }>;
 /** One view per analysis (an analysis object belongs to one document version and settings generation). */
 const views = new WeakMap<Analysis, Built>();
 let lastViewId = 0;
-/** Per document, the last views built, newest last: what a delta can be made against. */
-const recent = new Map<string, BuiltView[]>();
-const KEEP_VIEWS = 3;
+/**
+ * Per document, the last views sent, newest last: what a delta can be made against. (Views built only to find
+ * the entry under the cursor are not kept: typing moves the cursor after every keystroke.) A few, for the
+ * webviews of the same document in several editors.
+ */
+const sent = new Map<string, BuiltView[]>();
+const KEEP_VIEWS = 4;
 
-function viewOf(analysis: Analysis, uri?: string): Built {
+function viewOf(analysis: Analysis): Built {
   let built = views.get(analysis);
   if (!built) {
     const fatal = fatalProblem(analysis.parsed);
@@ -43,21 +47,30 @@ function viewOf(analysis: Analysis, uri?: string): Built {
     } else {
       const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
       built = { message: { type: 'update' }, ranges, id: ++lastViewId, encoded: encodeJson(view)! };
-      if (uri) {
-        const list = recent.get(uri) ?? [];
-        list.push(built);
-        if (list.length > KEEP_VIEWS) list.shift();
-        recent.set(uri, list);
-      }
     }
     views.set(analysis, built);
   }
   return built;
 }
 
+/** Where each entry is, for the entry under the cursor: the view's index when it was built, else its own (cheap). */
+const rangeIndexes = new WeakMap<Analysis, RangeIndex | undefined>();
+function rangesOf(analysis: Analysis): RangeIndex | undefined {
+  const built = views.get(analysis);
+  if (built) return built.ranges;
+  if (!rangeIndexes.has(analysis)) rangeIndexes.set(analysis, fatalProblem(analysis.parsed) ? undefined : entryRanges(analysis.parsed));
+  return rangeIndexes.get(analysis);
+}
+
 /** The update of `built` for a webview that holds view `since`: a delta when that view is still known, else whole. */
 function updateOf(uri: string, built: BuiltView, version: number, since: number | undefined): UpdateMessage {
-  const base = since === undefined ? undefined : recent.get(uri)?.find(b => b.id === since);
+  const list = sent.get(uri) ?? [];
+  const base = since === undefined ? undefined : list.find(b => b.id === since);
+  if (!list.includes(built)) {
+    list.push(built);
+    if (list.length > KEEP_VIEWS) list.shift();
+    sent.set(uri, list);
+  }
   if (base) return { type: 'update', version, id: built.id, base: base.id, deltaJson: deltaText(base.encoded, built.encoded) ?? '{"o":{}}' };
   built.json ??= encodedText(built.encoded);
   return { type: 'update', version, id: built.id, viewJson: built.json };
@@ -67,7 +80,7 @@ export async function viewModel(ctx: ServerContext, uri: string, token?: Cancell
   const snap = await snapshotFor(ctx, uri, token);
   if (!snap) return null;
   try {
-    const built = viewOf(snap.analysis, uri);
+    const built = viewOf(snap.analysis);
     if (built.message.type === 'error') return { ...built.message, version: snap.version };
     return updateOf(uri, built as BuiltView, snap.version, since);
   } catch (e) {
@@ -80,7 +93,7 @@ export async function viewModel(ctx: ServerContext, uri: string, token?: Cancell
 export async function entryAt(ctx: ServerContext, params: EntryAtParams, token?: CancellationToken): Promise<EntryAtResult> {
   const snap = await snapshotFor(ctx, params.uri, token);
   if (!snap || snap.version !== params.version) return null;
-  const ranges = viewOf(snap.analysis, params.uri).ranges;
+  const ranges = rangesOf(snap.analysis);
   const entry = ranges && selectionAt(ranges, toOffset(snap.doc, params.position));
   return entry ? { version: snap.version, ...entry } : null;
 }
@@ -112,7 +125,7 @@ export async function statusEdit(ctx: ServerContext, params: StatusEditParams, t
 export function registerVisualEditor(ctx: ServerContext): void {
   const c = ctx.connection;
   c.onRequest(ViewModelRequest, (params, token) => viewModel(ctx, params.uri, token, typeof params.since === 'number' ? params.since : undefined));
-  ctx.documents.documents.onDidClose(e => recent.delete(e.document.uri));
+  ctx.documents.documents.onDidClose(e => sent.delete(e.document.uri));
   c.onRequest(EntryAtRequest, (params, token) => entryAt(ctx, params, token));
   c.onRequest(RevealRangeRequest, (params, token) => revealRangeOf(ctx, params, token));
   c.onRequest(StatusEditRequest, (params, token) => statusEdit(ctx, params, token));
