@@ -38,13 +38,15 @@ async function p2(components: number) {
   fs.writeFileSync(parseOnly, `const yaml = require(${JSON.stringify(require.resolve('yaml'))});\nyaml.parseDocument(require('fs').readFileSync(process.argv[2], 'utf8'));\n`);
   const cli = path.join(ROOT, 'dist/cli.js');
   // `rampart` keeps V8's code cache of its bundle after a run (src/cli/bin.ts): the warm-up run writes it, as a
-  // user's first run does; `without the code cache` is every run's start from scratch.
-  const cache = path.join(dir, 'cache');
+  // user's first run does; `without the code cache` is every run's start from scratch. The cache lives outside the
+  // model's folder, as ~/.cache/rampart does (inside it, check's walk for code annotations would visit it).
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-cache-'));
   const run = (args: string[], env: Record<string, string> = {}) => () => { spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', RAMPART_CACHE_DIR: cache, ...env } }); };
   const [base, check, checkJson, cold] = await interleaved([run([parseOnly, file]), run([cli, 'check', file]), run([cli, 'check', '--format', 'json', file]), run([cli, 'check', file], { RAMPART_NO_COMPILE_CACHE: '1' })], 7);
   const kb = (fs.statSync(file).size / 1024).toFixed(0);
   console.log(`P2 check ${fmt(check / base)} (${components} components, ${kb} KB; against a read+parse process: ${check.toFixed(0)} ms vs ${base.toFixed(0)} ms; --format json ${fmt(checkJson / base)}; without the code cache ${fmt(cold / base)})`);
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(cache, { recursive: true, force: true });
 }
 
 async function peer(components: number) {

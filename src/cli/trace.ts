@@ -14,7 +14,7 @@ import type { AnalysisSettings } from '../core/types';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
 import { annotationFindings, type AnnotationFinding } from '../core/rules/trace/index';
-import { ANNOTATION_LIMITS, dirOfFile, ownerDirs, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
+import { ANNOTATION_LIMITS, dirOfFile, ownerDirs, isScannableName, looksBinary, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
 import { existsInside, repositoryRoot } from '../node/evidence';
 
 const MAX_VISITED = 100_000;
@@ -80,7 +80,9 @@ export class RepoTrace {
         let text: string;
         try {
           if (fs.statSync(abs).size > ANNOTATION_LIMITS.fileSize) continue;
-          text = fs.readFileSync(abs, 'utf8');
+          const content = fs.readFileSync(abs);
+          if (looksBinary(content)) continue;
+          text = content.toString('utf8');
         } catch { continue; }
         bytes += text.length;
         if (mayHoldAnnotations(text)) r!.annotations.push(...scanAnnotations(rel, text));

@@ -13,7 +13,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
-import { ANNOTATION_LIMITS, isScannableName, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
+import { ANNOTATION_LIMITS, isScannableName, looksBinary, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
 import { lookup, type FolderListing, type WorkspaceFiles } from './fileIndex';
 import { dirOfFile, ownerDirs } from '../core/trace/owners';
 
@@ -218,7 +218,9 @@ export class WorkspaceTrace {
     try {
       const st = await fsp.lstat(abs);
       if (!st.isFile() || st.size > ANNOTATION_LIMITS.fileSize) return [];
-      const text = await fsp.readFile(abs, 'utf8');
+      const bytes = await fsp.readFile(abs);
+      if (looksBinary(bytes)) return [];
+      const text = bytes.toString('utf8');
       return mayHoldAnnotations(text) ? scanAnnotations(rel, text) : [];
     } catch {
       return [];

@@ -45,7 +45,8 @@
  * the line. A byte-order mark at the start of the file is not part of line 1: columns count from after it, as
  * editors show the line.
  *
- * **Cost.** Files over ANNOTATION_LIMITS.fileSize characters are not scanned; a file without any keyword is
+ * **Cost.** Files over ANNOTATION_LIMITS.fileSize characters are not scanned, nor binary files (a NUL byte in
+ * their first 8,000 bytes, as git decides: `looksBinary`, checked before decoding); a file without any keyword is
  * rejected by `mayHoldAnnotations` (four `indexOf`s); otherwise one pass over the text, linear in its length
  * (no regular expression runs on the text), stopping at ANNOTATION_LIMITS.perFile annotations.
  */
@@ -79,6 +80,11 @@ export const ANNOTATION_LIMITS: { readonly fileSize: number; readonly perFile: n
 
 const KEYWORDS: readonly AnnotationKind[] = ['mitigates', 'threat', 'accepts', 'model'];
 const NEEDLES = KEYWORDS.map(k => `@${k}`);
+
+/** Whether a file's first bytes say it is binary (a NUL among the first 8,000, git's test): it is not scanned. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
 
 /** Quick pre-check: whether the text may hold any annotation at all (a cheap indexOf-based test used before the full scan). */
 export function mayHoldAnnotations(text: string): boolean {

@@ -111,6 +111,8 @@ describe('rampart check: the code and the model (trace/*)', function () {
   it('an annotation naming an id no model has is reported in the source file, on the id', async () => {
     repo.write('src/security/auth.ts', AUTH.replace('@mitigates token-replay with short-tokens', '@mitigates token-replay with short-token'));
     repo.write('web/index.html', '<!-- @threat tokne-replay -->\n<p>hi</p>\n');
+    // A binary file (a NUL among its first bytes) is not read for annotations, whatever text it carries.
+    repo.write('web/cache.v8cache', 'PNG\u0000\u0001\n// @threat tokne-replay\n');
     const r = rampart(['check', '.'], { cwd: repo.dir });
     const unknown = rules(r.out, 'trace/unknown-annotation-id');
     assert.deepEqual(unknown.map(l => [l.file, l.line]), [['src/security/auth.ts', 3], ['web/index.html', 1]], r.out);
