@@ -47,6 +47,7 @@ const MAX_RETRIES = 40;
 /** What the test hook can ask (in-host integration tests only). */
 export type TestHookRequest =
   | { op: 'posted'; uri: string }
+  | { op: 'updates'; uri: string }
   | { op: 'received'; uri: string }
   | { op: 'clear'; uri: string }
   | { op: 'inject'; uri: string; message: unknown };
@@ -477,6 +478,9 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
     switch (req?.op) {
       case 'posted':
         return JSON.parse(JSON.stringify(sessions.flatMap(s => s.postedViews())));
+      case 'updates':
+        // how many views were posted (without rebuilding them: the P5 bench waits for the first before typing)
+        return sessions.reduce((n, s) => n + s.posted.filter(m => m.type === 'update').length, 0);
       case 'received':
         return JSON.parse(JSON.stringify(sessions.flatMap(s => s.received)));
       case 'clear':

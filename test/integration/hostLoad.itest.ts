@@ -107,6 +107,11 @@ async function typingSession(uri: vscode.Uri, size: number, visual: boolean): Pr
   if (visual) await vscode.commands.executeCommand('rampart.openVisualEditorToSide', doc.uri);
   await waitFor('the first diagnostics of the large model', () => vscode.languages.getDiagnostics(uri).length > 0, 120000);
   const firstDiagnostics = performance.now() - t0;
+  // The visual editor's first (whole) view is part of opening it, not of typing: wait until it is posted.
+  if (visual) {
+    await waitFor('the visual editor\'s first view', async () => (await vscode.commands.executeCommand<number>('rampart.visualEditor.testHook', { op: 'updates', uri: uri.toString() })) > 0, 120000);
+    await sleep(1000);
+  }
   const openMax = histogram.max / 1e6 - RESOLUTION_MS;
 
   // Type into the title, one character at a time, like a user (about 12 characters a second), in rounds with a
