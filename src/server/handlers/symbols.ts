@@ -24,7 +24,8 @@ const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
 /** Details longer than this are cut (the outline shows one line; a 2,000-entry model sends thousands). */
 const MAX_DETAIL = 100;
 
-function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
+/** One symbol without its children: what both the tree and the compact outline send of it. */
+function symbolOf(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
   const out: DocumentSymbol = {
     name: s.name || ' ', // LSP forbids an empty name
     kind: KIND[s.kind],
@@ -32,6 +33,11 @@ function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
     selectionRange: toRange(doc, s.selectionRange),
   };
   if (s.detail) out.detail = clip(s.detail, MAX_DETAIL);
+  return out;
+}
+
+function toSymbol(doc: PositionMapper, s: OutlineSymbol): DocumentSymbol {
+  const out = symbolOf(doc, s);
   if (s.children.length) out.children = s.children.map(c => toSymbol(doc, c));
   return out;
 }
@@ -57,10 +63,9 @@ export async function compactOutline(ctx: ServerContext, uri: string, token?: Ca
   const rows: string[] = [];
   const walk = (list: OutlineSymbol[], depth: number) => {
     for (const s of list) {
-      const range = toRange(snap.doc, s.range);
-      const selectionRange = toRange(snap.doc, s.selectionRange);
+      const { name, kind, detail, range, selectionRange } = symbolOf(snap.doc, s);
       rows.push(JSON.stringify([
-        depth, KIND[s.kind], s.name || ' ', s.detail ? clip(s.detail, MAX_DETAIL) : '',
+        depth, kind, name, detail ?? '',
         range.start.line, range.start.character, range.end.line, range.end.character,
         selectionRange.start.line, selectionRange.start.character, selectionRange.end.line, selectionRange.end.character,
       ]));

@@ -23,12 +23,14 @@ import { deltaText, encodeJson, encodedText, type Encoded } from '../../shared/v
 import { toOffset, toRange, toWorkspaceEdit } from '../convert';
 
 type Built =
-  | { message: Omit<ErrorMessage, 'version'>; ranges?: undefined }
-  | { message: { type: 'update' }; ranges: RangeIndex; id: number; encoded: Encoded; json?: string };
+  | { message: Omit<ErrorMessage, 'version'> }
+  | { message: { type: 'update' }; id: number; encoded: Encoded; json?: string };
 type BuiltView = Extract<Built, { id: number }>;
 
 /** One view per analysis (an analysis object belongs to one document version and settings generation). */
 const views = new WeakMap<Analysis, Built>();
+/** Per analysis, where each entry is (see `rangesOf`). */
+const rangeIndexes = new WeakMap<Analysis, RangeIndex | undefined>();
 let lastViewId = 0;
 /**
  * Per document, the last views sent, newest last: what a delta can be made against. (Views built only to find
@@ -46,18 +48,19 @@ function viewOf(analysis: Analysis): Built {
       built = { message: { type: 'error', message: fatal.message, line: fatal.line, column: fatal.column } };
     } else {
       const { view, ranges } = buildViewModel(analysis.parsed, { assessments: analysis.assessments, findings: analysis.findings, tolerance: analysis.tolerance });
-      built = { message: { type: 'update' }, ranges, id: ++lastViewId, encoded: encodeJson(view)! };
+      built = { message: { type: 'update' }, id: ++lastViewId, encoded: encodeJson(view)! };
+      rangeIndexes.set(analysis, ranges);
     }
     views.set(analysis, built);
   }
   return built;
 }
 
-/** Where each entry is, for the entry under the cursor: the view's index when it was built, else its own (cheap). */
-const rangeIndexes = new WeakMap<Analysis, RangeIndex | undefined>();
+/**
+ * Where each entry is, for the entry under the cursor: the index the view came with when it was built, else its
+ * own (cheap: no view is built for a cursor move). Undefined for a text that cannot be drawn.
+ */
 function rangesOf(analysis: Analysis): RangeIndex | undefined {
-  const built = views.get(analysis);
-  if (built) return built.ranges;
   if (!rangeIndexes.has(analysis)) rangeIndexes.set(analysis, fatalProblem(analysis.parsed) ? undefined : entryRanges(analysis.parsed));
   return rangeIndexes.get(analysis);
 }
