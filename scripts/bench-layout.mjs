@@ -25,7 +25,12 @@ const CONFIGS = {
   'elk linear': { layout: 'elk', tuning: { elk: { nodePlacementStrategy: 'LINEAR_SEGMENTS' } } },
   'elk simplex': { layout: 'elk', tuning: { elk: { nodePlacementStrategy: 'NETWORK_SIMPLEX' } } },
   'elk merged': { layout: 'elk', tuning: { elk: { mergeEdges: true } } },
+  'elk unstraightened': { layout: 'elk', tuning: { elk: { straightenEdges: false } } },
+  'elk no hops': { layout: 'elk', tuning: { elk: { lineHops: false } } },
+  'elk bare': { layout: 'elk', tuning: { elk: { straightenEdges: false, lineHops: false } } },
 };
+const only = opt('--configs', '');
+if (only) for (const k of Object.keys(CONFIGS)) if (!only.split(',').includes(k)) delete CONFIGS[k];
 
 const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 

@@ -29,6 +29,15 @@ const CONFIG_COPY = fileURLToPath(new URL('../src/webview/mermaidConfigCopy.ts',
 export const GET_CONFIG = 'var getConfig = /* @__PURE__ */ __name(() => {\n  return assignWithDepth_default({}, currentConfig);\n}, "getConfig");';
 const FAST_GET_CONFIG = 'var getConfig = /* @__PURE__ */ __name(() => {\n  return rampartCopyConfig({}, currentConfig);\n}, "getConfig");';
 
+/**
+ * Mermaid's build wraps every function it defines, closures in loops included, in `__name(fn, "name")`, an
+ * `Object.defineProperty` call that keeps names for stack traces: about 30 ms of each 50-element drawing, and as
+ * much again in the inline caches it upsets. Nothing in the flowchart path reads a function's name, so the
+ * helper returns the function as it is.
+ */
+export const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
+const NO_NAME_HELPER = 'var __name = (target) => target;';
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -43,11 +52,20 @@ export const mermaidFlowchartOnly = {
     build.onResolve({ filter: /^katex$/ }, args => ({ path: args.path, namespace: 'mermaid-unused' }));
     build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
     // Mermaid's config getter, made cheap: the chunk that defines it is rewritten, or the build fails.
+    // Its function-naming helper, made a no-op (see NAME_HELPER).
     build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, args => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      if (!source.includes('var getConfig = ')) return undefined;
-      if (!source.includes(GET_CONFIG)) throw new Error(`${args.path}: Mermaid's getConfig changed; update scripts/mermaidFlowchartOnly.mjs`);
-      return { contents: `import { copyConfig as rampartCopyConfig } from ${JSON.stringify(CONFIG_COPY)};\n${source.replace(GET_CONFIG, FAST_GET_CONFIG)}`, loader: 'js', resolveDir: fileURLToPath(new URL('.', `file://${args.path}`)) };
+      let source = fs.readFileSync(args.path, 'utf8');
+      const original = source;
+      if (source.includes('var getConfig = ')) {
+        if (!source.includes(GET_CONFIG)) throw new Error(`${args.path}: Mermaid's getConfig changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = `import { copyConfig as rampartCopyConfig } from ${JSON.stringify(CONFIG_COPY)};\n${source.replace(GET_CONFIG, FAST_GET_CONFIG)}`;
+      }
+      if (/^var __name = /m.test(source)) {
+        if (!source.includes(NAME_HELPER)) throw new Error(`${args.path}: Mermaid's __name helper changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.replace(NAME_HELPER, NO_NAME_HELPER);
+      }
+      if (source === original) return undefined;
+      return { contents: source, loader: 'js', resolveDir: fileURLToPath(new URL('.', `file://${args.path}`)) };
     });
     build.onLoad({ filter: /.*/, namespace: 'mermaid-unused' }, args => ({
       contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Rampart's webview`)}); };

@@ -427,7 +427,7 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     debug.renders++;
     debug.timings.lastMermaidMs = r.ms;
     if (r.svg) {
-      drawings.set(key, new XMLSerializer().serializeToString(r.svg));
+      if (r.markup) drawings.set(key, r.markup);
       saveState({ drawings: drawings.recent(KEPT_DRAWINGS, KEPT_CHARS) });
     }
   }

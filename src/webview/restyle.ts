@@ -92,7 +92,8 @@ export function drawingKey(text: string, theme: string, layout: string): string 
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 13);
   }
-  return `${theme}/${layout}/${text.length}/${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
+  // `m:` marks drawings kept as Mermaid's markup (earlier pages kept a serialization of the cleaned element)
+  return `m:${theme}/${layout}/${text.length}/${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
 }
 
 export interface KeptDrawing {

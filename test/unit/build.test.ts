@@ -34,8 +34,8 @@ describe('webview bundle', function () {
     assert.deepEqual(diagrams, ['flowDiagram']);
   });
 
-  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does", async () => {
-    const { GET_CONFIG } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
+  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does; its __name helper is a no-op", async () => {
+    const { GET_CONFIG, NAME_HELPER } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
     const r = await esbuild.build({
       absWorkingDir: ROOT, entryPoints: ['src/webview/main.ts'], bundle: true, write: false,
       platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.yaml': 'text' }, outdir: 'out-test',
@@ -44,6 +44,9 @@ describe('webview bundle', function () {
     const js = r.outputFiles.find(f => f.path.endsWith('.js'))!.text;
     assert.match(js, /getConfig = \/\* @__PURE__ \*\/ __name\(\(\) => {\s*return (rampartC|c)opyConfig\(\{\}, currentConfig\);/, 'getConfig is rewritten');
     assert.ok(!js.includes(GET_CONFIG.split('\n')[1].trim()), 'the old copy is gone');
+    // one naming helper in the whole bundle, and it defines no property
+    assert.deepEqual(js.match(/\b__name = [^;]*;/g), ['__name = (target) => target;']);
+    assert.ok(!js.includes(NAME_HELPER.slice(4)), "Mermaid's defineProperty helper is gone");
     // Mermaid's own assignWithDepth, taken from its source, against copyConfig on a config-like value.
     const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
     const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('var assignWithDepth = '))!;
