@@ -18,10 +18,16 @@ const require = createRequire(import.meta.url);
 /** The module Mermaid's ELK layout gets instead of elkjs: it loads dist/webview/elk.js when first used. */
 const ELK_SHIM = fileURLToPath(new URL('../src/webview/elk.ts', import.meta.url));
 
-/** elkjs's UMD build, minified, as dist/webview/elk.js (it defines `window.ELK` when run as a script). */
+/**
+ * elkjs's worker script as the body of a function, `RampartElkWorker(module, exports)`, as dist/webview/elk.js.
+ * The webview makes a Worker from the function's source text; called on the page instead, it exports elkjs's
+ * in-page `FakeWorker` (src/webview/elk.ts).
+ */
 export async function elkScript() {
-  const source = fs.readFileSync(require.resolve('elkjs/lib/elk.bundled.js'), 'utf8');
-  return (await esbuild.transform(source, { minify: true, target: 'es2022', legalComments: 'inline' })).code;
+  const worker = fs.readFileSync(require.resolve('elkjs/lib/elk-worker.min.js'), 'utf8');
+  const license = '/*! elkjs (https://github.com/kieler/elkjs), EPL-2.0 OR GPL-3.0-or-later */\n';
+  const source = `self.RampartElkWorker = function (module, exports) {\n${worker}\n};\n`;
+  return license + (await esbuild.transform(source, { minify: true, target: 'es2022', legalComments: 'inline' })).code;
 }
 
 /** Where Mermaid's `getConfig` is defined, and what it becomes (see src/webview/mermaidConfigCopy.ts). */

@@ -20,6 +20,7 @@ export interface WebviewHtmlOptions {
 /**
  * The CSP of the visual editor. Mermaid is bundled into main.js (a nonce does not carry over to dynamically
  * imported chunks) and injects `<style>` elements into its SVG, hence `'unsafe-inline'` for styles only.
+ * Workers only from `blob:` URLs the page's own script makes: ELK's layout worker.
  */
 export function webviewCsp(cspSource: string, nonce: string): string {
   return [
@@ -28,6 +29,8 @@ export function webviewCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
+    // ELK's layout worker, made from a Blob of elk.js's own code (src/webview/elk.ts)
+    'worker-src blob:',
   ].join('; ');
 }
 

@@ -14,7 +14,7 @@ import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
 import { Inspector } from './inspector';
-import { loadElk } from './elk';
+import { elkStatus, prewarmElk } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 import { addedEdges, drawProvisional } from './provisional';
 
@@ -49,6 +49,8 @@ const debug = {
   override: undefined as undefined | { layout?: Layout; tuning?: LayoutTuning },
   /** How the diagram was first shown: the whole of it, or the riskiest part with the Fit hint. */
   firstView: '' as '' | 'fit' | 'detail',
+  /** Where ELK runs (its worker, or the page when a worker cannot be made) and how many layouts it made. */
+  elk: elkStatus,
 };
 (window as unknown as { __rampart: typeof debug }).__rampart = debug;
 
@@ -312,6 +314,8 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   const t0 = performance.now();
   version = v;
   view = next;
+  // ELK starts in its worker while the tables below are built and Mermaid measures the labels
+  if ((debug.override?.layout ?? layoutFor(next.diagram)) === 'elk' || state.focus) prewarmElk();
   errorBanner.hidden = true;
   titleEl.textContent = next.title || 'Untitled threat model';
   const c = next.counts;
@@ -420,8 +424,8 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     drawn?.querySelector(':scope > g.provisional-flows')?.remove(); // those of an update this one supersedes
     const added = drawn && !force ? addedEdges(shownText, d.text) : undefined;
     if (drawn && added && drawProvisional(drawn, added, mermaidNodeId) > 0) debug.provisional++;
-    // ELK's script loads while Mermaid reads the text and measures the labels, not after
-    if (layout === 'elk') void loadElk().catch(() => { /* Mermaid reports it when it needs ELK */ });
+    // ELK's worker starts while Mermaid reads the text and measures the labels, not after
+    if (layout === 'elk') prewarmElk();
     r = await renderMermaid(d.text, { theme, layout, tuning });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;

@@ -248,7 +248,7 @@ function eq(actual, expected, message) {
 
 /** Nothing but our own origin (and data: URLs) was requested, no dialog, no CSP violation, no page error. */
 async function assertClean(page, log, origin) {
-  const foreign = log.requests.filter(u => !u.startsWith(origin + '/') && !u.startsWith('data:'));
+  const foreign = log.requests.filter(u => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith(`blob:${origin}/`));
   eq(foreign, [], 'requests outside the webview origin');
   eq(log.dialogs, [], 'dialogs opened');
   eq(await page.evaluate(() => window.__csp), [], 'CSP violations');
@@ -484,19 +484,55 @@ test('never a blank panel: Mermaid failure shows the elements and flows as text'
   await assertClean(page, log, h.origin);
 });
 
-test('ELK is loaded only for a diagram laid out with it, once, under the CSP', async (h) => {
+test('ELK is loaded only for a diagram laid out with it, once, under the CSP, and lays out in its worker', async (h) => {
   const { page, log } = await h.open();
   const elkRequests = () => log.requests.filter(r => new URL(r).pathname === '/elk.js').length;
   await update(page, updateFor(PAYMENTS_YAML));
   eq(await page.evaluate(() => window.__rampart.layout), 'dagre', 'the payments model is laid out with dagre');
   eq(elkRequests(), 0, 'a dagre diagram loads no ELK');
-  assert(await page.evaluate(() => !window.ELK), 'no ELK in the page');
+  assert(await page.evaluate(() => !window.RampartElkWorker), 'no ELK in the page');
   await update(page, updateFor(generatedModel(40)));
   eq(await page.evaluate(() => window.__rampart.layout), 'elk', 'a 40-element model is laid out with ELK');
   assert(await page.$('.canvas svg'), 'the ELK diagram is drawn');
   await update(page, updateFor(generatedModel(44)));
   eq(elkRequests(), 1, 'elk.js is fetched once');
+  const elk = await page.evaluate(() => ({ ...window.__rampart.elk }));
+  eq([elk.mode, elk.layouts], ['worker', 2], 'both layouts ran in the one ELK worker');
   await assertClean(page, log, h.origin);
+});
+
+/** Each node's id (without the page's prefix) and position, and each edge's path, in drawing order. */
+async function drawnGeometry(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('.canvas svg');
+    const strip = id => (id ?? '').replace(/^rampart-[a-z0-9]+-m\d+-/, '');
+    return {
+      nodes: [...svg.querySelectorAll('g.node')].map(g => `${strip(g.id)} ${g.getAttribute('transform')}`),
+      edges: [...svg.querySelectorAll('path.flowchart-link')].map(p => p.getAttribute('d')),
+    };
+  });
+}
+
+test('ELK without a worker: refused or dying, the layout runs on the page and the drawing is the same', async (h) => {
+  const model = updateFor(generatedModel(30));
+  const drawn = {};
+  for (const mode of ['worker', 'refused', 'dies']) {
+    const { page, log, context } = await h.open();
+    if (mode === 'refused') await page.evaluate(() => { window.Worker = function () { throw new DOMException('refused by the test', 'SecurityError'); }; });
+    // a worker that starts and fails before answering (as when its script cannot run): its commands go to the page
+    if (mode === 'dies') await page.evaluate(() => { window.Worker = class { constructor() { setTimeout(() => this.onerror?.({ preventDefault() {} }), 30); } postMessage() {} terminate() {} }; });
+    await update(page, model);
+    eq(await page.evaluate(() => window.__rampart.layout), 'elk', `${mode}: laid out with ELK`);
+    const elk = await page.evaluate(() => ({ ...window.__rampart.elk }));
+    eq([elk.mode, elk.layouts], [mode === 'worker' ? 'worker' : 'page', 1], `${mode}: where ELK ran`);
+    drawn[mode] = await drawnGeometry(page);
+    assert(drawn[mode].nodes.length === 30 && drawn[mode].edges.length > 20, `${mode}: the diagram is drawn (${drawn[mode].nodes.length} nodes, ${drawn[mode].edges.length} edges)`);
+    await assertClean(page, log, h.origin);
+    await context.close();
+  }
+  // the worker's layout, copied onto Mermaid's graph, positions everything as ELK on the page does
+  eq(drawn.refused, drawn.worker, 'the same drawing with ELK on the page');
+  eq(drawn.dies, drawn.worker, 'the same drawing after the worker died');
 });
 
 /** Per element: the computed fill of its node's shape; per flow: the computed stroke of its edge ([r, g, b, a]). */
