@@ -7,6 +7,23 @@
  * the first two levels fresh (arrays copied without duplicates, nulls left out), the third a shallow copy, as
  * `assignWithDepth({}, config)` does. test/unit/build.test.ts compares the two on Mermaid's own function.
  */
+/**
+ * Sections the copy shares with Mermaid's configuration instead of copying: `getConfig()` is called 643 times
+ * in a 50-element drawing, and each copied 1,735 keys. Shared:
+ * - the sections of the diagram types the webview never draws (only `flowDiagram` is bundled:
+ *   scripts/mermaidFlowchartOnly.mjs), which nothing on the flowchart path reads: about 1,000 keys;
+ * - `themeVariables` (603 keys), which the flowchart path only reads (destructured from `getConfig()`); Mermaid
+ *   writes theme variables only into the options of `initialize` and the directives, never into a copy.
+ * A diagram type missing here is copied, as before; so are `flowchart` and `elk`, which Mermaid's flowchart
+ * `init` writes to.
+ */
+export const SHARED_SECTIONS: ReadonlySet<string> = new Set([
+  'themeVariables',
+  'agentflow', 'architecture', 'block', 'c4', 'class', 'cynefin', 'er', 'eventmodeling', 'gantt', 'gitGraph', 'ishikawa',
+  'journey', 'kanban', 'mindmap', 'packet', 'pie', 'quadrantChart', 'radar', 'railroad', 'requirement', 'sankey',
+  'sequence', 'state', 'swimlane', 'timeline', 'treemap', 'treeView', 'usecase', 'venn', 'wardley-beta', 'xyChart',
+]);
+
 export function copyConfig<T>(dst: T, src: unknown, depth = 2): T {
   if (Array.isArray(src)) {
     const out = dst as unknown as unknown[];
@@ -21,7 +38,7 @@ export function copyConfig<T>(dst: T, src: unknown, depth = 2): T {
     let value: unknown;
     if (typeof v === 'object') {
       if (v === null) continue;
-      value = copyConfig(Array.isArray(v) ? [] : {}, v, depth - 1);
+      value = depth === 2 && SHARED_SECTIONS.has(key) ? v : copyConfig(Array.isArray(v) ? [] : {}, v, depth - 1);
     } else value = v;
     // an own property even for `__proto__`, as Object.defineProperty makes it
     if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });

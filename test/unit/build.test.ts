@@ -68,6 +68,22 @@ describe('webview bundle', function () {
       assert.equal(copy.flowchart.nested.deep, config.flowchart.nested.deep);
       assert.notEqual(copy.list, config.list);
     }
+    // the sections of diagram types never drawn, and the theme's variables, are shared, not copied; every other section is copied
+    const { SHARED_SECTIONS } = await import(path.join(ROOT, 'src/webview/mermaidConfigCopy.ts'));
+    const withOthers = { ...config, gantt: { barHeight: 20, nested: { x: 1 } }, sequence: { width: 150 } };
+    const shared = copyConfig({}, withOthers) as typeof withOthers;
+    assert.deepEqual(shared, assignWithDepth({}, withOthers));
+    assert.equal(shared.gantt, withOthers.gantt);
+    assert.equal(shared.sequence, withOthers.sequence);
+    assert.notEqual(shared.flowchart, withOthers.flowchart);
+    assert.equal(shared.themeVariables, withOthers.themeVariables);
+    assert.notEqual(shared.flowchart.nested, withOthers.flowchart.nested);
+    // ...and they are exactly the diagram types of Mermaid's defaults that the webview bundle does not hold
+    const defaults = fs.readFileSync(path.join(ROOT, 'node_modules/mermaid/dist/config.type.d.ts'), 'utf8');
+    const sections = [...defaults.slice(defaults.indexOf('export interface MermaidConfig {')).matchAll(/^ {4}'?([\w-]+)'?\?: (\w+)Config;/gm)]
+      .filter(m => m[2].endsWith('Diagram') || m[2].endsWith('Chart')).map(m => m[1]);
+    assert.ok(sections.includes('flowchart') && sections.includes('gantt') && sections.includes('xyChart'), `diagram sections read from Mermaid's config type: ${sections}`);
+    assert.deepEqual(sections.filter(k => k !== 'flowchart' && !SHARED_SECTIONS.has(k)), [], 'diagram types neither drawn nor shared');
   });
 
   it('still has what the flowchart needs: Mermaid, dagre, DOMPurify', () => {
