@@ -9,9 +9,9 @@
  *   a function. Its source text (`Function.prototype.toString`) becomes a Blob, and the Blob a Worker: no
  *   fetch and no second request to the webview's resource server, only `worker-src blob:` in the CSP.
  * - The layout then runs off the page's thread: the page keeps handling input while ELK lays a diagram out
- *   (200-400 ms for 50 elements, and in code-server the page's thread is the workbench's), and ELK's start-up
- *   (`prewarmElk`) overlaps Mermaid reading the text and measuring the labels. A drawing takes as long as with
- *   ELK on the page (bench: same medians within noise).
+ *   (100-500 ms for 50 elements), and ELK's start-up (`prewarmElk`) overlaps Mermaid reading the text and
+ *   measuring the labels. A first drawing takes as long as with ELK on the page (same medians within noise);
+ *   later ones are faster, as the worker warms ELK's code up in the background (`ElkClient.warmUp`).
  * - Where a Worker cannot be made or dies (a host whose CSP or sandbox refuses blob workers), the same code
  *   runs on the page, as elkjs's own bundled build does (its `FakeWorker`).
  *
@@ -29,7 +29,7 @@ interface ElkGlobals { RampartElkWorker?: WorkerSource }
 
 /** Where layouts run, for the test hook: not yet, in a worker, or on the page. */
 export const elkStatus = {
-  mode: 'none' as 'none' | 'worker' | 'page', layouts: 0, warmed: false,
+  mode: 'none' as 'none' | 'worker' | 'page', layouts: 0, warmed: false, warmUps: 0,
   /** The last layout's round trip, in milliseconds. */
   lastLayoutMs: undefined as number | undefined,
 };
@@ -63,6 +63,9 @@ export function loadElk(): Promise<WorkerSource> {
 
 /** elkjs's layout algorithms, registered with the worker first, as elkjs's own API does. */
 const ALGORITHMS = ['layered', 'stress', 'mrtree', 'radial', 'force', 'disco', 'sporeOverlap', 'sporeCompaction', 'rectpacking'];
+
+/** Background layouts that warm ELK's code up in its worker (`ElkClient.warmUp`). */
+const WARM_RUNS = 5;
 
 /** Commands to ELK by id, each answered once by `{ id, data }` or `{ id, error }`. */
 class ElkClient {
@@ -127,6 +130,28 @@ class ElkClient {
     void this.send({ cmd: 'register', algorithms: ALGORITHMS }).catch(() => undefined);
   }
 
+  /**
+   * ELK's code gets fast only after a few layouts (V8 compiles it as it runs): in its worker, the first layouts
+   * of a 50-element graph took 430, 310, 200, 170 and 130 ms, then about 95 ms. So after a drawing, the worker
+   * lays that graph out again in the background, up to WARM_RUNS times in all, one at a time and only while no
+   * drawing waits for it (a new drawing's layout waits for one warm-up at most). Never on the page's thread,
+   * and not on a single core.
+   */
+  warmUp(graph: unknown): void {
+    this.warmGraph = graph;
+    this.warmNext();
+  }
+
+  private warmGraph: unknown;
+  private warmRuns = 0;
+
+  private warmNext(): void {
+    if (this.warmRuns >= WARM_RUNS || this.pending.size > 0 || elkStatus.mode !== 'worker' || !(navigator.hardwareConcurrency > 1)) return;
+    this.warmRuns++;
+    elkStatus.warmUps = this.warmRuns;
+    void this.send({ cmd: 'layout', graph: this.warmGraph, layoutOptions: {}, options: {} }).then(() => this.warmNext(), () => undefined);
+  }
+
   send(message: Record<string, unknown>): Promise<unknown> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
@@ -184,15 +209,21 @@ export function copyLayout(into: unknown, from: unknown): void {
 }
 
 /**
- * Starts ELK's worker (elk.js loaded, ELK initialised, its algorithms registered) as soon as a diagram is known
- * to need ELK, so that this overlaps the page's own work before the layout. Warming it up with a small layout
- * as well was measured and dropped: first drawings took the same time (bench, 5 pages each).
+ * Starts ELK's worker as soon as a diagram is known to need ELK, so that its start-up (1.5 MB of code parsed,
+ * its classes initialised) overlaps the page's own work. Returns once the worker exists: elk.js has to run on
+ * the page for that, and a script added to the page only runs when the page's thread is free, so the caller
+ * awaits this before Mermaid's long synchronous part. Laying a small graph out as well, to compile ELK's code
+ * before the first real layout, was measured and dropped: the first layout of a 50-element graph took as long
+ * (466 and 519 ms, first drawings 1,681 and 1,670 ms, medians of 5 pages).
  */
-export function prewarmElk(): void {
-  if (elkStatus.warmed) return;
-  elkStatus.warmed = true;
-  void elkClient().catch(() => { elkStatus.warmed = false; });
+export function prewarmElk(): Promise<void> {
+  if (!elkStatus.warmed) {
+    elkStatus.warmed = true;
+    warming = elkClient().then(() => undefined, () => { elkStatus.warmed = false; });
+  }
+  return warming ?? Promise.resolve();
 }
+let warming: Promise<void> | undefined;
 
 /** What Mermaid constructs (elkjs's API): every instance sends to the page's one ELK worker. */
 export default class ELK {
@@ -205,6 +236,7 @@ export default class ELK {
     elkStatus.layouts++;
     elkStatus.lastLayoutMs = performance.now() - t0;
     copyLayout(graph, out);
+    c.warmUp(out);
     return graph;
   }
   knownLayoutOptions(): Promise<unknown> { return elkClient().then(c => c.send({ cmd: 'optionsMeta' })); }

@@ -315,7 +315,7 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   version = v;
   view = next;
   // ELK starts in its worker while the tables below are built and Mermaid measures the labels
-  if ((debug.override?.layout ?? layoutFor(next.diagram)) === 'elk' || state.focus) prewarmElk();
+  if ((debug.override?.layout ?? layoutFor(next.diagram)) === 'elk' || state.focus) void prewarmElk();
   errorBanner.hidden = true;
   titleEl.textContent = next.title || 'Untitled threat model';
   const c = next.counts;
@@ -425,7 +425,10 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     const added = drawn && !force ? addedEdges(shownText, d.text) : undefined;
     if (drawn && added && drawProvisional(drawn, added, mermaidNodeId) > 0) debug.provisional++;
     // ELK's worker starts while Mermaid reads the text and measures the labels, not after
-    if (layout === 'elk') prewarmElk();
+    if (layout === 'elk') {
+      await prewarmElk();
+      if (view !== v) return;
+    }
     r = await renderMermaid(d.text, { theme, layout, tuning });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;

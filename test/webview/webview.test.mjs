@@ -525,6 +525,12 @@ test('ELK without a worker: refused or dying, the layout runs on the page and th
     eq(await page.evaluate(() => window.__rampart.layout), 'elk', `${mode}: laid out with ELK`);
     const elk = await page.evaluate(() => ({ ...window.__rampart.elk }));
     eq([elk.mode, elk.layouts], [mode === 'worker' ? 'worker' : 'page', 1], `${mode}: where ELK ran`);
+    if (mode === 'worker') {
+      // the worker lays the graph out again in the background, five times, to compile ELK's code
+      await page.waitForFunction(() => window.__rampart.elk.warmUps === 5, null, { timeout: 60_000 });
+      await page.waitForTimeout(300);
+      eq(await page.evaluate(() => window.__rampart.elk.warmUps), 5, 'no more warm-ups than five');
+    } else eq(elk.warmUps, 0, `${mode}: no warm-up on the page's thread`);
     drawn[mode] = await drawnGeometry(page);
     assert(drawn[mode].nodes.length === 30 && drawn[mode].edges.length > 20, `${mode}: the diagram is drawn (${drawn[mode].nodes.length} nodes, ${drawn[mode].edges.length} edges)`);
     await assertClean(page, log, h.origin);
