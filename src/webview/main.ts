@@ -143,6 +143,13 @@ const threatBody = h('tbody');
 const threatTable = h('table', { class: 'grid threats' },
   h('thead', {}, h('tr', {}, ...['Level', 'Threat', 'Targets', 'Status', 'Residual', 'Mitigations'].map(t => h('th', { scope: 'col' }, t)))), threatBody);
 const noThreats = h('div', { class: 'no-rows', hidden: true });
+/**
+ * The threats table shows its rows a page at a time: the browser lays a table out whole, and 1,000 rows took it
+ * about 200 ms after every edit (the rows come riskiest first, and the filters narrow them down).
+ */
+const THREAT_PAGE = 200;
+let threatLimit = THREAT_PAGE;
+const moreThreats = h('div', { class: 'more-rows', hidden: true });
 const mitigationsHeading = h('h2', {}, 'Mitigations');
 const mitigationBody = h('tbody');
 const mitigationTable = h('table', { class: 'grid mitigations' },
@@ -153,7 +160,7 @@ const planNote = h('div', { class: 'plan-note muted' });
 const planBody = h('tbody');
 const planTable = h('table', { class: 'grid plan', 'aria-label': 'Mitigation plan: what to do first' },
   h('thead', {}, h('tr', {}, ...['#', 'Mitigation', 'Closes', 'Loss reduction / yr', 'Annual cost', 'ROSI', 'Status'].map(t => h('th', { scope: 'col' }, t)))), planBody);
-const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, planHeading, planNote, planTable, mitigationsHeading, mitigationTable);
+const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, moreThreats, planHeading, planNote, planTable, mitigationsHeading, mitigationTable);
 const lower = h('section', { class: 'lower' }, heatPane, tables);
 const treesHeading = h('h2', {}, 'Attack trees');
 const treesList = h('div');
@@ -631,6 +638,8 @@ function select(kind: RevealKind, id: string, fromClick: boolean): void {
   applySelection();
   // a click (or Enter on a row) opens the entry's properties; the text cursor only highlights
   if (fromClick && Inspector.handles(kind)) inspector.open(kind, id);
+  // a threat past the rows shown: the table grows to it
+  if (kind === 'threat' && !threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)) renderThreats();
   if (!fromClick && kind === 'threat') threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
   if (!fromClick && kind === 'mitigation') mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
 }
@@ -824,9 +833,13 @@ function mitigationSummary(t: ThreatRow): HTMLElement {
 function renderThreats(): void {
   if (!view) return;
   const v = view;
-  const rows = visibleThreats(v);
+  const matching = visibleThreats(v);
+  // the selected threat is always among the rows shown
+  const at = selected?.kind === 'threat' ? matching.findIndex(t => t.id === selected!.id) : -1;
+  if (at >= threatLimit) threatLimit = Math.ceil((at + 1) / THREAT_PAGE) * THREAT_PAGE;
+  const rows = matching.length > threatLimit ? matching.slice(0, threatLimit) : matching;
   threatsHeading.textContent = '';
-  append(threatsHeading, ['Threats', h('span', { class: 'sub' }, rows.length === v.threats.length ? `${v.threats.length}` : `${rows.length} of ${v.threats.length}`)]);
+  append(threatsHeading, ['Threats', h('span', { class: 'sub' }, matching.length === v.threats.length ? `${v.threats.length}` : `${matching.length} of ${v.threats.length}`)]);
   const wanted: HTMLTableRowElement[] = [];
   const seen = new Set<string>();
   for (const t of rows) {
@@ -874,7 +887,24 @@ function renderThreats(): void {
   }
   noThreats.hidden = rows.length > 0;
   noThreats.textContent = v.threats.length === 0 ? 'No threats yet: add them under `threats:` (the STRIDE quick fixes can add stubs).' : 'No threat matches the filters.';
+  renderMoreThreats(rows.length, matching.length);
   applySelection();
+}
+
+function renderMoreThreats(shownRows: number, total: number): void {
+  moreThreats.hidden = shownRows >= total;
+  if (moreThreats.hidden) return;
+  const next = Math.min(THREAT_PAGE, total - shownRows);
+  const button = (label: string, limit: number) => {
+    const b = h('button', { type: 'button' }, label);
+    b.addEventListener('click', () => {
+      threatLimit = limit;
+      renderThreats();
+    });
+    return b;
+  };
+  replace(moreThreats, h('span', {}, `Showing the ${shownRows} riskiest of ${total} threats. `),
+    button(`Show ${next} more`, shownRows + next), total - shownRows > next ? button(`Show all ${total}`, total) : null);
 }
 
 function renderMitigations(v: ViewModel): void {

@@ -501,6 +501,42 @@ test('ELK is loaded only for a diagram laid out with it, once, under the CSP, an
   await assertClean(page, log, h.origin);
 });
 
+test('a large threats table shows the riskiest 200 rows, more on request, and grows to a threat selected past them', async (h) => {
+  const msg = updateFor(generatedModel(900));
+  const order = msg.view.threats.map(t => t.id);
+  eq(order.length, 450, 'the model has 450 threats');
+  const rowIds = page => page.$$eval('table.threats tbody tr', trs => trs.map(tr => tr.dataset.id));
+  const more = page => page.$eval('.more-rows', d => ({ hidden: d.hidden, text: d.textContent, buttons: [...d.querySelectorAll('button')].map(b => b.textContent) }));
+  const { page, log, context } = await h.open({ width: 1400, height: 900 });
+  await update(page, msg);
+  eq(await rowIds(page), order.slice(0, 200), 'the first 200 rows, riskiest first');
+  const m1 = await more(page);
+  assert(!m1.hidden && m1.text.includes('Showing the 200 riskiest of 450 threats'), `says how many are shown: ${m1.text}`);
+  eq(m1.buttons, ['Show 200 more', 'Show all 450'], 'two ways to see more');
+  await page.locator('.more-rows').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'webview-more-threats.png') });
+  await page.click('.more-rows button:first-of-type');
+  eq((await rowIds(page)).length, 400, '200 more rows');
+  eq((await more(page)).buttons, ['Show 50 more'], 'the last 50');
+  await page.click('.more-rows button');
+  eq(await rowIds(page), order, 'every threat, in order');
+  assert((await more(page)).hidden, 'nothing more to show');
+  // the heading still counts every threat
+  eq(await page.$eval('.tables > h2:first-child .sub', x => x.textContent), '450', 'the heading counts 450');
+  await assertClean(page, log, h.origin);
+  await context.close();
+  // a threat revealed from the text (the cursor on it) past the first 200: its row is shown, selected and in view
+  const second = await h.open({ width: 1400, height: 900 });
+  await update(second.page, msg);
+  const last = order[order.length - 1];
+  await post(second.page, { type: 'select', kind: 'threat', id: last });
+  await second.page.waitForSelector(`table.threats tr.selected[data-id="${last}"]`);
+  eq((await rowIds(second.page)).length, 450, 'the table grew to the selected threat');
+  assert(await second.page.$eval(`tr[data-id="${last}"]`, tr => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'scrolled into view');
+  await assertClean(second.page, second.log, h.origin);
+  await second.context.close();
+});
+
 /** Each node's id (without the page's prefix) and position, and each edge's path, in drawing order. */
 async function drawnGeometry(page) {
   return page.evaluate(() => {
