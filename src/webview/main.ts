@@ -436,7 +436,7 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
       await prewarmElk();
       if (view !== v) return;
     }
-    r = await renderMermaid(d.text, { theme, layout, tuning });
+    r = await renderMermaid(d.text, { theme, layout, tuning, edges: d.stats.edges });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;
     debug.timings.lastMermaidMs = r.ms;

@@ -33,6 +33,7 @@ const core = {
   entryForm: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/entryForm.ts')).href, import.meta.url),
   suggestions: await tsImport(pathToFileURL(path.join(ROOT, 'src/core/edit/suggestions.ts')).href, import.meta.url),
   delta: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/viewDelta.ts')).href, import.meta.url),
+  genModel: await tsImport(pathToFileURL(path.join(ROOT, 'scripts/genModel.ts')).href, import.meta.url),
 };
 
 /** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
@@ -535,6 +536,26 @@ test('a large threats table shows the riskiest 200 rows, more on request, and gr
   assert(await second.page.$eval(`tr[data-id="${last}"]`, tr => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'scrolled into view');
   await assertClean(second.page, second.log, h.origin);
   await second.context.close();
+});
+
+test('line hops (arcs where edges cross) up to 120 edges; past that they are left out', async (h) => {
+  const hops = async msg => {
+    const { page, log, context } = await h.open({ width: 1400, height: 900 });
+    await update(page, msg);
+    const r = await page.evaluate(() => {
+      const paths = [...document.querySelectorAll('.canvas svg path.flowchart-link')];
+      return { edges: paths.length, arcs: paths.filter(p => /[Aa]/.test(p.getAttribute('d') ?? '')).length };
+    });
+    await assertClean(page, log, h.origin);
+    await context.close();
+    return r;
+  };
+  const small = await hops(updateFor(generatedModel(50)));
+  assert(small.edges === 64 && small.arcs > 10, `64 edges, with hops: ${JSON.stringify(small)}`);
+  const large = updateFor(core.genModel.generateModel(2000));
+  assert(large.view.diagram.stats.edges > 120, `the focused view of 2,000 components has over 120 edges (${large.view.diagram.stats.edges})`);
+  const big = await hops(large);
+  eq(big, { edges: large.view.diagram.stats.edges, arcs: 0 }, 'no hops past 120 edges');
 });
 
 /** Each node's id (without the page's prefix) and position, and each edge's path, in drawing order. */
