@@ -144,12 +144,46 @@ const threatTable = h('table', { class: 'grid threats' },
   h('thead', {}, h('tr', {}, ...['Level', 'Threat', 'Targets', 'Status', 'Residual', 'Mitigations'].map(t => h('th', { scope: 'col' }, t)))), threatBody);
 const noThreats = h('div', { class: 'no-rows', hidden: true });
 /**
- * The threats table shows its rows a page at a time: the browser lays a table out whole, and 1,000 rows took it
- * about 200 ms after every edit (the rows come riskiest first, and the filters narrow them down).
+ * The tables show their rows a page at a time: the browser lays a table out whole, and 1,000 threat rows took it
+ * about 200 ms after every edit of the model. Below the rows shown, buttons show more; an entry selected past
+ * them (from the diagram or the text) makes the table grow to it.
  */
-const THREAT_PAGE = 200;
-let threatLimit = THREAT_PAGE;
-const moreThreats = h('div', { class: 'more-rows', hidden: true });
+const ROW_PAGE = 200;
+
+class RowPager {
+  private limit = ROW_PAGE;
+  readonly el: HTMLElement;
+  constructor(table: string, private readonly redraw: () => void) {
+    this.el = h('div', { class: 'more-rows', 'data-for': table, hidden: true });
+  }
+
+  /** The rows to show: the first page(s), up to the row at `mustShow` at least. */
+  take<T>(rows: readonly T[], mustShow: number): readonly T[] {
+    if (mustShow >= this.limit) this.limit = Math.ceil((mustShow + 1) / ROW_PAGE) * ROW_PAGE;
+    return rows.length > this.limit ? rows.slice(0, this.limit) : rows;
+  }
+
+  /** For a table's signature: what it shows changes with the limit. */
+  get key(): number { return this.limit; }
+
+  /** The line under the table: how many rows are shown, and the buttons for more. */
+  render(shown: number, total: number, what: (shown: number, total: number) => string): void {
+    this.el.hidden = shown >= total;
+    if (this.el.hidden) return;
+    const next = Math.min(ROW_PAGE, total - shown);
+    const button = (label: string, limit: number) => {
+      const b = h('button', { type: 'button' }, label);
+      b.addEventListener('click', () => {
+        this.limit = limit;
+        this.redraw();
+      });
+      return b;
+    };
+    replace(this.el, h('span', {}, `${what(shown, total)} `), button(`Show ${next} more`, shown + next), total - shown > next ? button(`Show all ${total}`, total) : null);
+  }
+}
+
+const threatPager = new RowPager('threats', () => renderThreats());
 const mitigationsHeading = h('h2', {}, 'Mitigations');
 const mitigationBody = h('tbody');
 const mitigationTable = h('table', { class: 'grid mitigations' },
@@ -160,7 +194,9 @@ const planNote = h('div', { class: 'plan-note muted' });
 const planBody = h('tbody');
 const planTable = h('table', { class: 'grid plan', 'aria-label': 'Mitigation plan: what to do first' },
   h('thead', {}, h('tr', {}, ...['#', 'Mitigation', 'Closes', 'Loss reduction / yr', 'Annual cost', 'ROSI', 'Status'].map(t => h('th', { scope: 'col' }, t)))), planBody);
-const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, moreThreats, planHeading, planNote, planTable, mitigationsHeading, mitigationTable);
+const mitigationPager = new RowPager('mitigations', () => view && renderMitigations(view));
+const planPager = new RowPager('plan', () => view && renderPlan(view));
+const tables = h('div', { class: 'tables' }, threatsHeading, filters, threatTable, noThreats, threatPager.el, planHeading, planNote, planTable, planPager.el, mitigationsHeading, mitigationTable, mitigationPager.el);
 const lower = h('section', { class: 'lower' }, heatPane, tables);
 const treesHeading = h('h2', {}, 'Attack trees');
 const treesList = h('div');
@@ -638,8 +674,13 @@ function select(kind: RevealKind, id: string, fromClick: boolean): void {
   applySelection();
   // a click (or Enter on a row) opens the entry's properties; the text cursor only highlights
   if (fromClick && Inspector.handles(kind)) inspector.open(kind, id);
-  // a threat past the rows shown: the table grows to it
+  // an entry past the rows shown: its table grows to it
   if (kind === 'threat' && !threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)) renderThreats();
+  if (kind === 'mitigation' && view) {
+    if (!mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)) renderMitigations(view);
+    if (!planBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)) renderPlan(view);
+    applySelection();
+  }
   if (!fromClick && kind === 'threat') threatBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
   if (!fromClick && kind === 'mitigation') mitigationBody.querySelector(`tr[data-id="${cssEscape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
 }
@@ -834,10 +875,7 @@ function renderThreats(): void {
   if (!view) return;
   const v = view;
   const matching = visibleThreats(v);
-  // the selected threat is always among the rows shown
-  const at = selected?.kind === 'threat' ? matching.findIndex(t => t.id === selected!.id) : -1;
-  if (at >= threatLimit) threatLimit = Math.ceil((at + 1) / THREAT_PAGE) * THREAT_PAGE;
-  const rows = matching.length > threatLimit ? matching.slice(0, threatLimit) : matching;
+  const rows = threatPager.take(matching, selectedIndex('threat', matching));
   threatsHeading.textContent = '';
   append(threatsHeading, ['Threats', h('span', { class: 'sub' }, matching.length === v.threats.length ? `${v.threats.length}` : `${matching.length} of ${v.threats.length}`)]);
   const wanted: HTMLTableRowElement[] = [];
@@ -887,34 +925,25 @@ function renderThreats(): void {
   }
   noThreats.hidden = rows.length > 0;
   noThreats.textContent = v.threats.length === 0 ? 'No threats yet: add them under `threats:` (the STRIDE quick fixes can add stubs).' : 'No threat matches the filters.';
-  renderMoreThreats(rows.length, matching.length);
+  threatPager.render(rows.length, matching.length, (n, total) => `Showing the ${n} riskiest of ${total} threats.`);
   applySelection();
 }
 
-function renderMoreThreats(shownRows: number, total: number): void {
-  moreThreats.hidden = shownRows >= total;
-  if (moreThreats.hidden) return;
-  const next = Math.min(THREAT_PAGE, total - shownRows);
-  const button = (label: string, limit: number) => {
-    const b = h('button', { type: 'button' }, label);
-    b.addEventListener('click', () => {
-      threatLimit = limit;
-      renderThreats();
-    });
-    return b;
-  };
-  replace(moreThreats, h('span', {}, `Showing the ${shownRows} riskiest of ${total} threats. `),
-    button(`Show ${next} more`, shownRows + next), total - shownRows > next ? button(`Show all ${total}`, total) : null);
+/** Where the selected entry of `kind` is among `rows` (-1 when it is not). */
+function selectedIndex(kind: RevealKind, rows: readonly { id: string }[]): number {
+  return selected?.kind === kind ? rows.findIndex(r => r.id === selected!.id) : -1;
 }
 
 function renderMitigations(v: ViewModel): void {
-  const sig = JSON.stringify([v.mitigations, v.vocabulary.mitigationStatuses]);
+  const rows = mitigationPager.take(v.mitigations, selectedIndex('mitigation', v.mitigations));
+  const sig = JSON.stringify([rows, v.mitigations.length, v.vocabulary.mitigationStatuses]);
   if (sig === drawnPanels.mitigations) return;
   drawnPanels.mitigations = sig;
   mitigationsHeading.hidden = v.mitigations.length === 0;
   mitigationTable.hidden = v.mitigations.length === 0;
   clear(mitigationBody);
-  for (const m of v.mitigations) {
+  mitigationPager.render(rows.length, v.mitigations.length, (n, total) => `Showing ${n} of ${total} mitigations.`);
+  for (const m of rows) {
     const tr = h('tr', { 'data-id': m.id, tabindex: 0 },
       h('td', { class: 'title' }, h('div', {}, m.title), h('div', { class: 'id' }, m.id)),
       h('td', { class: 'status' }, statusSelect(v.vocabulary.mitigationStatuses, m.status, `Status of ${m.title}`, (s: MitigationStatus) => post({ type: 'setMitigationStatus', id: m.id, status: s, version }))),
@@ -935,7 +964,8 @@ function renderMitigations(v: ViewModel): void {
 /** The mitigation plan: one row per mitigation still to do, in the order to do it; its status can be changed here. */
 function renderPlan(v: ViewModel): void {
   const plan = v.plan;
-  const sig = JSON.stringify([plan, v.vocabulary.mitigationStatuses]);
+  const steps = planPager.take(plan?.rows ?? [], selectedIndex('mitigation', plan?.rows ?? []));
+  const sig = JSON.stringify([plan?.total, steps, plan?.rows.length, v.vocabulary.mitigationStatuses]);
   if (sig === drawnPanels.plan) return;
   drawnPanels.plan = sig;
   const empty = !plan || plan.rows.length === 0;
@@ -943,9 +973,10 @@ function renderPlan(v: ViewModel): void {
   planNote.hidden = empty;
   planTable.hidden = empty;
   clear(planBody);
+  planPager.render(steps.length, plan?.rows.length ?? 0, (n, total) => `Showing the first ${n} of ${total} mitigations to do.`);
   if (!plan || empty) return;
   planNote.textContent = `The highest risk closed first, then the best return on security investment (ROSI = (loss reduction − annual cost) / annual cost); a threat's annual loss is shared among its pending mitigations. Total: ${plan.total}.`;
-  for (const r of plan.rows) {
+  for (const r of steps) {
     const tr = h('tr', { 'data-id': r.id, 'data-level': r.level ?? '', tabindex: 0 },
       h('td', { class: 'rank' }, String(r.rank)),
       h('td', { class: 'title' }, h('div', {}, r.title), h('div', { class: 'id' }, r.id)),

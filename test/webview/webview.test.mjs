@@ -507,19 +507,19 @@ test('a large threats table shows the riskiest 200 rows, more on request, and gr
   const order = msg.view.threats.map(t => t.id);
   eq(order.length, 450, 'the model has 450 threats');
   const rowIds = page => page.$$eval('table.threats tbody tr', trs => trs.map(tr => tr.dataset.id));
-  const more = page => page.$eval('.more-rows', d => ({ hidden: d.hidden, text: d.textContent, buttons: [...d.querySelectorAll('button')].map(b => b.textContent) }));
+  const more = page => page.$eval('.more-rows[data-for="threats"]', d => ({ hidden: d.hidden, text: d.textContent, buttons: [...d.querySelectorAll('button')].map(b => b.textContent) }));
   const { page, log, context } = await h.open({ width: 1400, height: 900 });
   await update(page, msg);
   eq(await rowIds(page), order.slice(0, 200), 'the first 200 rows, riskiest first');
   const m1 = await more(page);
   assert(!m1.hidden && m1.text.includes('Showing the 200 riskiest of 450 threats'), `says how many are shown: ${m1.text}`);
   eq(m1.buttons, ['Show 200 more', 'Show all 450'], 'two ways to see more');
-  await page.locator('.more-rows').scrollIntoViewIfNeeded();
+  await page.locator('.more-rows[data-for="threats"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'webview-more-threats.png') });
-  await page.click('.more-rows button:first-of-type');
+  await page.click('.more-rows[data-for="threats"] button:first-of-type');
   eq((await rowIds(page)).length, 400, '200 more rows');
   eq((await more(page)).buttons, ['Show 50 more'], 'the last 50');
-  await page.click('.more-rows button');
+  await page.click('.more-rows[data-for="threats"] button');
   eq(await rowIds(page), order, 'every threat, in order');
   assert((await more(page)).hidden, 'nothing more to show');
   // the heading still counts every threat
@@ -536,6 +536,31 @@ test('a large threats table shows the riskiest 200 rows, more on request, and gr
   assert(await second.page.$eval(`tr[data-id="${last}"]`, tr => { const r = tr.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'scrolled into view');
   await assertClean(second.page, second.log, h.origin);
   await second.context.close();
+});
+
+test('the mitigations table and the plan page their rows too, and grow to a mitigation selected past them', async (h) => {
+  const msg = updateFor(core.genModel.generateModel(900));
+  const mits = msg.view.mitigations.map(m => m.id);
+  const steps = (msg.view.plan?.rows ?? []).map(r => r.id);
+  assert(mits.length > 200, `over 200 mitigations (${mits.length})`);
+  const ids = (page, table) => page.$$eval(`table.${table} tbody tr`, trs => trs.map(tr => tr.dataset.id));
+  const { page, log, context } = await h.open({ width: 1400, height: 900 });
+  await update(page, msg);
+  eq(await ids(page, 'mitigations'), mits.slice(0, 200), 'the first 200 mitigations');
+  const line = await page.$$eval('.more-rows', ds => ds.filter(d => !d.hidden).map(d => d.textContent));
+  assert(line.some(t => t.startsWith(`Showing 200 of ${mits.length} mitigations.`)), `says how many mitigations are shown: ${line}`);
+  if (steps.length > 200) {
+    eq(await ids(page, 'plan'), steps.slice(0, 200), 'the first 200 steps of the plan');
+    assert(line.some(t => t.startsWith(`Showing the first 200 of ${steps.length} mitigations to do.`)), `says how many steps are shown: ${line}`);
+  } else eq(await ids(page, 'plan'), steps, 'every step of the plan');
+  // the last mitigation, revealed from the text: both tables grow to it, and its row is selected
+  const last = mits[mits.length - 1];
+  await post(page, { type: 'select', kind: 'mitigation', id: last });
+  await page.waitForSelector(`table.mitigations tr.selected[data-id="${last}"]`);
+  eq((await ids(page, 'mitigations')).length, Math.min(mits.length, Math.ceil(mits.length / 200) * 200), 'the mitigations table grew to it');
+  if (steps.includes(last)) assert(await page.$(`table.plan tr.selected[data-id="${last}"]`), 'and the plan, where it is a step');
+  await assertClean(page, log, h.origin);
+  await context.close();
 });
 
 test('line hops (arcs where edges cross) up to 120 edges; past that they are left out', async (h) => {
