@@ -1,22 +1,21 @@
 /**
- * ELK (elkjs) for Mermaid's `elk` layout, in a Web Worker, loaded only when a diagram needs it (issue #10).
+ * ELK (elkjs) for Mermaid's `elk` layout: on the page for a first drawing, then in a Web Worker; loaded only when
+ * a diagram needs it (issue #10).
  *
  * - The build aliases `elkjs/lib/elk.bundled.js`, which Mermaid's ELK layout imports, to this module
  *   (scripts/mermaidFlowchartOnly.mjs), and ships elkjs's worker code as its own script, dist/webview/elk.js:
  *   the main script stays small, and models drawn with dagre never load ELK's 1.5 MB.
  * - elk.js is added with the page's nonce, from the folder main.js came from (`script-src 'nonce-…'`;
  *   `localResourceRoots` is that folder). It defines `RampartElkWorker`: elkjs's worker script as the body of
- *   a function. Its source text (`Function.prototype.toString`) becomes a Blob, and the Blob a Worker: no
- *   fetch and no second request to the webview's resource server, only `worker-src blob:` in the CSP.
- * - The layout then runs off the page's thread: the page keeps handling input while ELK lays a diagram out
- *   (100-500 ms for 50 elements), and ELK's start-up (`prewarmElk`) overlaps Mermaid reading the text and
- *   measuring the labels. A first drawing takes as long as with ELK on the page (same medians within noise);
- *   later ones are faster, as the worker warms ELK's code up in the background (`ElkClient.warmUp`).
- * - Where a Worker cannot be made or dies (a host whose CSP or sandbox refuses blob workers), the same code
- *   runs on the page, as elkjs's own bundled build does (its `FakeWorker`).
+ *   a function. Called on the page, it gives elkjs's in-page `FakeWorker`; its source text
+ *   (`Function.prototype.toString`) in a Blob gives a Worker: no fetch and no second request to the webview's
+ *   resource server, only `worker-src blob:` in the CSP.
+ * - A first drawing lays out on the page (`ElkClient`, for why); then the worker warms up in the background and
+ *   takes every later layout, so the page keeps handling input while ELK lays a diagram out, and the layout
+ *   after an edit finds ELK's code compiled.
  *
- * One worker serves the page: Mermaid makes a `new ELK()` per drawing, and a worker per drawing would start ELK
- * cold every time.
+ * One ELK of each kind serves the page: Mermaid makes a `new ELK()` per drawing, and a new ELK per drawing
+ * would start cold every time.
  */
 
 /** What runs ELK's commands: a Worker, or elkjs's in-page stand-in with the same two members. */
@@ -27,9 +26,13 @@ interface ElkPort {
 type WorkerSource = (module?: { exports: unknown }, exports?: unknown) => void;
 interface ElkGlobals { RampartElkWorker?: WorkerSource }
 
-/** Where layouts run, for the test hook: not yet, in a worker, or on the page. */
+/** Where layouts run, for the test hook. */
 export const elkStatus = {
-  mode: 'none' as 'none' | 'worker' | 'page', layouts: 0, warmed: false, warmUps: 0,
+  /** Where the last layout ran, and how many ran where. */
+  mode: 'none' as 'none' | 'worker' | 'page', layouts: 0, pageLayouts: 0, workerLayouts: 0,
+  /** The worker: not started yet, starting (warming up), ready, refused (no Worker could be made) or failed. */
+  worker: 'none' as 'none' | 'starting' | 'ready' | 'refused' | 'failed',
+  loading: false, warmUps: 0,
   /** The last layout's round trip, in milliseconds. */
   lastLayoutMs: undefined as number | undefined,
 };
@@ -61,59 +64,20 @@ export function loadElk(): Promise<WorkerSource> {
   return loading;
 }
 
-/** elkjs's layout algorithms, registered with the worker first, as elkjs's own API does. */
+/** elkjs's layout algorithms, registered first with each ELK, as elkjs's own API does. */
 const ALGORITHMS = ['layered', 'stress', 'mrtree', 'radial', 'force', 'disco', 'sporeOverlap', 'sporeCompaction', 'rectpacking'];
 
 /** Background layouts that warm ELK's code up in its worker (`ElkClient.warmUp`). */
 const WARM_RUNS = 5;
 
-/** Commands to ELK by id, each answered once by `{ id, data }` or `{ id, error }`. */
-class ElkClient {
+interface Pending { resolve(v: unknown): void; reject(e: unknown): void; message: Record<string, unknown>; warmUp: boolean }
+
+/** Commands to one ELK (the worker, or the page's), by id, each answered once by `{ id, data }` or `{ id, error }`. */
+class Channel {
   private next = 0;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; message: Record<string, unknown> }>();
-  private port: ElkPort;
+  readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly source: WorkerSource) {
-    this.port = this.startWorker() ?? this.startOnPage();
-  }
-
-  private startWorker(): ElkPort | undefined {
-    let worker: Worker;
-    try {
-      const url = URL.createObjectURL(new Blob([`(${this.source.toString()})();`], { type: 'text/javascript' }));
-      worker = new Worker(url, { name: 'rampart-elk' });
-    } catch {
-      return undefined; // refused (CSP, sandbox): ELK runs on the page
-    }
-    // A worker that fails to start, or dies, hands its unanswered commands to the page.
-    worker.onerror = event => {
-      event.preventDefault();
-      worker.terminate();
-      if (this.port === (worker as unknown as ElkPort)) this.fallBack();
-    };
-    elkStatus.mode = 'worker';
-    return worker as unknown as ElkPort;
-  }
-
-  private startOnPage(): ElkPort {
-    const m = { exports: {} as { Worker?: new () => ElkPort } };
-    this.source(m, m.exports);
-    const Fake = m.exports.Worker;
-    if (!Fake) throw new Error('elk.js has no in-page worker');
-    elkStatus.mode = 'page';
-    return this.attach(new Fake());
-  }
-
-  private fallBack(): void {
-    this.port = this.startOnPage();
-    this.port.postMessage({ id: this.next++, cmd: 'register', algorithms: ALGORITHMS });
-    for (const [id, p] of this.pending) {
-      if (p.message.cmd === 'register') this.pending.delete(id);
-      else this.port.postMessage({ ...p.message, id });
-    }
-  }
-
-  private attach(port: ElkPort): ElkPort {
+  constructor(private readonly port: ElkPort) {
     port.onmessage = event => {
       const { id, data, error } = (event.data ?? {}) as { id?: number; data?: unknown; error?: unknown };
       const p = typeof id === 'number' ? this.pending.get(id) : undefined;
@@ -122,22 +86,106 @@ class ElkClient {
       if (error !== undefined) p.reject(error instanceof Error ? error : new Error(String((error as { message?: unknown })?.message ?? error)));
       else p.resolve(data);
     };
-    return port;
-  }
-
-  start(): void {
-    this.attach(this.port);
     void this.send({ cmd: 'register', algorithms: ALGORITHMS }).catch(() => undefined);
   }
 
+  send(message: Record<string, unknown>, warmUp = false): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, message, warmUp });
+      try {
+        try {
+          this.port.postMessage({ ...message, id });
+        } catch {
+          // not cloneable as it is (a function or a DOM node in Mermaid's graph): send its JSON
+          const plain = JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
+          this.pending.set(id, { resolve, reject, message: plain, warmUp });
+          this.port.postMessage({ ...plain, id });
+        }
+      } catch (e) {
+        this.pending.delete(id);
+        reject(e);
+      }
+    });
+  }
+
+  /** The commands still unanswered, taken away (a worker that died). */
+  drain(): Pending[] {
+    const out = [...this.pending.values()];
+    this.pending.clear();
+    return out;
+  }
+}
+
+/**
+ * Where each layout runs. The first drawing's layout runs on the page, with elk.js's code as the browser has
+ * compiled and cached it: in a new worker ELK's 1.5 MB are compiled afresh, and a first drawing took about
+ * 200 ms longer there (1,458 against 1,708 ms from the webview's creation, medians of 7 pages). After that
+ * layout the worker starts and warms up in the background; once it has laid a graph out, every later layout
+ * goes to it, off the page's thread. Where a Worker cannot be made, or dies, the page keeps doing the layouts.
+ */
+class ElkClient {
+  private pageChannel: Channel | undefined;
+  private worker: Channel | undefined;
+  private workerReady = false;
+
+  constructor(private readonly source: WorkerSource) {}
+
+  private page(): Channel {
+    if (!this.pageChannel) {
+      const m = { exports: {} as { Worker?: new () => ElkPort } };
+      this.source(m, m.exports);
+      const Fake = m.exports.Worker;
+      if (!Fake) throw new Error('elk.js has no in-page worker');
+      this.pageChannel = new Channel(new Fake());
+    }
+    return this.pageChannel;
+  }
+
+  private startWorker(): void {
+    if (this.worker || elkStatus.worker !== 'none') return;
+    let worker: Worker;
+    try {
+      const url = URL.createObjectURL(new Blob([`(${this.source.toString()})();`], { type: 'text/javascript' }));
+      worker = new Worker(url, { name: 'rampart-elk' });
+    } catch {
+      elkStatus.worker = 'refused'; // by the CSP or the sandbox: ELK stays on the page
+      return;
+    }
+    elkStatus.worker = 'starting';
+    const channel = new Channel(worker as unknown as ElkPort);
+    // A worker that fails to start, or dies, hands its unanswered layouts to the page (warm-ups are dropped).
+    worker.onerror = event => {
+      event.preventDefault();
+      worker.terminate();
+      elkStatus.worker = 'failed';
+      this.worker = undefined;
+      this.workerReady = false;
+      for (const p of channel.drain()) {
+        if (p.warmUp || p.message.cmd === 'register') p.resolve(undefined);
+        else this.page().send(p.message).then(p.resolve, p.reject);
+      }
+    };
+    this.worker = channel;
+  }
+
+  async layout(message: Record<string, unknown>): Promise<unknown> {
+    const worker = this.workerReady ? this.worker : undefined;
+    elkStatus.mode = worker ? 'worker' : 'page';
+    if (worker) elkStatus.workerLayouts++;
+    else elkStatus.pageLayouts++;
+    return (worker ?? this.page()).send(message);
+  }
+
   /**
-   * ELK's code gets fast only after a few layouts (V8 compiles it as it runs): in its worker, the first layouts
-   * of a 50-element graph took 430, 310, 200, 170 and 130 ms, then about 95 ms. So after a drawing, the worker
-   * lays that graph out again in the background, up to WARM_RUNS times in all, one at a time and only while no
-   * drawing waits for it (a new drawing's layout waits for one warm-up at most). Never on the page's thread,
-   * and not on a single core.
+   * After a drawing: the worker lays that graph out again in the background, up to WARM_RUNS times in all, one
+   * at a time and only while no drawing waits for it. ELK's code gets fast only after a few layouts (V8 compiles
+   * it as it runs: 430, 310, 200, 170 and 130 ms for the first five layouts of a 50-element graph, then about
+   * 95 ms). Not on a single core, where it would compete with the page.
    */
   warmUp(graph: unknown): void {
+    if (!(navigator.hardwareConcurrency > 1)) return;
+    this.startWorker();
     this.warmGraph = graph;
     this.warmNext();
   }
@@ -146,25 +194,27 @@ class ElkClient {
   private warmRuns = 0;
 
   private warmNext(): void {
-    if (this.warmRuns >= WARM_RUNS || this.pending.size > 0 || elkStatus.mode !== 'worker' || !(navigator.hardwareConcurrency > 1)) return;
+    const worker = this.worker;
+    if (!worker || this.warmRuns >= WARM_RUNS || [...worker.pending.values()].some(p => !p.warmUp && p.message.cmd !== 'register')) return;
+    if ([...worker.pending.values()].some(p => p.warmUp)) return; // one at a time
     this.warmRuns++;
     elkStatus.warmUps = this.warmRuns;
-    void this.send({ cmd: 'layout', graph: this.warmGraph, layoutOptions: {}, options: {} }).then(() => this.warmNext(), () => undefined);
+    void worker.send({ cmd: 'layout', graph: this.warmGraph, layoutOptions: {}, options: {} }, true).then(() => {
+      if (this.worker === worker) {
+        this.workerReady = true;
+        elkStatus.worker = 'ready';
+      }
+      this.warmNext();
+    }, () => undefined);
   }
 
-  send(message: Record<string, unknown>): Promise<unknown> {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, message });
-      try {
-        this.port.postMessage({ ...message, id });
-      } catch {
-        // not cloneable as it is (a function or a DOM node in Mermaid's graph): send its JSON
-        const plain = JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
-        this.pending.set(id, { resolve, reject, message: plain });
-        this.port.postMessage({ ...plain, id });
-      }
-    });
+  /** The page's ELK, made ready before a first layout needs it. */
+  preparePage(): void {
+    this.page();
+  }
+
+  meta(cmd: string): Promise<unknown> {
+    return ((this.workerReady ? this.worker : undefined) ?? this.page()).send({ cmd });
   }
 }
 
@@ -175,7 +225,6 @@ function elkClient(): Promise<ElkClient> {
   if (client) return Promise.resolve(client);
   clientLoading ??= loadElk().then(source => {
     client ??= new ElkClient(source);
-    client.start();
     return client;
   }, e => {
     clientLoading = undefined;
@@ -209,39 +258,32 @@ export function copyLayout(into: unknown, from: unknown): void {
 }
 
 /**
- * Starts ELK's worker as soon as a diagram is known to need ELK, so that its start-up (1.5 MB of code parsed,
- * its classes initialised) overlaps the page's own work. Returns once the worker exists: elk.js has to run on
- * the page for that, and a script added to the page only runs when the page's thread is free, so the caller
- * awaits this before Mermaid's long synchronous part. Laying a small graph out as well, to compile ELK's code
- * before the first real layout, was measured and dropped: the first layout of a 50-element graph took as long
- * (466 and 519 ms, first drawings 1,681 and 1,670 ms, medians of 5 pages).
+ * Loads elk.js as soon as a diagram is known to need ELK, while the page builds its tables and Mermaid reads the
+ * text; the page's ELK is initialised when the page's thread is next free.
  */
-export function prewarmElk(): Promise<void> {
-  if (!elkStatus.warmed) {
-    elkStatus.warmed = true;
-    warming = elkClient().then(() => undefined, () => { elkStatus.warmed = false; });
-  }
-  return warming ?? Promise.resolve();
+export function prewarmElk(): void {
+  if (elkStatus.loading) return;
+  elkStatus.loading = true;
+  void elkClient().then(c => setTimeout(() => c.preparePage(), 0), () => { elkStatus.loading = false; });
 }
-let warming: Promise<void> | undefined;
 
-/** What Mermaid constructs (elkjs's API): every instance sends to the page's one ELK worker. */
+/** What Mermaid constructs (elkjs's API): every instance sends to the page's one ELK client. */
 export default class ELK {
   constructor(_options?: unknown) {}
 
   async layout(graph: unknown, options?: { layoutOptions?: unknown; logging?: boolean; measureExecutionTime?: boolean }): Promise<unknown> {
     const c = await elkClient();
     const t0 = performance.now();
-    const out = await c.send({ cmd: 'layout', graph, layoutOptions: options?.layoutOptions ?? {}, options: { logging: !!options?.logging, measureExecutionTime: !!options?.measureExecutionTime } });
+    const out = await c.layout({ cmd: 'layout', graph, layoutOptions: options?.layoutOptions ?? {}, options: { logging: !!options?.logging, measureExecutionTime: !!options?.measureExecutionTime } });
     elkStatus.layouts++;
     elkStatus.lastLayoutMs = performance.now() - t0;
     copyLayout(graph, out);
-    c.warmUp(out);
+    c.warmUp(out === graph ? JSON.parse(JSON.stringify(graph)) : out);
     return graph;
   }
-  knownLayoutOptions(): Promise<unknown> { return elkClient().then(c => c.send({ cmd: 'optionsMeta' })); }
-  knownLayoutAlgorithms(): Promise<unknown> { return elkClient().then(c => c.send({ cmd: 'algorithmsMeta' })); }
-  knownLayoutCategories(): Promise<unknown> { return elkClient().then(c => c.send({ cmd: 'categoriesMeta' })); }
-  /** The worker is the page's, shared by every drawing: it is not Mermaid's to end. */
+  knownLayoutOptions(): Promise<unknown> { return elkClient().then(c => c.meta('optionsMeta')); }
+  knownLayoutAlgorithms(): Promise<unknown> { return elkClient().then(c => c.meta('algorithmsMeta')); }
+  knownLayoutCategories(): Promise<unknown> { return elkClient().then(c => c.meta('categoriesMeta')); }
+  /** ELK is the page's, shared by every drawing: it is not Mermaid's to end. */
   terminateWorker(): void {}
 }

@@ -49,7 +49,7 @@ const debug = {
   override: undefined as undefined | { layout?: Layout; tuning?: LayoutTuning },
   /** How the diagram was first shown: the whole of it, or the riskiest part with the Fit hint. */
   firstView: '' as '' | 'fit' | 'detail',
-  /** Where ELK runs (its worker, or the page when a worker cannot be made) and how many layouts it made. */
+  /** Where ELK's layouts ran (the page's ELK for the first, its worker once warm) and the worker's state. */
   elk: elkStatus,
 };
 (window as unknown as { __rampart: typeof debug }).__rampart = debug;
@@ -162,9 +162,6 @@ class RowPager {
     if (mustShow >= this.limit) this.limit = Math.ceil((mustShow + 1) / ROW_PAGE) * ROW_PAGE;
     return rows.length > this.limit ? rows.slice(0, this.limit) : rows;
   }
-
-  /** For a table's signature: what it shows changes with the limit. */
-  get key(): number { return this.limit; }
 
   /** The line under the table: how many rows are shown, and the buttons for more. */
   render(shown: number, total: number, what: (shown: number, total: number) => string): void {
@@ -357,8 +354,8 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   const t0 = performance.now();
   version = v;
   view = next;
-  // ELK starts in its worker while the tables below are built and Mermaid measures the labels
-  if ((debug.override?.layout ?? layoutFor(next.diagram)) === 'elk' || state.focus) void prewarmElk();
+  // ELK's script loads while the tables below are built and Mermaid reads the text
+  if ((debug.override?.layout ?? layoutFor(next.diagram)) === 'elk' || state.focus) prewarmElk();
   errorBanner.hidden = true;
   titleEl.textContent = next.title || 'Untitled threat model';
   const c = next.counts;
@@ -467,11 +464,8 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     drawn?.querySelector(':scope > g.provisional-flows')?.remove(); // those of an update this one supersedes
     const added = drawn && !force ? addedEdges(shownText, d.text) : undefined;
     if (drawn && added && drawProvisional(drawn, added, mermaidNodeId) > 0) debug.provisional++;
-    // ELK's worker starts while Mermaid reads the text and measures the labels, not after
-    if (layout === 'elk') {
-      await prewarmElk();
-      if (view !== v) return;
-    }
+    // ELK's script loads while Mermaid reads the text and measures the labels, not after
+    if (layout === 'elk') prewarmElk();
     r = await renderMermaid(d.text, { theme, layout, tuning, edges: d.stats.edges });
     if (view !== v) return; // a newer update arrived while rendering
     debug.renders++;

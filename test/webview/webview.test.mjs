@@ -187,7 +187,7 @@ class Harness {
     this.origin = origin;
   }
 
-  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate } = {}) {
+  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate, init } = {}) {
     const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const log = { requests: [], dialogs: [], errors: [], console: [] };
@@ -196,6 +196,7 @@ class Harness {
     page.on('pageerror', e => log.errors.push(e.message));
     page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
     await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate });
+    if (init) await page.addInitScript(init); // a script of the test's own, before the page's
     const t0 = Date.now();
     await page.goto(`${this.origin}/`);
     await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready'), null, { timeout: 30_000 });
@@ -485,7 +486,7 @@ test('never a blank panel: Mermaid failure shows the elements and flows as text'
   await assertClean(page, log, h.origin);
 });
 
-test('ELK is loaded only for a diagram laid out with it, once, under the CSP, and lays out in its worker', async (h) => {
+test('ELK is loaded only for a diagram laid out with it, once, under the CSP; its first layout on the page, the next in its worker', async (h) => {
   const { page, log } = await h.open();
   const elkRequests = () => log.requests.filter(r => new URL(r).pathname === '/elk.js').length;
   await update(page, updateFor(PAYMENTS_YAML));
@@ -495,10 +496,12 @@ test('ELK is loaded only for a diagram laid out with it, once, under the CSP, an
   await update(page, updateFor(generatedModel(40)));
   eq(await page.evaluate(() => window.__rampart.layout), 'elk', 'a 40-element model is laid out with ELK');
   assert(await page.$('.canvas svg'), 'the ELK diagram is drawn');
+  // the first layout ran on the page; then ELK's worker warms up in the background and takes the next one
+  await page.waitForFunction(() => window.__rampart.elk.worker === 'ready', null, { timeout: 60_000 });
   await update(page, updateFor(generatedModel(44)));
   eq(elkRequests(), 1, 'elk.js is fetched once');
   const elk = await page.evaluate(() => ({ ...window.__rampart.elk }));
-  eq([elk.mode, elk.layouts], ['worker', 2], 'both layouts ran in the one ELK worker');
+  eq([elk.pageLayouts, elk.workerLayouts, elk.mode], [1, 1, 'worker'], 'the first layout on the page, the second in the worker');
   await assertClean(page, log, h.origin);
 });
 
@@ -595,24 +598,28 @@ async function drawnGeometry(page) {
   });
 }
 
-test('ELK without a worker: refused or dying, the layout runs on the page and the drawing is the same', async (h) => {
-  const model = updateFor(generatedModel(30));
+test('ELK without a worker: refused or dying, every layout runs on the page, and the drawings are the same', async (h) => {
+  const first = updateFor(generatedModel(30), 1);
+  const second = updateFor(generatedModel(30).replace('\nthreats:\n', '\n  extra: { from: el-3, to: el-20, protocol: amqp, encrypted: true }\nthreats:\n'), 2);
   const drawn = {};
   for (const mode of ['worker', 'refused', 'dies']) {
     const { page, log, context } = await h.open();
     if (mode === 'refused') await page.evaluate(() => { window.Worker = function () { throw new DOMException('refused by the test', 'SecurityError'); }; });
-    // a worker that starts and fails before answering (as when its script cannot run): its commands go to the page
+    // a worker that starts and fails before answering (as when its script cannot run)
     if (mode === 'dies') await page.evaluate(() => { window.Worker = class { constructor() { setTimeout(() => this.onerror?.({ preventDefault() {} }), 30); } postMessage() {} terminate() {} }; });
-    await update(page, model);
+    await update(page, first);
     eq(await page.evaluate(() => window.__rampart.layout), 'elk', `${mode}: laid out with ELK`);
+    const want = { worker: 'ready', refused: 'refused', dies: 'failed' }[mode];
+    await page.waitForFunction(w => window.__rampart.elk.worker === w, want, { timeout: 60_000 });
+    await update(page, second);
     const elk = await page.evaluate(() => ({ ...window.__rampart.elk }));
-    eq([elk.mode, elk.layouts], [mode === 'worker' ? 'worker' : 'page', 1], `${mode}: where ELK ran`);
+    eq([elk.pageLayouts, elk.workerLayouts], mode === 'worker' ? [1, 1] : [2, 0], `${mode}: where the two layouts ran`);
     if (mode === 'worker') {
-      // the worker lays the graph out again in the background, five times, to compile ELK's code
+      // the worker lays the graph out again in the background, five times in all, to compile ELK's code
       await page.waitForFunction(() => window.__rampart.elk.warmUps === 5, null, { timeout: 60_000 });
       await page.waitForTimeout(300);
       eq(await page.evaluate(() => window.__rampart.elk.warmUps), 5, 'no more warm-ups than five');
-    } else eq(elk.warmUps, 0, `${mode}: no warm-up on the page's thread`);
+    }
     drawn[mode] = await drawnGeometry(page);
     assert(drawn[mode].nodes.length === 30 && drawn[mode].edges.length > 20, `${mode}: the diagram is drawn (${drawn[mode].nodes.length} nodes, ${drawn[mode].edges.length} edges)`);
     await assertClean(page, log, h.origin);
