@@ -169,12 +169,22 @@ class ElkClient {
     this.worker = channel;
   }
 
+  /** Where commands go now: the worker once it is warm, else the page. */
+  private target(): Channel {
+    return (this.workerReady ? this.worker : undefined) ?? this.page();
+  }
+
   async layout(message: Record<string, unknown>): Promise<unknown> {
-    const worker = this.workerReady ? this.worker : undefined;
-    elkStatus.mode = worker ? 'worker' : 'page';
-    if (worker) elkStatus.workerLayouts++;
+    const channel = this.target();
+    elkStatus.mode = channel === this.worker ? 'worker' : 'page';
+    if (channel === this.worker) elkStatus.workerLayouts++;
     else elkStatus.pageLayouts++;
-    return (worker ?? this.page()).send(message);
+    return channel.send(message);
+  }
+
+  /** Whether a drawing's graph is still wanted for warming the worker up (else the caller need not copy it). */
+  wantsWarmUp(): boolean {
+    return this.warmRuns < WARM_RUNS && navigator.hardwareConcurrency > 1 && (elkStatus.worker === 'none' || elkStatus.worker === 'starting' || elkStatus.worker === 'ready');
   }
 
   /**
@@ -184,7 +194,7 @@ class ElkClient {
    * 95 ms). Not on a single core, where it would compete with the page.
    */
   warmUp(graph: unknown): void {
-    if (!(navigator.hardwareConcurrency > 1)) return;
+    if (!this.wantsWarmUp()) return;
     this.startWorker();
     this.warmGraph = graph;
     this.warmNext();
@@ -195,8 +205,8 @@ class ElkClient {
 
   private warmNext(): void {
     const worker = this.worker;
-    if (!worker || this.warmRuns >= WARM_RUNS || [...worker.pending.values()].some(p => !p.warmUp && p.message.cmd !== 'register')) return;
-    if ([...worker.pending.values()].some(p => p.warmUp)) return; // one at a time
+    // one at a time, and never while a drawing's layout waits (the registration aside)
+    if (!worker || this.warmRuns >= WARM_RUNS || [...worker.pending.values()].some(p => p.message.cmd !== 'register')) return;
     this.warmRuns++;
     elkStatus.warmUps = this.warmRuns;
     void worker.send({ cmd: 'layout', graph: this.warmGraph, layoutOptions: {}, options: {} }, true).then(() => {
@@ -214,7 +224,7 @@ class ElkClient {
   }
 
   meta(cmd: string): Promise<unknown> {
-    return ((this.workerReady ? this.worker : undefined) ?? this.page()).send({ cmd });
+    return this.target().send({ cmd });
   }
 }
 
@@ -278,9 +288,12 @@ export default class ELK {
     elkStatus.layouts++;
     elkStatus.lastLayoutMs = performance.now() - t0;
     copyLayout(graph, out);
-    // the worker starts (21 ms of the page's thread for its Blob) after Mermaid has finished this drawing
-    const warm = out === graph ? JSON.parse(JSON.stringify(graph)) as unknown : out;
-    setTimeout(() => c.warmUp(warm), 0);
+    // the worker starts (21 ms of the page's thread for its Blob) after Mermaid has finished this drawing; the
+    // page's ELK laid out Mermaid's own graph, which Mermaid goes on changing: the worker gets a copy
+    if (c.wantsWarmUp()) {
+      const warm = out === graph ? JSON.parse(JSON.stringify(graph)) as unknown : out;
+      setTimeout(() => c.warmUp(warm), 0);
+    }
     return graph;
   }
   knownLayoutOptions(): Promise<unknown> { return elkClient().then(c => c.meta('optionsMeta')); }
