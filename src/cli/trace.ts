@@ -118,7 +118,9 @@ export class RepoTrace {
     const mine = dirOfFile(posix(path.relative(root, path.resolve(modelFile))));
     const owned = repo.modelDirs.length > 1 ? repo.annotations.filter(a => ownerDirs(repo.modelDirs, a.file).includes(mine)) : repo.annotations;
     const trace: Trace = { annotations: rebaseAnnotations(owned, toModel), evidence };
-    const wantsGit = needs.reviews.length > 0 || missing.length > 0;
+    // Moved evidence is looked for in git's history only inside a repository (outside one, git can only fail).
+    const renamesFromGit = missing.length > 0 && fs.existsSync(path.join(root, '.git'));
+    const wantsGit = needs.reviews.length > 0 || renamesFromGit;
     const git = wantsGit ? await import('../node/git') : undefined;
     if (git && needs.reviews.length) {
       const reviews: Record<string, ReviewStatus> = {};
@@ -133,7 +135,7 @@ export class RepoTrace {
     if (missing.length) {
       const moved: Record<string, string[]> = {};
       // one batch for all of them: a model naming hundreds of missing files costs a few git runs
-      const renames = git ? await git.renamesOfMany(root, missing.map(toRepo)) : undefined;
+      const renames = git && renamesFromGit ? await git.renamesOfMany(root, missing.map(toRepo)) : undefined;
       for (const f of missing) {
         const out: string[] = [];
         const renamed = renames?.ok ? renames.value.get(toRepo(f)) ?? [] : [];

@@ -39,7 +39,6 @@ type Issue = z.core.$ZodIssue;
 
 /** One parsed piece: its nodes (at `placed`), and what conversion and validation made of it (offsets relative to the piece). */
 interface PieceRecord {
-  memoKey: string;
   pair: Pair;
   doc: Document;
   /** The offset the nodes' ranges are currently relative to (0 when parsed). */
@@ -147,7 +146,7 @@ function inObjectOrder<T extends { key?: string }>(list: readonly T[]): readonly
 const newState = (): ConvertState => ({ findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() });
 
 /** A piece's text -> its record, or a Fallback when the piece is not one clean `key: value`. */
-function parsePiece(piece: Piece, memoKey: string, keyColumn: number, section: string | undefined, header: boolean): PieceRecord {
+function parsePiece(piece: Piece, keyColumn: number, section: string | undefined, header: boolean): PieceRecord {
   let docs: Document[];
   try {
     docs = parseAllDocuments(piece.text, PARSE_OPTIONS) as Document[];
@@ -163,7 +162,7 @@ function parsePiece(piece: Piece, memoKey: string, keyColumn: number, section: s
   const k = pair.key as Node | null;
   if (!isScalar(k) || !k.range || k.range[0] !== keyColumn) throw new Fallback('a key is not where the split put it');
   if (hasAnchorOrAlias(pair)) throw new Fallback('anchors, aliases or explicit tags');
-  const rec: PieceRecord = { memoKey, pair, doc, placed: 0, rootEnd: root.range![2], convFindings: [], nodes: 0, schemaFindings: [], invalid: false };
+  const rec: PieceRecord = { pair, doc, placed: 0, rootEnd: root.range![2], convFindings: [], nodes: 0, schemaFindings: [], invalid: false };
   if (header) {
     if (!isScalar(pair.value) || pair.value.value !== null || String(k.value) !== section) throw new Fallback('a section header holds a value');
     return rec;
@@ -204,8 +203,21 @@ function validateEntry(rec: PieceRecord, section: Section, id: string, text: str
   }
 }
 
+/** A piece of the text and its record: the pieces of the last text are the ones the next update looks into. */
+interface Held {
+  start: number;
+  text: string;
+  kind: string;
+  section: string | undefined;
+  keyColumn: number;
+  rec: PieceRecord | undefined;
+  /** Claimed by a piece of the new text (a record serves one piece: its nodes are moved in place). */
+  taken: boolean;
+}
+
 export class IncrementalAnalyzer {
-  private memo = new Map<string, PieceRecord[]>();
+  private held: Held[] = [];
+  private heldLength = 0;
   /** Results of rule computations that only depend on unchanged sections (design rules' detection). */
   private readonly rules = new RuleMemo();
   /** Where each entry's id and references are (its nodes, moved with the entry): see `buildIndex`. */
@@ -221,7 +233,7 @@ export class IncrementalAnalyzer {
       analysis = this.incremental(text, settings);
     } catch (e) {
       if (!(e instanceof Fallback)) throw e;
-      this.memo = new Map();
+      this.held = [];
       this.rules.clear();
       this.indexCache = new WeakMap();
       this.stats = { mode: 'full', reason: e.message, parsedPieces: 0, reusedPieces: 0 };
@@ -233,7 +245,7 @@ export class IncrementalAnalyzer {
 
   /** Forgets every cached piece. */
   reset(): void {
-    this.memo = new Map();
+    this.held = [];
     this.rules.clear();
     this.indexCache = new WeakMap();
     this.last = undefined;
@@ -248,40 +260,57 @@ export class IncrementalAnalyzer {
     const split = splitModel(text);
     if (!split) throw new Fallback('the text cannot be split safely');
 
-    // 2. Pieces: reused by exact text, or parsed.
-    const previous = this.memo;
-    const next = new Map<string, PieceRecord[]>();
+    // 2. Pieces: reused by exact text, or parsed. A piece of the last text is looked for where it was (before the
+    // edit) or where the edit moved it (after it); only the others are looked up by text among the pieces left.
+    const before = this.held;
+    const delta = text.length - this.heldLength;
+    const byStart = new Map<number, Held>();
+    for (const h of before) byStart.set(h.start, h);
+    const wanted: Held[] = [];
+    const fits = (h: Held | undefined, w: Held) => !!h && !h.taken && h.kind === w.kind && h.section === w.section && h.keyColumn === w.keyColumn && h.text === w.text;
+    const want = (piece: Piece, kind: string, keyColumn: number, section: string | undefined): Held => {
+      const w: Held = { start: piece.start, text: piece.text, kind, section, keyColumn, rec: undefined, taken: false };
+      let h = byStart.get(piece.start);
+      if (!fits(h, w)) h = byStart.get(piece.start - delta);
+      if (fits(h, w)) { h!.taken = true; w.rec = h!.rec; }
+      wanted.push(w);
+      return w;
+    };
+    type Want = { piece: Piece; held: Held };
+    type Wanted =
+      | { kind: 'whole'; piece: Piece; held: Held }
+      | { kind: 'section'; section: Section; header: Want; entries: Want[] };
+    const plan: Wanted[] = split.items.map(it => it.kind === 'whole'
+      ? { kind: 'whole', piece: it.piece, held: want(it.piece, 'w', 0, undefined) }
+      : { kind: 'section', section: it.section as Section, header: { piece: it.header, held: want(it.header, 'h', 0, it.section) }, entries: it.entries.map(p => ({ piece: p, held: want(p, 'e', it.indent, it.section) })) });
+    const textKey = (h: Held) => `${h.kind}\u0000${h.section ?? ''}\u0000${h.keyColumn}\u0000${h.text}`;
+    let left: Map<string, Held[]> | undefined;
     let parsedPieces = 0;
     let reusedPieces = 0;
-    const take = (piece: Piece, kind: string, keyColumn: number, section: string | undefined, header: boolean): PieceRecord => {
-      const memoKey = `${kind}\u0000${section ?? ''}\u0000${keyColumn}\u0000${piece.text}`;
-      const list = previous.get(memoKey);
-      let rec = list?.pop();
-      if (rec) reusedPieces++;
-      else { rec = parsePiece(piece, memoKey, keyColumn, section, header); parsedPieces++; }
-      if (rec.placed !== piece.start) { shiftNode(rec.pair, piece.start - rec.placed); rec.placed = piece.start; }
-      const l = next.get(memoKey);
-      if (l) l.push(rec); else next.set(memoKey, [rec]);
+    for (const w of wanted) {
+      if (w.rec) { reusedPieces++; continue; }
+      if (!left) {
+        left = new Map();
+        for (const h of before) if (!h.taken) { const k = textKey(h); const l = left.get(k); if (l) l.push(h); else left.set(k, [h]); }
+      }
+      const h = left.get(textKey(w))?.find(x => !x.taken);
+      if (h) { h.taken = true; w.rec = h.rec; reusedPieces++; continue; }
+      w.rec = parsePiece({ start: w.start, end: w.start + w.text.length, text: w.text }, w.keyColumn, w.section, w.kind === 'h');
+      parsedPieces++;
+    }
+    const take = (w: Want): PieceRecord => {
+      const rec = w.held.rec!;
+      if (rec.placed !== w.piece.start) { shiftNode(rec.pair, w.piece.start - rec.placed); rec.placed = w.piece.start; }
       return rec;
     };
     type Item =
       | { kind: 'whole'; piece: Piece; rec: PieceRecord }
       | { kind: 'section'; section: Section; header: PieceRecord; entries: { piece: Piece; rec: PieceRecord }[] };
-    const items: Item[] = [];
-    try {
-      for (const it of split.items) {
-        if (it.kind === 'whole') items.push({ kind: 'whole', piece: it.piece, rec: take(it.piece, 'w', 0, undefined, false) });
-        else items.push({
-          kind: 'section', section: it.section as Section, header: take(it.header, 'h', 0, it.section, true),
-          entries: it.entries.map(p => ({ piece: p, rec: take(p, 'e', it.indent, it.section, false) })),
-        });
-      }
-    } catch (e) {
-      // Pieces parsed so far are kept for the next try.
-      for (const [k, l] of next) { const p = previous.get(k); if (p) p.push(...l); else previous.set(k, l); }
-      throw e;
-    }
-    this.memo = next;
+    const items: Item[] = plan.map(it => it.kind === 'whole'
+      ? { kind: 'whole', piece: it.piece, rec: take({ piece: it.piece, held: it.held }) }
+      : { kind: 'section', section: it.section, header: take(it.header), entries: it.entries.map(e => ({ piece: e.piece, rec: take(e) })) });
+    this.held = wanted;
+    this.heldLength = text.length;
     this.stats = { mode: 'incremental', parsedPieces, reusedPieces };
 
     // 3. The document, assembled from the pieces' nodes.

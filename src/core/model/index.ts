@@ -95,6 +95,14 @@ export interface EntryLocations {
   references: [Path, readonly IdKind[], string, Located][];
   /** Slots reached through an alias, with the alias (see `ModelIndex.aliased`). */
   aliased: [Path, readonly IdKind[], string, Located][];
+  /**
+   * The index's objects made from them, and where the entry's key was then: while it has not moved, the next
+   * index reuses them, so an unmoved entry keeps the very same range objects (rules compare them to reuse
+   * findings, see `sameRanges` in rules/design/engine.ts).
+   */
+  made?: { at: number; kind: IdKind; id: string; def: Definition; references: Reference[] };
+  /** The range of the key's node (the array the incremental analyzer moves in place), read for `made.at`. */
+  keyRange?: number[];
 }
 export type IndexCache = WeakMap<object, EntryLocations>;
 
@@ -125,10 +133,9 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
     const m = new Map<string, Definition>();
     byKind.set(kind, m);
     for (const [id, entry] of Object.entries((model[section] as Record<string, unknown> | undefined) ?? {})) {
-      const path = [section, id];
       let loc = cache && entry && typeof entry === 'object' ? cache.get(entry) : undefined;
       if (!loc) {
-        loc = { definition: source.locate(path), references: [], aliased: [] };
+        loc = { definition: source.locate([section, id]), references: [], aliased: [] };
         if (cache) {
           for (const [p, kinds, ref] of entrySlots(section, id, entry)) {
             const at = source.locate(p);
@@ -141,7 +148,14 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
         }
         if (cache && entry && typeof entry === 'object') cache.set(entry, loc);
       }
-      const def: Definition = { kind, id, path, range: keyRangeOf(loc.definition) ?? ZERO };
+      let def: Definition;
+      const at = keyStart(loc);
+      if (loc.made && loc.made.at === at && loc.made.kind === kind && loc.made.id === id) def = loc.made.def;
+      else {
+        def = { kind, id, path: [section, id], range: keyRangeOf(loc.definition) ?? ZERO };
+        if (cache && at !== undefined && !loc.aliased.length) loc.made = { at, kind, id, def, references: made(loc.references) };
+        else loc.made = undefined;
+      }
       definitions.push(def);
       m.set(id, def);
     }
@@ -151,11 +165,13 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
     for (const section of REFERENCE_ORDER) {
       for (const entry of Object.values((model[section] as Record<string, unknown> | undefined) ?? {})) {
         const locs = entry && typeof entry === 'object' ? cache.get(entry) : undefined;
-        for (const [path, kinds, ref, loc] of locs?.references ?? []) {
-          const range = valueRangeOf(loc);
-          if (range) references.push({ kinds, id: ref, path, range });
+        if (!locs) continue;
+        if (locs.made) {
+          for (const r of locs.made.references) references.push(r);
+          continue;
         }
-        for (const [path, kinds, ref, loc] of locs?.aliased ?? []) {
+        for (const r of made(locs.references)) references.push(r);
+        for (const [path, kinds, ref, loc] of locs.aliased) {
           const range = valueRangeOf(loc);
           if (range) aliased.push({ kinds, id: ref, path, range });
         }
@@ -181,6 +197,25 @@ export function buildIndex(parsed: Pick<ParsedModel, 'model' | 'source'>, cache?
       return undefined;
     },
   };
+}
+
+/** Where an entry's key starts (its position: the entry's nodes move together). */
+function keyStart(loc: EntryLocations): number | undefined {
+  if (!loc.keyRange) {
+    const d = loc.definition;
+    loc.keyRange = (d?.pair?.key as { range?: number[] } | undefined)?.range ?? d?.node?.range ?? undefined;
+  }
+  return loc.keyRange?.[0];
+}
+
+/** The references of an entry's slots, at their nodes' current ranges. */
+function made(slots: EntryLocations['references']): Reference[] {
+  const out: Reference[] = [];
+  for (const [path, kinds, id, loc] of slots) {
+    const range = valueRangeOf(loc);
+    if (range) out.push({ kinds, id, path, range });
+  }
+  return out;
 }
 
 /** The sections `referenceSlots` visits, in its order. */

@@ -57,6 +57,14 @@ export interface RuleContext {
 /** A finding as a rule returns it: rule id and severity are filled in from the metadata and settings. */
 export type RuleFinding = Omit<Finding, 'ruleId' | 'severity'> & { severity?: Severity };
 
+/**
+ * Findings a rule may return again, the same object, in a later analysis of the same document (the design
+ * engine keeps a suggestion's finding while nothing it is made from changed). The analysis completes such a
+ * finding into a copy it keeps (one per rule finding and severity) instead of in place, so an unchanged finding
+ * stays the same object from one analysis to the next and later stages can reuse what they made of it.
+ */
+export const keptFindings = new WeakSet<RuleFinding>();
+
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): RuleFinding[];

@@ -45,8 +45,42 @@ function docLink(ruleId: string): { href: string } {
   return link;
 }
 
+/**
+ * The diagnostic last made of a finding, for the same document and features. The analysis keeps an unchanged
+ * finding the same object from one keystroke to the next (core/rules/types.ts, `keptFindings`); its diagnostic is
+ * the same while every position in it still is: its line starts where it did and the next line too.
+ */
+interface MadeDiagnostic { uri: string; related: boolean; tags: boolean; diagnostic: Diagnostic; lines: number[] }
+const madeDiagnostics = new WeakMap<Finding, MadeDiagnostic>();
+
+const lineStart = (doc: PositionMapper, line: number) => doc.offsetAt({ line, character: 0 });
+
+/** The line of each position of a diagnostic, and where it and the next line start (for `stillPlaced`). */
+function linesOf(d: Diagnostic, doc: PositionMapper): number[] {
+  const out: number[] = [];
+  const add = (r: Range) => { for (const p of [r.start, r.end]) out.push(p.line, lineStart(doc, p.line), lineStart(doc, p.line + 1)); };
+  add(d.range);
+  for (const r of d.relatedInformation ?? []) add(r.location.range);
+  return out;
+}
+
+function stillPlaced(lines: number[], doc: PositionMapper): boolean {
+  for (let i = 0; i < lines.length; i += 3) if (lineStart(doc, lines[i]) !== lines[i + 1] || lineStart(doc, lines[i] + 1) !== lines[i + 2]) return false;
+  return true;
+}
+
 /** A finding as a diagnostic: rule id as `code` with a link to its documentation, related ranges as related information. */
 export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, features: Pick<ClientFeatures, 'diagnosticRelatedInformation' | 'diagnosticTags'>): Diagnostic {
+  const last = madeDiagnostics.get(f);
+  const related = !!features.diagnosticRelatedInformation;
+  const tags = !!features.diagnosticTags;
+  if (last && last.uri === uri && last.related === related && last.tags === tags && stillPlaced(last.lines, doc)) return last.diagnostic;
+  const d = makeDiagnostic(f, doc, uri, features);
+  madeDiagnostics.set(f, { uri, related, tags, diagnostic: d, lines: linesOf(d, doc) });
+  return d;
+}
+
+function makeDiagnostic(f: Finding, doc: PositionMapper, uri: string, features: Pick<ClientFeatures, 'diagnosticRelatedInformation' | 'diagnosticTags'>): Diagnostic {
   const d: Diagnostic = {
     range: toRange(doc, f.range),
     severity: SEVERITY[f.severity],
@@ -104,6 +138,7 @@ export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = b[i];
+    if (x === y) continue;
     if (x.message !== y.message || x.code !== y.code || x.severity !== y.severity || x.source !== y.source || !sameRange(x.range, y.range)) return false;
     if (x.codeDescription?.href !== y.codeDescription?.href || (x.tags ?? []).join() !== (y.tags ?? []).join()) return false;
     const rx = x.relatedInformation ?? [], ry = y.relatedInformation ?? [];

@@ -14,8 +14,8 @@
  * check and the per-element grouping see all of them.
  */
 import type { Impact, Likelihood, Linddun, Model, Stride, Threat } from '../../model/schema';
-import type { FixSpec, Path, Severity, SuggestedThreat } from '../../types';
-import type { Rule, RuleContext, RuleFinding, RuleMeta } from '../types';
+import type { FixSpec, Path, Range, RelatedInfo, Severity, SuggestedThreat } from '../../types';
+import { keptFindings, type Rule, type RuleContext, type RuleFinding, type RuleMeta } from '../types';
 import { keyRange, relatedTo } from '../helpers';
 import { quote, words } from './facts';
 import { clip } from '../../text/clip';
@@ -103,9 +103,9 @@ const GENERIC_IDS = new Set(['CWE-200', 'CWE-284', 'CWE-668', 'CWE-693', 'CAPEC-
 export function isTracked(ctx: Pick<RuleContext, 'model' | 'graph'>, def: Pick<DesignRuleDef, 'meta' | 'covers'>, s: Pick<Suggestion, 'subject' | 'alsoMatches'>, threat?: Pick<SuggestedThreat, 'cwe' | 'capec'>): boolean {
   const threats = ctx.model.threats ?? {};
   const { meta } = def;
-  if (threats[suggestedThreatId(meta.id, s.subject)]) return true;
+  if (threats[suggestedIdOf(meta.id, s)]) return true;
   const byTarget = ctx.graph.threatsByTarget;
-  const candidates = [...new Set([s.subject, ...(s.alsoMatches ?? [])].flatMap(x => byTarget.get(x) ?? []))];
+  const candidates = s.alsoMatches?.length ? [...new Set([s.subject, ...s.alsoMatches].flatMap(x => byTarget.get(x) ?? []))] : unique(byTarget.get(s.subject) ?? []);
   if (!candidates.length) return false;
   // The answer depends only on the candidate threats' entries: unchanged since the last analysis (the same
   // objects, see memo.ts), it is the same.
@@ -118,6 +118,22 @@ export function isTracked(ctx: Pick<RuleContext, 'model' | 'graph'>, def: Pick<D
 }
 
 const trackedMemo = new WeakMap<object, { inputs: unknown[]; tracked: boolean }>();
+
+/** The suggested threat id of a suggestion, made once per suggestion object (and rule). */
+const suggestedIds = new WeakMap<object, { ruleId: string; id: string }>();
+function suggestedIdOf(ruleId: string, s: Pick<Suggestion, 'subject'>): string {
+  const known = suggestedIds.get(s);
+  if (known?.ruleId === ruleId) return known.id;
+  const id = suggestedThreatId(ruleId, s.subject);
+  suggestedIds.set(s, { ruleId, id });
+  return id;
+}
+
+/** A list without repeats (the list itself when it has none: a target is rarely listed twice by a threat). */
+function unique<T>(list: readonly T[]): readonly T[] {
+  for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i - 1]) !== i - 1) return [...new Set(list)];
+  return list;
+}
 
 function trackedBy(def: Pick<DesignRuleDef, 'meta' | 'covers'>, candidates: (Threat | undefined)[], threat?: Pick<SuggestedThreat, 'cwe' | 'capec'>): boolean {
   const { meta } = def;
@@ -201,26 +217,53 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
   };
 }
 
+/**
+ * A suggestion's finding as last made, with what it was made from: the suggestion (kept by the language server's
+ * analyzer while the sections it reads are unchanged), its group (the other open suggestions for the subject)
+ * and its ranges. The index gives an unmoved entry the very same range objects (model/index.ts), so a finding
+ * whose ranges are the same objects is the same finding: it is copied, not built again (thousands per keystroke).
+ */
+interface Made { group: Computed['bySubject'] extends Map<string, infer G> ? G : never; range: Range; related: RelatedInfo[]; finding: RuleFinding }
+const made = new WeakMap<Suggestion, Made>();
+
+const sameGroup = (a: Made['group'], b: Made['group']) => a.length === b.length && a.every((g, i) => g.id === b[i].id && g.threat === b[i].threat);
+function sameRanges(a: RelatedInfo[], b: RelatedInfo[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].range !== b[i].range) return false;
+  return true;
+}
+
 function toFinding(ctx: RuleContext, meta: RuleMeta, s: Suggestion, c: Computed): RuleFinding {
-  const id = suggestedThreatId(meta.id, s.subject);
+  const group = c.bySubject.get(s.subject) ?? [];
+  const range = keyRange(ctx, [s.section, s.subject]);
+  const related: RelatedInfo[] = [];
+  for (const r of s.related ?? []) related.push(...relatedTo(ctx, r.path, r.message));
+  // Kept for the next analysis only in the language server's (`memo`).
+  const last = ctx.memo ? made.get(s) : undefined;
+  if (last && last.range === range && sameGroup(last.group, group) && sameRanges(last.related, related)) return last.finding;
+  const id = suggestedIdOf(meta.id, s);
   const threat = suggestedThreat(meta, s);
   const fixes: FixSpec[] = [{ kind: 'add-suggested-threat', title: `Add suggested threat ${id}`, id, threat, preferred: true }];
-  const group = c.bySubject.get(s.subject) ?? [];
   if (group.length > 1) {
     const subject = s.subject;
     fixes.push({ kind: 'add-suggested-threats', title: `Add all ${group.length} suggested threats for ${subject}`, threats: group });
   }
   const others = group.filter(g => g.id !== id).map(g => quote(g.id));
-  return {
+  const finding: RuleFinding = {
     path: [s.section, s.subject],
-    range: keyRange(ctx, [s.section, s.subject]),
+    range,
     stableId: `${meta.id}@${s.subject}`,
     message: s.message,
     why: others.length ? `${s.why} (also suggested for ${quote(s.subject)}: ${words(others)})` : s.why,
-    related: (s.related ?? []).flatMap(r => relatedTo(ctx, r.path, r.message)),
+    related,
     fixes,
     ...(s.severity ? { severity: s.severity } : {}),
   };
+  if (ctx.memo) {
+    made.set(s, { group, range, related, finding });
+    keptFindings.add(finding);
+  }
+  return finding;
 }
 
 /** Which tracked threats the obsolete-suggestion rule of a set of definitions answers for. */
