@@ -235,7 +235,7 @@ NO_COLOR turns colours off.
       let traced: AnalysisSettings = {};
       if (trace) {
         const repo = trace.repo(trace.rootOf(f));
-        if (wantsTrace(parsed.model, evidence, repo.annotations.length > 0)) traced = { trace: await trace.traceFor(f, parsed.model) };
+        if (wantsTrace(parsed.model, evidence, repo.annotations.length > 0)) traced = { trace: await trace.traceFor(f, parsed.model, evidence.fileExists) };
         trace.checked(f, parsed.model);
       }
       const r: FileResult = { file: f, display: display(f, io.cwd), text: read.text, analysis: analyzeParsed(parsed, { ...fileSettings, ...evidence, ...traced }) };

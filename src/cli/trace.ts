@@ -94,7 +94,7 @@ export class RepoTrace {
   }
 
   /** The trace of a model (paths relative to its folder), reading its evidence files and asking git. */
-  async traceFor(modelFile: string, model: Model): Promise<Trace> {
+  async traceFor(modelFile: string, model: Model, fileExists?: AnalysisSettings['fileExists']): Promise<Trace> {
     const dir = path.dirname(path.resolve(modelFile));
     const root = this.rootOf(modelFile);
     const inRepo = posix(path.relative(root, dir));
@@ -106,7 +106,8 @@ export class RepoTrace {
     const missing: string[] = [];
     for (const f of needs.evidenceFiles) {
       const abs = path.resolve(dir, f);
-      const there = existsInside(root, abs);
+      // the check's own `fileExists` where it gives one: the rules ask about the same files (asked once each)
+      const there = fileExists ? fileExists(f) : existsInside(root, abs);
       if (there === false) missing.push(f);
       if (there !== true) continue;
       try {

@@ -109,9 +109,23 @@ export function directions(flow: Flow): [string, string][] {
 }
 
 /** Flows whose two ends exist (a dangling end is schema/dangling-reference's finding, not a design weakness). */
-export const flows = (ctx: RuleContext) =>
-  Object.entries(ctx.model.flows ?? {}).filter(([, f]) => !!ctx.model.elements?.[f.from] && !!ctx.model.elements?.[f.to]);
-export const elements = (ctx: RuleContext) => Object.entries(ctx.model.elements ?? {});
+/**
+ * The flows whose two ends are elements, and the elements, as [id, entry] lists: made once per model (every design
+ * rule walks them; 2,000 flows for each of 30 rules in a `check`). Read only. A memoised rule's context has a
+ * model of its own (one that records what is read, incremental/memo.ts), so it makes its own and is recorded.
+ */
+const flowLists = new WeakMap<object, readonly [string, Flow][]>();
+const elementLists = new WeakMap<object, readonly [string, Element][]>();
+export const flows = (ctx: RuleContext): readonly [string, Flow][] => {
+  let list = flowLists.get(ctx.model);
+  if (!list) flowLists.set(ctx.model, (list = Object.entries(ctx.model.flows ?? {}).filter(([, f]) => !!ctx.model.elements?.[f.from] && !!ctx.model.elements?.[f.to])));
+  return list;
+};
+export const elements = (ctx: RuleContext): readonly [string, Element][] => {
+  let list = elementLists.get(ctx.model);
+  if (!list) elementLists.set(ctx.model, (list = Object.entries(ctx.model.elements ?? {})));
+  return list;
+};
 
 const ENCRYPTED_PROTOCOLS = new Set(['https', 'tls', 'mtls', 'ssl', 'grpcs', 'wss', 'sftp', 'ssh', 'scp', 'ftps', 'ldaps', 'smtps', 'imaps', 'pop3s', 'amqps', 'mqtts', 'ipsec', 'vpn', 'wireguard', 'rediss', 'kafka+ssl', 'sasl_ssl']);
 const PLAINTEXT_PROTOCOLS = new Set(['http', 'ftp', 'telnet', 'ldap', 'ws', 'smtp', 'pop3', 'imap', 'amqp', 'mqtt', 'snmp', 'tftp', 'rsh', 'vnc', 'nfs', 'smb']);
