@@ -39,8 +39,15 @@ function completed(f: RuleFinding, ruleId: string, severity: Severity): Finding 
   if (done && done.ruleId === ruleId && done.severity === severity) return done;
   const out: Finding = { ...f, ruleId, severity };
   completions.set(f, out);
+  lastingFindings.add(out);
   return out;
 }
+
+/**
+ * Findings that may come back, the same object, in the next analysis of the document (completed kept findings):
+ * worth remembering what is made of them (the language server's diagnostics); the others are new each time.
+ */
+export const lastingFindings = new WeakSet<Finding>();
 
 export function analyze(text: string, settings: AnalysisSettings = {}): Analysis {
   return analyzeParsed(parseModel(text, settings), settings);

@@ -4,10 +4,11 @@
  *
  * The text is split at its top-level keys and, inside the id-keyed sections (`threats:`, `elements:`, ...), at
  * their entries (split.ts). Each piece is parsed on its own, with the options of a full parse, and its YAML
- * nodes, plain data, conversion findings and (for entries) schema findings are kept, keyed by the piece's exact
- * text. After an edit only pieces whose text is new are parsed; the nodes of the others are moved to their new
- * offsets, and the document, data, model and findings are assembled from the pieces in file order, the way
- * `parseModel` makes them in one pass. Index, graph, assessments and rules then run on the assembled model
+ * nodes, plain data, conversion findings and (for entries) schema findings are kept for the piece's exact text.
+ * After an edit only pieces whose text is new are parsed: a piece of the last text is found where it was, or
+ * where the edit moved it, else by its text; the nodes of the others are moved to their new offsets, and the
+ * document, data, model and findings are assembled from the pieces in file order, the way `parseModel` makes
+ * them in one pass. Index, graph, assessments and rules then run on the assembled model
  * (`analyzeParsed`), as in a full analysis.
  *
  * Whenever the split could read the text differently from the parser, the analyzer falls back to a full
@@ -266,28 +267,24 @@ export class IncrementalAnalyzer {
     const delta = text.length - this.heldLength;
     const byStart = new Map<number, Held>();
     for (const h of before) byStart.set(h.start, h);
-    const wanted: Held[] = [];
+    const wanted: { piece: Piece; held: Held }[] = [];
     const fits = (h: Held | undefined, w: Held) => !!h && !h.taken && h.kind === w.kind && h.section === w.section && h.keyColumn === w.keyColumn && h.text === w.text;
     const want = (piece: Piece, kind: string, keyColumn: number, section: string | undefined): Held => {
       const w: Held = { start: piece.start, text: piece.text, kind, section, keyColumn, rec: undefined, taken: false };
       let h = byStart.get(piece.start);
       if (!fits(h, w)) h = byStart.get(piece.start - delta);
       if (fits(h, w)) { h!.taken = true; w.rec = h!.rec; }
-      wanted.push(w);
+      wanted.push({ piece, held: w });
       return w;
     };
-    type Want = { piece: Piece; held: Held };
-    type Wanted =
-      | { kind: 'whole'; piece: Piece; held: Held }
-      | { kind: 'section'; section: Section; header: Want; entries: Want[] };
-    const plan: Wanted[] = split.items.map(it => it.kind === 'whole'
-      ? { kind: 'whole', piece: it.piece, held: want(it.piece, 'w', 0, undefined) }
-      : { kind: 'section', section: it.section as Section, header: { piece: it.header, held: want(it.header, 'h', 0, it.section) }, entries: it.entries.map(p => ({ piece: p, held: want(p, 'e', it.indent, it.section) })) });
+    const plan = split.items.map(it => it.kind === 'whole'
+      ? { kind: 'whole' as const, piece: it.piece, held: want(it.piece, 'w', 0, undefined) }
+      : { kind: 'section' as const, section: it.section as Section, header: { piece: it.header, held: want(it.header, 'h', 0, it.section) }, entries: it.entries.map(p => ({ piece: p, held: want(p, 'e', it.indent, it.section) })) });
     const textKey = (h: Held) => `${h.kind}\u0000${h.section ?? ''}\u0000${h.keyColumn}\u0000${h.text}`;
     let left: Map<string, Held[]> | undefined;
     let parsedPieces = 0;
     let reusedPieces = 0;
-    for (const w of wanted) {
+    for (const { piece, held: w } of wanted) {
       if (w.rec) { reusedPieces++; continue; }
       if (!left) {
         left = new Map();
@@ -295,21 +292,22 @@ export class IncrementalAnalyzer {
       }
       const h = left.get(textKey(w))?.find(x => !x.taken);
       if (h) { h.taken = true; w.rec = h.rec; reusedPieces++; continue; }
-      w.rec = parsePiece({ start: w.start, end: w.start + w.text.length, text: w.text }, w.keyColumn, w.section, w.kind === 'h');
+      w.rec = parsePiece(piece, w.keyColumn, w.section, w.kind === 'h');
       parsedPieces++;
     }
-    const take = (w: Want): PieceRecord => {
-      const rec = w.held.rec!;
-      if (rec.placed !== w.piece.start) { shiftNode(rec.pair, w.piece.start - rec.placed); rec.placed = w.piece.start; }
+    // Every piece has its record: moved to where the piece now starts.
+    const take = (piece: Piece, held: Held): PieceRecord => {
+      const rec = held.rec!;
+      if (rec.placed !== piece.start) { shiftNode(rec.pair, piece.start - rec.placed); rec.placed = piece.start; }
       return rec;
     };
     type Item =
       | { kind: 'whole'; piece: Piece; rec: PieceRecord }
       | { kind: 'section'; section: Section; header: PieceRecord; entries: { piece: Piece; rec: PieceRecord }[] };
     const items: Item[] = plan.map(it => it.kind === 'whole'
-      ? { kind: 'whole', piece: it.piece, rec: take({ piece: it.piece, held: it.held }) }
-      : { kind: 'section', section: it.section, header: take(it.header), entries: it.entries.map(e => ({ piece: e.piece, rec: take(e) })) });
-    this.held = wanted;
+      ? { kind: 'whole', piece: it.piece, rec: take(it.piece, it.held) }
+      : { kind: 'section', section: it.section, header: take(it.header.piece, it.header.held), entries: it.entries.map(e => ({ piece: e.piece, rec: take(e.piece, e.held) })) });
+    this.held = wanted.map(w => w.held);
     this.heldLength = text.length;
     this.stats = { mode: 'incremental', parsedPieces, reusedPieces };
 

@@ -15,6 +15,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Position, type Range, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { lastingFindings } from '../../core/analyze';
 import { ruleDocsUrl } from '../../core/rules/docs';
 import type { Finding, Severity } from '../../core/types';
 import type { ClientFeatures } from '../capabilities';
@@ -71,6 +72,7 @@ function stillPlaced(lines: number[], doc: PositionMapper): boolean {
 
 /** A finding as a diagnostic: rule id as `code` with a link to its documentation, related ranges as related information. */
 export function toDiagnostic(f: Finding, doc: PositionMapper, uri: string, features: Pick<ClientFeatures, 'diagnosticRelatedInformation' | 'diagnosticTags'>): Diagnostic {
+  if (!lastingFindings.has(f)) return makeDiagnostic(f, doc, uri, features);
   const last = madeDiagnostics.get(f);
   const related = !!features.diagnosticRelatedInformation;
   const tags = !!features.diagnosticTags;

@@ -221,7 +221,8 @@ export function toSuggestedThreat(meta: RuleMeta, s: Suggestion): SuggestedThrea
  * A suggestion's finding as last made, with what it was made from: the suggestion (kept by the language server's
  * analyzer while the sections it reads are unchanged), its group (the other open suggestions for the subject)
  * and its ranges. The index gives an unmoved entry the very same range objects (model/index.ts), so a finding
- * whose ranges are the same objects is the same finding: it is copied, not built again (thousands per keystroke).
+ * whose ranges are the same objects is the same finding: it is returned again, not built again (thousands per
+ * keystroke; see `keptFindings`).
  */
 interface Made { group: Computed['bySubject'] extends Map<string, infer G> ? G : never; range: Range; related: RelatedInfo[]; finding: RuleFinding }
 const made = new WeakMap<Suggestion, Made>();
