@@ -44,6 +44,37 @@ const FAST_GET_CONFIG = 'var getConfig = /* @__PURE__ */ __name(() => {\n  retur
 export const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
 const NO_NAME_HELPER = 'var __name = (target) => target;';
 
+/**
+ * Mermaid's stadium shape (`([label])`, Rampart's processes) in its classic look: a path through 104 points that
+ * rough.js draws twice, with every coordinate to 17 digits, about 43 KB of markup per node. 25 of them made 1.1 MB
+ * of the 1.3 MB a 50-element drawing serializes, sanitizes, parses and keeps. A stadium is a rectangle whose
+ * corners are half its height: drawn as that `<rect>`, with the same classes, styles and size; the hand-drawn look
+ * keeps rough.js, and edges still end on the same outline (the points stay for `intersect`).
+ */
+export const STADIUM = `  const pathData = createPathFromPoints(points);
+  const shapeNode = rc.path(pathData, options);
+  const polygon = shapeSvg.insert(() => shapeNode, ":first-child");
+  polygon.attr("class", "basic label-container outer-path");
+  if (cssStyles && node.look !== "handDrawn") {
+    polygon.selectChildren("path").attr("style", cssStyles);
+  }
+  if (nodeStyles && node.look !== "handDrawn") {
+    polygon.selectChildren("path").attr("style", nodeStyles);
+  }
+  updateNodeBounds(node, polygon);`;
+const RECT_STADIUM = `  if (node.look !== "handDrawn") {
+    const rampartRect = shapeSvg.insert("rect", ":first-child").attr("class", "basic label-container outer-path").attr("x", -w / 2).attr("y", -h / 2).attr("width", w).attr("height", h).attr("rx", radius).attr("ry", radius);
+    if (cssStyles) rampartRect.attr("style", cssStyles);
+    if (nodeStyles) rampartRect.attr("style", nodeStyles);
+    updateNodeBounds(node, rampartRect, { width: w, height: h });
+  } else {
+    const pathData = createPathFromPoints(points);
+    const shapeNode = rc.path(pathData, options);
+    const polygon = shapeSvg.insert(() => shapeNode, ":first-child");
+    polygon.attr("class", "basic label-container outer-path");
+    updateNodeBounds(node, polygon);
+  }`;
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -58,13 +89,21 @@ export const mermaidFlowchartOnly = {
     build.onResolve({ filter: /^katex$/ }, args => ({ path: args.path, namespace: 'mermaid-unused' }));
     build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
     // Mermaid's config getter, made cheap: the chunk that defines it is rewritten, or the build fails.
-    // Its function-naming helper, made a no-op (see NAME_HELPER).
+    // Its function-naming helper, made a no-op (see NAME_HELPER). Its stadium drawn as a rounded rect (STADIUM).
     build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, args => {
       let source = fs.readFileSync(args.path, 'utf8');
       const original = source;
       if (source.includes('var getConfig = ')) {
         if (!source.includes(GET_CONFIG)) throw new Error(`${args.path}: Mermaid's getConfig changed; update scripts/mermaidFlowchartOnly.mjs`);
         source = `import { copyConfig as rampartCopyConfig } from ${JSON.stringify(CONFIG_COPY)};\n${source.replace(GET_CONFIG, FAST_GET_CONFIG)}`;
+      }
+      const stadiumAt = source.indexOf('async function stadium(');
+      if (stadiumAt >= 0) {
+        // other shapes share these lines: only the stadium's own are replaced
+        const end = source.indexOf('__name(stadium, "stadium")', stadiumAt);
+        const body = end > stadiumAt ? source.slice(stadiumAt, end) : '';
+        if (!body.includes(STADIUM)) throw new Error(`${args.path}: Mermaid's stadium shape changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.slice(0, stadiumAt) + body.replace(STADIUM, RECT_STADIUM) + source.slice(end);
       }
       if (/^var __name = /m.test(source)) {
         if (!source.includes(NAME_HELPER)) throw new Error(`${args.path}: Mermaid's __name helper changed; update scripts/mermaidFlowchartOnly.mjs`);

@@ -34,7 +34,7 @@ describe('webview bundle', function () {
     assert.deepEqual(diagrams, ['flowDiagram']);
   });
 
-  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does; its __name helper is a no-op", async () => {
+  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does; its __name helper is a no-op; its stadium is a rounded rect", async () => {
     const { GET_CONFIG, NAME_HELPER } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
     const r = await esbuild.build({
       absWorkingDir: ROOT, entryPoints: ['src/webview/main.ts'], bundle: true, write: false,
@@ -47,6 +47,14 @@ describe('webview bundle', function () {
     // one naming helper in the whole bundle, and it defines no property
     assert.deepEqual(js.match(/\b__name = [^;]*;/g), ['__name = (target) => target;']);
     assert.ok(!js.includes(NAME_HELPER.slice(4)), "Mermaid's defineProperty helper is gone");
+    // the stadium (processes) is a rounded rect in the classic look, and no other shape changed
+    const stadiumAt = js.indexOf('async function stadium(');
+    const stadium = js.slice(stadiumAt, js.indexOf('\n  }\n', stadiumAt));
+    assert.match(stadium, /shapeSvg\.insert\("rect", ":first-child"\)[^;]*\.attr\("rx", radius\)\.attr\("ry", radius\)/, 'the stadium is a rect with round ends');
+    assert.equal(js.split('shapeSvg.insert("rect", ":first-child").attr("class", "basic label-container outer-path")').length - 1, 1, 'only the stadium is rewritten');
+    const classicStyle = 'polygon.selectChildren("path").attr("style", nodeStyles)';
+    assert.ok(!stadium.includes(classicStyle), "the stadium's classic look no longer styles rough.js paths");
+    assert.ok(js.includes(classicStyle), 'other shapes keep theirs');
     // Mermaid's own assignWithDepth, taken from its source, against copyConfig on a config-like value.
     const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
     const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('var assignWithDepth = '))!;
