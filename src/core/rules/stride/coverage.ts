@@ -46,14 +46,15 @@ threats:
     const keep = !!ctx.memo && !ctx.settings.library?.catalog.length;
     const visit = (id: string, section: 'elements' | 'flows', entry: object, type: CatalogTarget, name: string) => {
       const strides = (ctx.graph.threatsByTarget.get(id) ?? []).map(tid => ctx.model.threats?.[tid]?.stride);
-      const range = keyRange(ctx, [section, id]);
+      // the range is compared only when kept; otherwise it is looked up for a finding alone
+      const range = keep ? keyRange(ctx, [section, id]) : undefined;
       const last = keep ? made.get(entry) : undefined;
       if (last && last.range === range && last.strides.length === strides.length && last.strides.every((x, i) => x === strides[i])) {
         if (last.finding) out.push(last.finding);
         return;
       }
       const finding = coverageOf(ctx, id, section, type, name, strides, range);
-      if (keep) {
+      if (keep && range) {
         made.set(entry, { strides, range, finding });
         if (finding) keptFindings.add(finding);
       }
@@ -73,7 +74,7 @@ threats:
 interface Made { strides: (readonly Stride[] | undefined)[]; range: Range; finding: RuleFinding | undefined }
 const made = new WeakMap<object, Made>();
 
-function coverageOf(ctx: RuleContext, id: string, section: 'elements' | 'flows', type: CatalogTarget, name: string, strides: (readonly Stride[] | undefined)[], range: Range): RuleFinding | undefined {
+function coverageOf(ctx: RuleContext, id: string, section: 'elements' | 'flows', type: CatalogTarget, name: string, strides: (readonly Stride[] | undefined)[], range: Range | undefined): RuleFinding | undefined {
   const covered = new Set<Stride>();
   for (const list of strides) for (const s of list ?? []) covered.add(s);
   const missing = STRIDE_PER_ELEMENT[type].filter(s => !covered.has(s));
@@ -88,7 +89,7 @@ function coverageOf(ctx: RuleContext, id: string, section: 'elements' | 'flows',
   }
   return {
     path: [section, id],
-    range,
+    range: range ?? keyRange(ctx, [section, id]),
     stableId: `stride/coverage@${id}`,
     message: `${type === 'flow' ? 'Flow' : type === 'external' ? 'External entity' : type === 'process' ? 'Process' : 'Data store'} \`${id}\` (${name}) has no threat considered for ${missing.join(', ')}.`,
     fixes: [{ kind: 'add-stride-stubs' as const, title: `Add STRIDE threat stubs for ${id} (${missing.length})`, target: id, categories: missing, preferred: true, ...(Object.keys(entries).length ? { entries } : {}) }],
