@@ -75,6 +75,16 @@ const RECT_STADIUM = `  if (node.look !== "handDrawn") {
     updateNodeBounds(node, polygon);
   }`;
 
+/**
+ * Mermaid's SVG text labels: each line of each label is put in the page and measured (`getComputedTextLength`,
+ * which makes the browser compute style and layout) only to learn whether it fits the wrapping width, and is cut
+ * where it does not. Rampart's labels arrive wrapped at spaces, long words cut (core/render/encode.ts,
+ * `wrapWords`, about 22 characters a line), and Mermaid's wrapping width is set above such a line: the line is
+ * taken as it is. About 140 measurements, a fifth of the Mermaid call of a redraw after an edit at 50 elements.
+ */
+export const WRAP_CHECK = 'const linesUnderWidth = checkWidth(line) ? [line] : splitLineToFitWidth(line, checkWidth);';
+const NO_WRAP_CHECK = 'const linesUnderWidth = [line];';
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -90,6 +100,7 @@ export const mermaidFlowchartOnly = {
     build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
     // Mermaid's config getter, made cheap: the chunk that defines it is rewritten, or the build fails.
     // Its function-naming helper, made a no-op (see NAME_HELPER). Its stadium drawn as a rounded rect (STADIUM).
+    // Its labels' lines taken as Rampart wrapped them, not measured again (WRAP_CHECK).
     build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, args => {
       let source = fs.readFileSync(args.path, 'utf8');
       const original = source;
@@ -104,6 +115,10 @@ export const mermaidFlowchartOnly = {
         const body = end > stadiumAt ? source.slice(stadiumAt, end) : '';
         if (!body.includes(STADIUM)) throw new Error(`${args.path}: Mermaid's stadium shape changed; update scripts/mermaidFlowchartOnly.mjs`);
         source = source.slice(0, stadiumAt) + body.replace(STADIUM, RECT_STADIUM) + source.slice(end);
+      }
+      if (source.includes('function createFormattedText(')) {
+        if (!source.includes(WRAP_CHECK)) throw new Error(`${args.path}: Mermaid's text wrapping changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.replace(WRAP_CHECK, NO_WRAP_CHECK);
       }
       if (/^var __name = /m.test(source)) {
         if (!source.includes(NAME_HELPER)) throw new Error(`${args.path}: Mermaid's __name helper changed; update scripts/mermaidFlowchartOnly.mjs`);

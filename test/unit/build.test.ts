@@ -34,7 +34,7 @@ describe('webview bundle', function () {
     assert.deepEqual(diagrams, ['flowDiagram']);
   });
 
-  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does; its __name helper is a no-op; its stadium is a rounded rect", async () => {
+  it("Mermaid's getConfig uses the cheap copy, which copies as Mermaid's assignWithDepth does; its __name helper is a no-op; its stadium is a rounded rect; its labels are not measured to be wrapped again", async () => {
     const { GET_CONFIG, NAME_HELPER } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
     const r = await esbuild.build({
       absWorkingDir: ROOT, entryPoints: ['src/webview/main.ts'], bundle: true, write: false,
@@ -55,6 +55,10 @@ describe('webview bundle', function () {
     const classicStyle = 'polygon.selectChildren("path").attr("style", nodeStyles)';
     assert.ok(!stadium.includes(classicStyle), "the stadium's classic look no longer styles rough.js paths");
     assert.ok(js.includes(classicStyle), 'other shapes keep theirs');
+    // a label's lines are taken as Rampart wrapped them: not put in the page and measured one by one to be cut again
+    const formatted = js.slice(js.indexOf('function createFormattedText('), js.indexOf('__name(createFormattedText,'));
+    assert.match(formatted, /const linesUnderWidth = \[line\d*\];/, 'each line is taken as it is');
+    assert.doesNotMatch(formatted, /checkWidth\(line\d*\)|splitLineToFitWidth\(/, 'no line is measured or split');
     // Mermaid's own assignWithDepth, taken from its source, against copyConfig on a config-like value.
     const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
     const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('var assignWithDepth = '))!;
