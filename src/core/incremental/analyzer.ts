@@ -146,11 +146,18 @@ function inObjectOrder<T extends { key?: string }>(list: readonly T[]): readonly
 
 const newState = (): ConvertState => ({ findings: [], aliases: 0, nodes: 0, stopped: false, checked: new WeakSet() });
 
-/** A piece's text -> its record, or a Fallback when the piece is not one clean `key: value`. */
-function parsePiece(piece: Piece, keyColumn: number, section: string | undefined, header: boolean): PieceRecord {
+/**
+ * A piece's text -> its record, or a Fallback when the piece is not one clean `key: value`.
+ *
+ * `follow` is the indentation that starts the next piece (an entry followed by another entry of its section): it is
+ * parsed after the piece, as in the whole text. A block collection that ends with a comment line ends, for the
+ * parser, where the next key starts, past that indentation; without it, the collection would end two characters
+ * earlier than in a full parse.
+ */
+function parsePiece(piece: Piece, keyColumn: number, section: string | undefined, header: boolean, follow = ''): PieceRecord {
   let docs: Document[];
   try {
-    docs = parseAllDocuments(piece.text, PARSE_OPTIONS) as Document[];
+    docs = parseAllDocuments(piece.text + follow, PARSE_OPTIONS) as Document[];
   } catch {
     throw new Fallback('a piece could not be parsed');
   }
@@ -211,6 +218,8 @@ interface Held {
   kind: string;
   section: string | undefined;
   keyColumn: number;
+  /** The indentation of the next piece, parsed after this one (`parsePiece`). */
+  follow: string;
   rec: PieceRecord | undefined;
   /** Claimed by a piece of the new text (a record serves one piece: its nodes are moved in place). */
   taken: boolean;
@@ -268,9 +277,9 @@ export class IncrementalAnalyzer {
     const byStart = new Map<number, Held>();
     for (const h of before) byStart.set(h.start, h);
     const wanted: { piece: Piece; held: Held }[] = [];
-    const fits = (h: Held | undefined, w: Held) => !!h && !h.taken && h.kind === w.kind && h.section === w.section && h.keyColumn === w.keyColumn && h.text === w.text;
-    const want = (piece: Piece, kind: string, keyColumn: number, section: string | undefined): Held => {
-      const w: Held = { start: piece.start, text: piece.text, kind, section, keyColumn, rec: undefined, taken: false };
+    const fits = (h: Held | undefined, w: Held) => !!h && !h.taken && h.kind === w.kind && h.section === w.section && h.keyColumn === w.keyColumn && h.follow === w.follow && h.text === w.text;
+    const want = (piece: Piece, kind: string, keyColumn: number, section: string | undefined, follow = ''): Held => {
+      const w: Held = { start: piece.start, text: piece.text, kind, section, keyColumn, follow, rec: undefined, taken: false };
       let h = byStart.get(piece.start);
       if (!fits(h, w)) h = byStart.get(piece.start - delta);
       if (fits(h, w)) { h!.taken = true; w.rec = h!.rec; }
@@ -279,8 +288,8 @@ export class IncrementalAnalyzer {
     };
     const plan = split.items.map(it => it.kind === 'whole'
       ? { kind: 'whole' as const, piece: it.piece, held: want(it.piece, 'w', 0, undefined) }
-      : { kind: 'section' as const, section: it.section as Section, header: { piece: it.header, held: want(it.header, 'h', 0, it.section) }, entries: it.entries.map(p => ({ piece: p, held: want(p, 'e', it.indent, it.section) })) });
-    const textKey = (h: Held) => `${h.kind}\u0000${h.section ?? ''}\u0000${h.keyColumn}\u0000${h.text}`;
+      : { kind: 'section' as const, section: it.section as Section, header: { piece: it.header, held: want(it.header, 'h', 0, it.section) }, entries: it.entries.map((p, i) => ({ piece: p, held: want(p, 'e', it.indent, it.section, i + 1 < it.entries.length ? ' '.repeat(it.indent) : '') })) });
+    const textKey = (h: Held) => `${h.kind}\u0000${h.section ?? ''}\u0000${h.keyColumn}\u0000${h.follow}\u0000${h.text}`;
     let left: Map<string, Held[]> | undefined;
     let parsedPieces = 0;
     let reusedPieces = 0;
@@ -292,7 +301,7 @@ export class IncrementalAnalyzer {
       }
       const h = left.get(textKey(w))?.find(x => !x.taken);
       if (h) { h.taken = true; w.rec = h.rec; reusedPieces++; continue; }
-      w.rec = parsePiece(piece, w.keyColumn, w.section, w.kind === 'h');
+      w.rec = parsePiece(piece, w.keyColumn, w.section, w.kind === 'h', w.follow);
       parsedPieces++;
     }
     // Every piece has its record: moved to where the piece now starts.
