@@ -5,7 +5,9 @@
  * asserted on: timings depend on the machine. What is asserted is that the server keeps up: the diagnostics of
  * the last keystroke arrive.
  *
- * Opt-in (it takes minutes): `RAMPART_P5_COMPONENTS=2000 RAMPART_ITEST_GREP="host load" npm run test:host`;
+ * Opt-in (it takes minutes): `RAMPART_P5_COMPONENTS=2000 RAMPART_ITEST_GREP="host load" npm run test:host`; a `+prose` after the
+ * count (`500+prose`) writes every entry up with descriptions and statements (924 KB at 500: the issue's model), and
+ * several models, comma-separated, are typed into one after the other;
  * RAMPART_P5_ROUNDS sets the rounds of typing (default 3); add RAMPART_P5_PROFILE=1 for the host's CPU profile by function and its longest busy stretch
  * (RAMPART_P5_PROFILE_DIR=<absolute dir> also writes each whole profile there), and RAMPART_P5_NO_LENSES=1 / RAMPART_P5_NO_OUTLINE=1 to switch CodeLens / breadcrumbs and sticky scroll off.
  */
@@ -19,7 +21,8 @@ import { generateModel } from '../../scripts/genModel';
 import { closeAllEditors, waitFor } from './helpers';
 import { langUri } from './modelHelpers';
 
-const COMPONENTS = Number(process.env.RAMPART_P5_COMPONENTS ?? 0);
+/** The models to type into: `2000` (terse) or `500+prose`, comma-separated. */
+const MODELS = (process.env.RAMPART_P5_COMPONENTS ?? '').split(',').filter(Boolean).map(m => ({ components: parseInt(m, 10), prose: m.endsWith('+prose') }));
 const KEYSTROKES = 40;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -97,7 +100,7 @@ const RESOLUTION_MS = 10;
 const ROUNDS = Number(process.env.RAMPART_P5_ROUNDS ?? 3);
 
 /** Opens the model (and the visual editor beside it), types into it in rounds and prints what the host went through. */
-async function typingSession(uri: vscode.Uri, size: number, visual: boolean): Promise<void> {
+async function typingSession(uri: vscode.Uri, size: number, visual: boolean, model: string): Promise<void> {
   const label = visual ? 'visual editor open' : 'text editor only';
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
@@ -147,7 +150,7 @@ async function typingSession(uri: vscode.Uri, size: number, visual: boolean): Pr
   histogram.disable();
   const sorted = [...longest].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
-  console.log(`P5 longest host task: ${median.toFixed(0)} ms (median of ${ROUNDS} rounds: ${longest.map(x => x.toFixed(0)).join(', ')} ms) while typing ${typed.length} keystrokes a round into ${(size / 1024).toFixed(0)} KB (${COMPONENTS} components), ${label}; `
+  console.log(`P5 longest host task: ${median.toFixed(0)} ms (median of ${ROUNDS} rounds: ${longest.map(x => x.toFixed(0)).join(', ')} ms) while typing ${typed.length} keystrokes a round into ${(size / 1024).toFixed(0)} KB (${model}), ${label}; `
     + `slowest keystroke round trip ${slowestEdit.toFixed(0)} ms; event-loop delay p99 ${p99.toFixed(0)} ms, mean ${mean.toFixed(1)} ms (less the ${RESOLUTION_MS} ms sampling interval)`);
   console.log(`P5 open (${label}): first diagnostics after ${firstDiagnostics.toFixed(0)} ms, longest host task while opening ${openMax.toFixed(0)} ms; settle window ${settle.toFixed(0)} ms`);
   if (profile) console.log(`P5 host CPU while typing (${label}), by function (self time):\n${profile}`);
@@ -160,16 +163,19 @@ describe('extension host load', function () {
   this.timeout(480000);
   afterEach(closeAllEditors);
 
-  it(`stays responsive while typing into a ${COMPONENTS || 'large'}-component model (prints P5)`, async function () {
-    if (!COMPONENTS) this.skip(); // opt-in: RAMPART_P5_COMPONENTS=2000
-    const text = generateModel(COMPONENTS);
-    const uri = langUri(`load-${COMPONENTS}.threatmodel.yaml`);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    // Diagnosis: what the host spends on CodeLens and on the outline (breadcrumbs and sticky scroll ask for it).
-    const config = (section: string, key: string, value: boolean) => vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
-    if (process.env.RAMPART_P5_NO_LENSES) await config('rampart', 'codeLens.enabled', false);
-    if (process.env.RAMPART_P5_NO_OUTLINE) { await config('breadcrumbs', 'enabled', false); await config('editor', 'stickyScroll.enabled', false); }
-    await typingSession(uri, text.length, false);
-    await typingSession(uri, text.length, true);
-  });
+  for (const { components, prose } of MODELS.length ? MODELS : [{ components: 0, prose: false }]) {
+    const model = `${components || 'large'} components${prose ? ' with prose' : ''}`;
+    it(`stays responsive while typing into a model of ${model} (prints P5)`, async function () {
+      if (!components) this.skip(); // opt-in: RAMPART_P5_COMPONENTS=2000
+      const text = generateModel(components, { prose });
+      const uri = langUri(`load-${components}${prose ? '-prose' : ''}.threatmodel.yaml`);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      // Diagnosis: what the host spends on CodeLens and on the outline (breadcrumbs and sticky scroll ask for it).
+      const config = (section: string, key: string, value: boolean) => vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+      if (process.env.RAMPART_P5_NO_LENSES) await config('rampart', 'codeLens.enabled', false);
+      if (process.env.RAMPART_P5_NO_OUTLINE) { await config('breadcrumbs', 'enabled', false); await config('editor', 'stickyScroll.enabled', false); }
+      await typingSession(uri, text.length, false, model);
+      await typingSession(uri, text.length, true, model);
+    });
+  }
 });
