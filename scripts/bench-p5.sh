@@ -2,8 +2,9 @@
 # Part of `npm run bench` (issue #17): P5, the extension host's longest task while a scripted session types
 # into a generated model in the real VS Code host (code-server), with the text editor alone and with the visual
 # editor beside it: first 500 components written up with descriptions and statements (924 KB, the issue's
-# "0.9 MB model, about 500 components"), then 2,000 terse components (786 KB, four times the entries). The figures come from test/integration/hostLoad.itest.ts, which
-# samples the host's own event-loop delay; they are printed, never asserted.
+# "0.9 MB model, about 500 components"), then 2,000 terse components (786 KB, four times the entries). The
+# figures come from test/integration/hostLoad.itest.ts, which samples the host's own event-loop delay; they are
+# printed, never asserted.
 # Needs code-server and chromium (bash scripts/host/setup.sh); says so instead of failing when they are missing.
 # Env: RAMPART_P5_COMPONENTS (default "500+prose,2000"), RAMPART_P5_PROFILE=1 (the host's CPU profile by function).
 set -uo pipefail
