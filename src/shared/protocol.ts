@@ -10,6 +10,8 @@
  *   update  {version, view}            a new view model (after every debounced document change)
  *   error   {version, message, line}   the text cannot be drawn (invalid YAML): keep the last view, show this
  *   select  {kind, id}                 the cursor is in this entry: highlight its node/row
+ *   drawings {drawings}                the diagram's last drawings that a page of this model kept (`keepDrawing`), sent
+ *                                      before the first view: a visual editor opened again draws without a layout
  * Webview -> extension:
  *   ready                              the webview's script runs; send the current view
  *   reveal  {kind, id, node?}          show this entry's YAML (node: a path inside an attack tree)
@@ -22,6 +24,8 @@
  *   entryAction {kind, id, action, version}  apply the panel's fix number `action` (as the light bulb would)
  *   suggest   {target}                 threats to suggest against this element or flow (answered with `suggestions`)
  *   scoreVector {vector}               the live score of a CVSS vector being typed (answered with `vectorScore`)
+ *   keepDrawing {key, svg}             Mermaid's markup of a new drawing, by structure key: the extension keeps the last
+ *                                      few per model for the next page (the page cleans them again before use)
  * Extension -> webview, after an addEntry or editEntry:
  *   added   {kind, id}                 the new entry: select it once the next view has it
  *   edited  {kind, id}                 the entry changed (its id may be new): keep it selected
@@ -39,6 +43,7 @@ import { ID_PATTERN, MITIGATION_STATUSES, THREAT_ID_PATTERN, THREAT_STATUSES, ty
 import type { RevealKind, ViewModel } from '../core/render/viewModel';
 import type { EntryForm } from '../core/edit/entryForm';
 import { FORM_KINDS, type FormKind } from './formKinds';
+import { DRAWING_KEY_MAX, DRAWING_MAX_CHARS, KEPT_DRAWINGS_PER_MODEL } from './drawingLimits';
 
 export { FORM_KINDS, FORM_SECTION_OF, KIND_OF_FORM_SECTION, type FormKind } from './formKinds';
 import type { ThreatSuggestions } from '../core/edit/suggestions';
@@ -90,12 +95,17 @@ export const editEntryMessage = z.strictObject({
 });
 export const suggestMessage = z.strictObject({ type: z.literal('suggest'), target: entryId });
 export const scoreVectorMessage = z.strictObject({ type: z.literal('scoreVector'), vector: z.string().check(z.maxLength(300)) });
+const keptDrawing = z.strictObject({
+  key: z.string().check(z.minLength(1), z.maxLength(DRAWING_KEY_MAX)),
+  svg: z.string().check(z.minLength(1), z.maxLength(DRAWING_MAX_CHARS), z.startsWith('<svg')),
+});
+export const keepDrawingMessage = z.strictObject({ type: z.literal('keepDrawing'), key: keptDrawing.shape.key, svg: keptDrawing.shape.svg });
 export const inspectMessage = z.strictObject({ type: z.literal('inspect'), kind: z.enum(FORM_KINDS), id: threatId });
 export const entryActionMessage = z.strictObject({
   type: z.literal('entryAction'), kind: z.enum(FORM_KINDS), id: threatId, action: z.int().check(z.minimum(0), z.maximum(999)), version,
 });
 
-export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage, scoreVectorMessage]);
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage, scoreVectorMessage, keepDrawingMessage]);
 
 export type ReadyMessage = { type: 'ready' };
 export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
@@ -107,7 +117,8 @@ export type InspectMessage = { type: 'inspect'; kind: FormKind; id: string };
 export type EntryActionMessage = { type: 'entryAction'; kind: FormKind; id: string; action: number; version: number };
 export type SuggestMessage = { type: 'suggest'; target: string };
 export type ScoreVectorMessage = { type: 'scoreVector'; vector: string };
-export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage | ScoreVectorMessage;
+export type KeepDrawingMessage = { type: 'keepDrawing'; key: string; svg: string };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage | ScoreVectorMessage | KeepDrawingMessage;
 
 /** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
@@ -139,7 +150,8 @@ export type ConfirmDeleteMessage = { type: 'confirmDelete'; kind: FormKind; id: 
 export type EntryMessage = { type: 'entry'; version: number; kind: FormKind; id: string; form: EntryForm | null };
 export type SuggestionsMessage = { type: 'suggestions'; suggestions: ThreatSuggestions };
 export type VectorScoreMessage = { type: 'vectorScore'; vector: string; score?: number; severity?: string; version?: string; level?: string; problem?: string };
-export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage;
+export type DrawingsMessage = { type: 'drawings'; drawings: { key: string; svg: string }[] };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage | DrawingsMessage;
 
 /**
  * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
@@ -170,6 +182,7 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
     type: z.literal('vectorScore'), vector: z.string().check(z.maxLength(300)), score: z.optional(z.number()), severity: z.optional(z.string().check(z.maxLength(20))),
     version: z.optional(z.string().check(z.maxLength(10))), level: z.optional(z.string().check(z.maxLength(20))), problem: z.optional(z.string().check(z.maxLength(2_000))),
   }),
+  z.strictObject({ type: z.literal('drawings'), drawings: z.array(keptDrawing).check(z.maxLength(KEPT_DRAWINGS_PER_MODEL)) }),
   z.strictObject({
     type: z.literal('suggestions'),
     suggestions: z.custom<ThreatSuggestions>(s => !!s && typeof s === 'object' && typeof (s as ThreatSuggestions).target === 'string' && Array.isArray((s as ThreatSuggestions).suggestions)),

@@ -14,6 +14,7 @@
  * by the server in its own parse). A TextDocument can be shown in several editors at once (text and visual,
  * split editors): each visual editor has its own `VisualEditorSession`.
  */
+import { DrawingStore } from '../shared/drawingStore';
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { offsetEdit } from './authoringCommands';
@@ -79,6 +80,8 @@ class VisualEditorSession implements vscode.Disposable {
     private readonly server: RampartServer,
     private readonly log: vscode.LogOutputChannel,
     private readonly record: boolean,
+    /** The drawings kept for the model's next page (shared by the provider's sessions). */
+    private readonly kept: DrawingStore,
   ) {
     const uri = document.uri.toString();
     this.subscriptions.push(
@@ -221,16 +224,23 @@ class VisualEditorSession implements vscode.Disposable {
       if (this.received.length > 50) this.received.shift();
     }
     switch (msg.type) {
-      case 'ready':
+      case 'ready': {
         // A new page (first load, shown again, or one that could not apply a delta): it holds no view.
         this.heldView = undefined;
         this.lastSelect = '';
         this.retries = 0;
+        // the drawings an earlier page of this model kept, before the view: the first one may need no layout
+        const drawings = this.kept.drawings(this.document.uri.toString());
+        if (drawings.length) this.post({ type: 'drawings', drawings });
         await this.postView(true);
         {
           const editor = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === this.document.uri.toString());
           if (editor) await this.postSelect(editor);
         }
+        return true;
+      }
+      case 'keepDrawing':
+        this.kept.keep(this.document.uri.toString(), { key: msg.key, svg: msg.svg });
         return true;
       case 'setThreatStatus':
       case 'setMitigationStatus':
@@ -427,6 +437,8 @@ class VisualEditorSession implements vscode.Disposable {
 export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = VIEW_TYPE;
   private readonly sessions = new Set<VisualEditorSession>();
+  /** Drawings kept per model by its pages, for the next page (a visual editor closed and opened again). */
+  private readonly kept = new DrawingStore();
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
@@ -464,7 +476,7 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
       title: 'Rampart Visual Editor',
     });
-    const session = new VisualEditorSession(document, panel, this.server, this.log, this.testMode);
+    const session = new VisualEditorSession(document, panel, this.server, this.log, this.testMode, this.kept);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       session.dispose();

@@ -9,6 +9,7 @@ import type { Level, MitigationStatus, ThreatStatus } from '../core/model/schema
 import { dataFlowDiagram, type DataFlowDiagram, type DiagramFocus } from '../core/render/mermaid';
 import type { AttackTreeView, RevealKind, ThreatRow, ViewModel } from '../core/render/viewModel';
 import type { FromWebviewMessage, ToWebviewMessage, WebviewState } from '../shared/protocol';
+import { DRAWING_KEY_MAX, DRAWING_MAX_CHARS } from '../shared/drawingLimits';
 import { viewOfUpdate } from '../shared/viewMessage';
 import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
@@ -344,6 +345,10 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'suggestions':
       authoring.suggestions(m.suggestions);
       break;
+    case 'drawings':
+      // kept by the extension from an earlier page of this model: checked entry by entry, cleaned again when used
+      drawings.restore(m.drawings);
+      break;
     case 'vectorScore':
       inspector.vectorScore(m);
       break;
@@ -408,6 +413,18 @@ function renderProblems(v: ViewModel): void {
 const KEPT_DRAWINGS = 3;
 const KEPT_CHARS = 1_500_000;
 
+/**
+ * Sends the extension a new drawing to keep for this model's next page (a visual editor closed and opened again
+ * draws it without a layout): the last one of a burst of redraws, a second after it, and none over the limit.
+ */
+let keepTimer: ReturnType<typeof setTimeout> | undefined;
+function keepDrawing(key: string, markup: string): void {
+  clearTimeout(keepTimer);
+  if (markup.length > DRAWING_MAX_CHARS || key.length > DRAWING_KEY_MAX) return;
+  keepTimer = setTimeout(() => post({ type: 'keepDrawing', key, svg: markup }), KEEP_DRAWING_DELAY_MS);
+}
+const KEEP_DRAWING_DELAY_MS = 1000;
+
 /** Dagre is fastest for small diagrams; ELK lays out nested boundaries far better once there are more. */
 function layoutFor(d: DataFlowDiagram): Layout {
   return d.stats.nodes > 20 || d.stats.subgraphs > 6 ? 'elk' : 'dagre';
@@ -471,7 +488,10 @@ async function drawDiagram(refit: boolean, force = false): Promise<void> {
     debug.renders++;
     debug.timings.lastMermaidMs = r.ms;
     if (r.svg) {
-      if (r.markup) drawings.set(key, r.markup);
+      if (r.markup) {
+        drawings.set(key, r.markup);
+        keepDrawing(key, r.markup);
+      }
       saveState({ drawings: drawings.recent(KEPT_DRAWINGS, KEPT_CHARS) });
     }
   }

@@ -102,6 +102,27 @@ describe('visual editor', function () {
     assert.strictEqual(rated + v.heatMap.unrated, 12, 'every threat but the two not-applicable ones is in the heat map or unrated');
   });
 
+  it('closed and opened again, gets the drawing its last page kept before its first view', async () => {
+    const doc = await openCopy();
+    await openVisual(doc);
+    // the page hands its drawing (Mermaid's markup) to the extension a second after drawing it
+    const kept = await waitFor('the page to keep its drawing', async () => (await received(doc)).find((m): m is Extract<FromWebviewMessage, { type: 'keepDrawing' }> => m.type === 'keepDrawing'), 30000);
+    assert.ok(kept.svg.startsWith('<svg') && kept.svg.includes('flowchart'), 'a Mermaid drawing');
+    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputCustom && t.input.viewType === VIEW_TYPE);
+    assert.ok(tab, 'the visual editor is open');
+    await vscode.window.tabGroups.close(tab);
+    await vscode.commands.executeCommand('rampart.openVisualEditorToSide', doc.uri);
+    await waitFor('the new page to send ready', async () => (await received(doc)).some(m => m.type === 'ready'), 30000);
+    await waitPosted(doc, 'the first update of the new page', isUpdate);
+    const sent = await posted(doc);
+    const drawingsAt = sent.findIndex(m => m.type === 'drawings');
+    assert.ok(drawingsAt >= 0, 'the kept drawings are sent to the new page');
+    assert.ok(drawingsAt < sent.findIndex(isUpdate), 'before its first view');
+    const drawings = (sent[drawingsAt] as Extract<ToWebviewMessage, { type: 'drawings' }>).drawings;
+    assert.deepStrictEqual(drawings.map(d => d.key), [kept.key], 'the drawing the last page kept');
+    assert.strictEqual(drawings[0].svg, kept.svg);
+  });
+
   it('posts a new view with the new version after a text edit (debounced)', async () => {
     const doc = await openCopy();
     await openVisual(doc);
