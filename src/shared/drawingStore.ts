@@ -35,6 +35,11 @@ export class DrawingStore {
     return [...(this.models.get(model) ?? [])];
   }
 
+  /** Forgets every drawing (tests: as after a restart). */
+  forget(): void {
+    this.models.clear();
+  }
+
   /** Characters kept in all. */
   get size(): number {
     let n = 0;

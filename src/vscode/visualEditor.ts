@@ -15,6 +15,7 @@
  * split editors): each visual editor has its own `VisualEditorSession`.
  */
 import { DrawingStore } from '../shared/drawingStore';
+import { DrawingFiles } from './drawingFiles';
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { offsetEdit } from './authoringCommands';
@@ -51,7 +52,9 @@ export type TestHookRequest =
   | { op: 'updates'; uri: string }
   | { op: 'received'; uri: string }
   | { op: 'clear'; uri: string }
-  | { op: 'inject'; uri: string; message: unknown };
+  | { op: 'inject'; uri: string; message: unknown }
+  /** Forgets the kept drawings held in memory (as after a restart); their files stay. */
+  | { op: 'forgetDrawings'; uri: string };
 
 /** One open visual editor: its webview, its document and the subscriptions that keep them in step. */
 class VisualEditorSession implements vscode.Disposable {
@@ -80,8 +83,9 @@ class VisualEditorSession implements vscode.Disposable {
     private readonly server: RampartServer,
     private readonly log: vscode.LogOutputChannel,
     private readonly record: boolean,
-    /** The drawings kept for the model's next page (shared by the provider's sessions). */
+    /** The drawings kept for the model's next page (shared by the provider's sessions), and their files. */
     private readonly kept: DrawingStore,
+    private readonly keptFiles: DrawingFiles,
   ) {
     const uri = document.uri.toString();
     this.subscriptions.push(
@@ -230,6 +234,8 @@ class VisualEditorSession implements vscode.Disposable {
         this.lastSelect = '';
         this.retries = 0;
         // the drawings an earlier page of this model kept, before the view: the first one may need no layout
+        await this.keptFiles.load(this.document.uri.toString());
+        if (this.disposed) return true;
         const drawings = this.kept.drawings(this.document.uri.toString());
         if (drawings.length) this.post({ type: 'drawings', drawings });
         await this.postView(true);
@@ -241,6 +247,7 @@ class VisualEditorSession implements vscode.Disposable {
       }
       case 'keepDrawing':
         this.kept.keep(this.document.uri.toString(), { key: msg.key, svg: msg.svg });
+        this.keptFiles.changed(this.document.uri.toString());
         return true;
       case 'setThreatStatus':
       case 'setMitigationStatus':
@@ -437,15 +444,18 @@ class VisualEditorSession implements vscode.Disposable {
 export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = VIEW_TYPE;
   private readonly sessions = new Set<VisualEditorSession>();
-  /** Drawings kept per model by its pages, for the next page (a visual editor closed and opened again). */
+  /** Drawings kept per model by its pages, for the next page (a visual editor closed and opened again), and on disk. */
   private readonly kept = new DrawingStore();
+  private readonly keptFiles: DrawingFiles;
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly server: RampartServer,
     private readonly log: vscode.LogOutputChannel,
     private readonly testMode: boolean,
-  ) {}
+  ) {
+    this.keptFiles = new DrawingFiles(context.storageUri && vscode.Uri.joinPath(context.storageUri, 'drawings'), this.kept, log);
+  }
 
   /** `server` is the running language server (views and edits come from it); `log` the extension's output channel. */
   static register(context: vscode.ExtensionContext, server: RampartServer, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -453,6 +463,7 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
     const testMode = context.extensionMode === vscode.ExtensionMode.Test || !!process.env.RAMPART_TEST;
     const provider = new VisualEditorProvider(context, server, log, testMode);
     disposables.push(
+      provider.keptFiles,
       vscode.window.registerCustomEditorProvider(VIEW_TYPE, provider, {
         // The webview reloads when shown again (it asks for the view with `ready`): no hidden memory cost.
         webviewOptions: { retainContextWhenHidden: false, enableFindWidget: false },
@@ -476,7 +487,7 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
       title: 'Rampart Visual Editor',
     });
-    const session = new VisualEditorSession(document, panel, this.server, this.log, this.testMode, this.kept);
+    const session = new VisualEditorSession(document, panel, this.server, this.log, this.testMode, this.kept, this.keptFiles);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       session.dispose();
@@ -504,6 +515,10 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
       case 'inject':
         if (!sessions.length) throw new Error(`no visual editor is open for ${req.uri}`);
         return sessions[0].onMessage(req.message);
+      case 'forgetDrawings':
+        this.kept.forget();
+        this.keptFiles.forget();
+        return true;
       default:
         return undefined;
     }

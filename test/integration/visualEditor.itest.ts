@@ -17,7 +17,7 @@ const VIEW_TYPE = 'rampart.visualEditor';
 const HOOK = 'rampart.visualEditor.testHook';
 const EXAMPLE = 'visual/webshop-payments.threatmodel.yaml';
 
-type HookRequest = { op: 'posted' | 'received' | 'clear'; uri: string } | { op: 'inject'; uri: string; message: unknown };
+type HookRequest = { op: 'posted' | 'received' | 'clear' | 'forgetDrawings'; uri: string } | { op: 'inject'; uri: string; message: unknown };
 const hook = <T>(req: HookRequest) => vscode.commands.executeCommand<T>(HOOK, req);
 const posted = (doc: vscode.TextDocument) => hook<ToWebviewMessage[]>({ op: 'posted', uri: doc.uri.toString() });
 const received = async (doc: vscode.TextDocument): Promise<FromWebviewMessage[]> => (await hook<FromWebviewMessage[]>({ op: 'received', uri: doc.uri.toString() })) ?? [];
@@ -121,6 +121,17 @@ describe('visual editor', function () {
     const drawings = (sent[drawingsAt] as Extract<ToWebviewMessage, { type: 'drawings' }>).drawings;
     assert.deepStrictEqual(drawings.map(d => d.key), [kept.key], 'the drawing the last page kept');
     assert.strictEqual(drawings[0].svg, kept.svg);
+
+    // after a restart (the drawings held in memory forgotten), from the extension's storage on disk
+    await sleep(2500); // written two seconds after it was kept
+    await hook({ op: 'forgetDrawings', uri: doc.uri.toString() });
+    const again = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputCustom && t.input.viewType === VIEW_TYPE);
+    assert.ok(again);
+    await vscode.window.tabGroups.close(again);
+    await vscode.commands.executeCommand('rampart.openVisualEditorToSide', doc.uri);
+    const fromDisk = await waitPosted(doc, 'the drawings read back from disk', (m): m is Extract<ToWebviewMessage, { type: 'drawings' }> => m.type === 'drawings');
+    assert.deepStrictEqual(fromDisk.drawings.map(d => d.key), [kept.key], 'the same drawing, read back');
+    assert.strictEqual(fromDisk.drawings[0].svg, kept.svg);
   });
 
   it('posts a new view with the new version after a text edit (debounced)', async () => {
