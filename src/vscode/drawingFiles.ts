@@ -9,9 +9,12 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import type { DrawingStore } from '../shared/drawingStore';
 import { parseToWebview } from '../shared/protocol';
+import { DRAWING_KEY_MAX, DRAWING_MAX_CHARS, KEPT_DRAWINGS_PER_MODEL } from '../shared/drawingLimits';
 
 const WRITE_DELAY_MS = 2000;
 const MAX_FILES = 20;
+/** Three drawings at their largest, as JSON. */
+const MAX_FILE_BYTES = KEPT_DRAWINGS_PER_MODEL * (DRAWING_MAX_CHARS + DRAWING_KEY_MAX) * 2;
 
 export class DrawingFiles implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -45,6 +48,7 @@ export class DrawingFiles implements vscode.Disposable {
     } catch {
       return; // none yet
     }
+    if (raw.byteLength > MAX_FILE_BYTES) return; // not one of ours
     try {
       const parsed = JSON.parse(new TextDecoder().decode(raw)) as { model?: unknown; drawings?: unknown };
       const message = parsed?.model === model ? parseToWebview({ type: 'drawings', drawings: parsed.drawings }) : undefined;
