@@ -14,11 +14,11 @@
  * by the server in its own parse). A TextDocument can be shown in several editors at once (text and visual,
  * split editors): each visual editor has its own `VisualEditorSession`.
  */
-import { DrawingStore } from '../shared/drawingStore';
-import { DrawingFiles } from './drawingFiles';
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { offsetEdit } from './authoringCommands';
+import { DrawingFiles } from './drawingFiles';
+import { DrawingStore } from '../shared/drawingStore';
 import type { RampartServer } from './client';
 import { isThreatModel } from './models';
 import { SECTION } from '../shared/section';
