@@ -1656,10 +1656,14 @@ export async function liveDiagramBench(opts = {}) {
       out['P3a reopened'] = { ours: median(ours), reference: median(theirs), nodes: msg.view.diagram.stats.nodes, edges: msg.view.diagram.stats.edges };
     }
 
-    // Edits on one open editor and one reference page, each drawing the same sequence of models.
+    // Edits on one open editor and one reference page, each drawing the same sequence of models. As the extension
+    // does after an edit, each view is sent as its changes from the one before (viewDelta.ts, `deltaJson`).
     const edits = async (label, models) => {
-      const msgs = models.map((y, i) => updateFor(y, i + 2));
-      const a = await editorFirst(h, updateFor(base50, 1));
+      const views = [updateFor(base50, 1), ...models.map((y, i) => updateFor(y, i + 2))];
+      const encoded = views.map(m => core.delta.encodeJson(m.view));
+      const msgs = views.slice(1).map((m, i) => ({ view: m.view, delta: { type: 'update', version: m.version, id: i + 2, base: i + 1, deltaJson: core.delta.deltaText(encoded[i], encoded[i + 1]) ?? '{"o":{}}' } }));
+      for (const m of msgs) if (!core.protocol.parseToWebview(m.delta)) throw new Error('a delta update that does not match the protocol');
+      const a = await editorFirst(h, { ...views[0], id: 1 });
       const b = await referenceFirst(h, referenceText(updateFor(base50, 1)));
       const ours = [], theirs = [], shownMs = [];
       const before = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles, provisional: window.__rampart.provisional }));
@@ -1667,13 +1671,14 @@ export async function liveDiagramBench(opts = {}) {
       const settle = page => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
       for (const m of msgs) {
         await settle(b.page);
-        const t = await timedShown(a.page, m);
+        const t = await timedShown(a.page, m.delta);
         ours.push(t.done);
         shownMs.push(t.shown);
         await settle(a.page);
         theirs.push(await b.page.evaluate(t => window.__refRender(t), referenceText(m)));
       }
       const after = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles, provisional: window.__rampart.provisional }));
+      if ((await posted(a.page)).filter(m => m.type === 'ready').length !== 1) throw new Error('the page could not apply a delta and asked for the whole view');
       out[label] = { ours: median(ours), shown: median(shownMs), reference: median(theirs), mermaidCalls: after.renders - before.renders, restyles: after.restyles - before.restyles, provisional: after.provisional - before.provisional, edits: msgs.length };
       await a.context.close();
       await b.context.close();
