@@ -15,7 +15,7 @@ import { searchesDir } from '../core/discover/candidates';
 import type { Model } from '../core/model/schema';
 import { annotationFindings, type AnnotationFinding } from '../core/rules/trace/index';
 import { ANNOTATION_LIMITS, dirOfFile, ownerDirs, isScannableName, looksBinary, mayHoldAnnotations, rebaseAnnotations, scanAnnotations, traceNeeds, type Annotation, type ReviewStatus, type Trace } from '../core/trace/index';
-import { existsInside, repositoryRoot } from '../node/evidence';
+import { existsInside, insideRepository, repositoryRoot } from '../node/evidence';
 
 const MAX_VISITED = 100_000;
 const MAX_SCANNED_BYTES = 256 * 1024 * 1024;
@@ -120,7 +120,7 @@ export class RepoTrace {
     const owned = repo.modelDirs.length > 1 ? repo.annotations.filter(a => ownerDirs(repo.modelDirs, a.file).includes(mine)) : repo.annotations;
     const trace: Trace = { annotations: rebaseAnnotations(owned, toModel), evidence };
     // Moved evidence is looked for in git's history only inside a repository (outside one, git can only fail).
-    const renamesFromGit = missing.length > 0 && fs.existsSync(path.join(root, '.git'));
+    const renamesFromGit = missing.length > 0 && insideRepository(dir);
     const wantsGit = needs.reviews.length > 0 || renamesFromGit;
     const git = wantsGit ? await import('../node/git') : undefined;
     if (git && needs.reviews.length) {

@@ -9,23 +9,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalysisSettings } from '../core/types';
 
-const rootCache = new Map<string, string>();
+/** Per folder: its repository root, and whether that root holds `.git` (else it is the folder itself). */
+const rootCache = new Map<string, { root: string; git: boolean }>();
 
-/** The repository root of a folder: the nearest ancestor (or itself) holding `.git`, else the folder. */
-export function repositoryRoot(dir: string): string {
+function rootOf(dir: string): { root: string; git: boolean } {
   const start = path.resolve(dir);
   const hit = rootCache.get(start);
   if (hit !== undefined) return hit;
-  let root = start;
+  let out = { root: start, git: false };
   for (let d = start; ; d = path.dirname(d)) {
     let found = false;
     try { found = fs.existsSync(path.join(d, '.git')); } catch { /* unreadable: keep looking up */ }
-    if (found) { root = d; break; }
+    if (found) { out = { root: d, git: true }; break; }
     if (path.dirname(d) === d) break;
   }
   if (rootCache.size > 1000) rootCache.clear();
-  rootCache.set(start, root);
-  return root;
+  rootCache.set(start, out);
+  return out;
+}
+
+/** The repository root of a folder: the nearest ancestor (or itself) holding `.git`, else the folder. */
+export function repositoryRoot(dir: string): string {
+  return rootOf(dir).root;
+}
+
+/** Whether a folder is inside a git repository (`repositoryRoot` found a `.git` on its way up). */
+export function insideRepository(dir: string): boolean {
+  return rootOf(dir).git;
 }
 
 const realRoots = new Map<string, string>();
