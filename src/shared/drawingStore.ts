@@ -3,7 +3,8 @@
  * again draws at once). A page sends Mermaid's markup of each new drawing by its structure key (`keepDrawing`);
  * a new page of the same model gets the last few before its first view (`drawings`) and uses one only when the
  * structure, theme and layout it is about to draw have that key. The page treats them as it treats its own
- * webview state: parsed as XML and cleaned before use. Kept in memory, for the extension host's session.
+ * webview state: parsed as XML and cleaned before use. Kept in memory; the VS Code extension also keeps them on disk
+ * (src/vscode/drawingFiles.ts).
  */
 import { KEPT_DRAWINGS_PER_MODEL } from './drawingLimits';
 

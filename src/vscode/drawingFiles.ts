@@ -67,7 +67,10 @@ export class DrawingFiles implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(this.fileOf(model), new TextEncoder().encode(JSON.stringify({ model, drawings: this.store.drawings(model) })));
       const files = (await vscode.workspace.fs.readDirectory(dir)).filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json'));
       if (files.length <= MAX_FILES) return;
-      const dated = await Promise.all(files.map(async ([name]) => ({ uri: vscode.Uri.joinPath(dir, name), mtime: (await vscode.workspace.fs.stat(vscode.Uri.joinPath(dir, name))).mtime })));
+      const dated = await Promise.all(files.map(async ([name]) => {
+        const uri = vscode.Uri.joinPath(dir, name);
+        return { uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime };
+      }));
       dated.sort((a, b) => a.mtime - b.mtime);
       for (const f of dated.slice(0, dated.length - MAX_FILES)) await vscode.workspace.fs.delete(f.uri);
     } catch (e) {
