@@ -48,10 +48,13 @@ export interface ClientFeatures {
    * absent). VS Code shows 1,000 per file and drops the rest after converting them all on its extension host.
    */
   maxDiagnosticsPerFile: number;
+  /** The client asks the server to lay diagrams out (`initializationOptions.diagramLayout`): warm ELK up early. */
+  diagramLayout: boolean;
 }
 
 export function clientFeatures(c: ClientCapabilities, options?: unknown): ClientFeatures {
   const max = (options as InitializationOptions | null | undefined)?.maxDiagnosticsPerFile;
+  const diagramLayout = (options as InitializationOptions | null | undefined)?.diagramLayout === true;
   const td = c.textDocument ?? {};
   const hasMarkdown = (formats: readonly string[] | undefined) => !!formats?.includes(MarkupKind.Markdown);
   return {
@@ -75,6 +78,7 @@ export function clientFeatures(c: ClientCapabilities, options?: unknown): Client
     codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
     linkTooltip: !!td.documentLink?.tooltipSupport,
     maxDiagnosticsPerFile: typeof max === 'number' && Number.isInteger(max) && max >= 2 ? max : Infinity,
+    diagramLayout,
   };
 }
 

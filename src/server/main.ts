@@ -42,6 +42,7 @@ import { registerAuthoring } from './handlers/authoring';
 import { registerEntryForm } from './handlers/entryForm';
 import { registerDiscover } from './handlers/discover';
 import { registerWalkthrough } from './handlers/walkthrough';
+import { registerLayout } from './handlers/layout';
 
 export interface ServerOptions {
   /** A connection to serve (tests, embedding); by default one is created from the process arguments. */
@@ -84,6 +85,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     clearTimeout(traceTimer);
     traceTimer = setTimeout(() => { void connection.sendNotification(TraceChangedNotification).catch(() => {}); }, 100);
   };
+  const layout = registerLayout(ctx);
   diagnostics.onPublished = uri => {
     refreshLenses(uri);
     annotationDiagnostics.schedule(); // a model's ids may have changed
@@ -187,6 +189,8 @@ export function startServer(options: ServerOptions = {}): Connection {
   docs.onDidOpen(e => {
     if (!isThreatModel(e.document)) return;
     diagnostics.schedule(e.document.uri, 0);
+    // a model is open: a client that draws diagrams gets ELK warmed up in its worker thread (once)
+    layout.warmUp();
     refreshIndex(e.document.uri);
   });
   docs.onDidChangeContent(e => diagnostics.schedule(e.document.uri));
@@ -219,6 +223,7 @@ export function startServer(options: ServerOptions = {}): Connection {
   connection.onShutdown(() => {
     clearTimeout(recheckTimer);
     diagnostics.dispose();
+    layout.dispose();
   });
 
   ctx.documents.listen(connection);

@@ -8,4 +8,9 @@ export interface InitializationOptions {
    * last one saying how many more there are. No limit when absent.
    */
   maxDiagnosticsPerFile?: number;
+  /**
+   * The client draws diagrams and asks the server to lay them out (`rampart/layout`): the server then warms its
+   * layout engine up once a model is opened, so that the first diagram finds it fast.
+   */
+  diagramLayout?: boolean;
 }

@@ -12,6 +12,10 @@
  *   select  {kind, id}                 the cursor is in this entry: highlight its node/row
  *   drawings {drawings}                the diagram's last drawings that a page of this model kept (`keepDrawing`), sent
  *                                      before the first view: a visual editor opened again draws without a layout
+ *   layoutService                      the extension lays diagrams out (the language server's warm ELK): send `layout`
+ *                                      instead of starting ELK on the page; sent before the first view
+ *   layoutDone {id, graphJson?, error?}  the answer to `layout`: the laid-out graph, or why there is none (the page
+ *                                      then lays the graph out itself)
  * Webview -> extension:
  *   ready                              the webview's script runs; send the current view
  *   reveal  {kind, id, node?}          show this entry's YAML (node: a path inside an attack tree)
@@ -26,6 +30,7 @@
  *   scoreVector {vector}               the live score of a CVSS vector being typed (answered with `vectorScore`)
  *   keepDrawing {key, svg}             Mermaid's markup of a new drawing, by structure key: the extension keeps the last
  *                                      few per model for the next page (the page cleans them again before use)
+ *   layout {id, graphJson, layoutOptions?}  lay this ELK graph out (after `layoutService`); answered with `layoutDone`
  * Extension -> webview, after an addEntry or editEntry:
  *   added   {kind, id}                 the new entry: select it once the next view has it
  *   edited  {kind, id}                 the entry changed (its id may be new): keep it selected
@@ -44,6 +49,7 @@ import type { RevealKind, ViewModel } from '../core/render/viewModel';
 import type { EntryForm } from '../core/edit/entryForm';
 import { FORM_KINDS, type FormKind } from './formKinds';
 import { DRAWING_KEY_MAX, DRAWING_MAX_CHARS, KEPT_DRAWINGS_PER_MODEL } from './drawingLimits';
+import { LAYOUT_MAX_CHARS, LAYOUT_RESULT_MAX_CHARS } from './layoutLimits';
 
 export { FORM_KINDS, FORM_SECTION_OF, KIND_OF_FORM_SECTION, type FormKind } from './formKinds';
 import type { ThreatSuggestions } from '../core/edit/suggestions';
@@ -105,7 +111,14 @@ export const entryActionMessage = z.strictObject({
   type: z.literal('entryAction'), kind: z.enum(FORM_KINDS), id: threatId, action: z.int().check(z.minimum(0), z.maximum(999)), version,
 });
 
-export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage, scoreVectorMessage, keepDrawingMessage]);
+const layoutId = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+export const layoutMessage = z.strictObject({
+  type: z.literal('layout'), id: layoutId,
+  graphJson: z.string().check(z.minLength(2), z.maxLength(LAYOUT_MAX_CHARS), z.startsWith('{')),
+  layoutOptions: z.optional(z.record(z.string().check(z.maxLength(200)), z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]))),
+});
+
+export const fromWebviewMessage = z.union([readyMessage, revealMessage, setThreatStatusMessage, setMitigationStatusMessage, addEntryMessage, editEntryMessage, inspectMessage, entryActionMessage, suggestMessage, scoreVectorMessage, keepDrawingMessage, layoutMessage]);
 
 export type ReadyMessage = { type: 'ready' };
 export type RevealMessage = { type: 'reveal'; kind: RevealKind; id: string; node?: ('and' | 'or' | number)[] };
@@ -118,7 +131,8 @@ export type EntryActionMessage = { type: 'entryAction'; kind: FormKind; id: stri
 export type SuggestMessage = { type: 'suggest'; target: string };
 export type ScoreVectorMessage = { type: 'scoreVector'; vector: string };
 export type KeepDrawingMessage = { type: 'keepDrawing'; key: string; svg: string };
-export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage | ScoreVectorMessage | KeepDrawingMessage;
+export type LayoutMessage = { type: 'layout'; id: number; graphJson: string; layoutOptions?: Record<string, string | number | boolean> };
+export type FromWebviewMessage = ReadyMessage | RevealMessage | SetThreatStatusMessage | SetMitigationStatusMessage | AddEntryMessage | EditEntryMessage | InspectMessage | EntryActionMessage | SuggestMessage | ScoreVectorMessage | KeepDrawingMessage | LayoutMessage;
 
 /** Parses a message from the webview; undefined (and nothing done) for anything malformed. */
 export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
@@ -151,7 +165,9 @@ export type EntryMessage = { type: 'entry'; version: number; kind: FormKind; id:
 export type SuggestionsMessage = { type: 'suggestions'; suggestions: ThreatSuggestions };
 export type VectorScoreMessage = { type: 'vectorScore'; vector: string; score?: number; severity?: string; version?: string; level?: string; problem?: string };
 export type DrawingsMessage = { type: 'drawings'; drawings: { key: string; svg: string }[] };
-export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage | DrawingsMessage;
+export type LayoutServiceMessage = { type: 'layoutService' };
+export type LayoutDoneMessage = { type: 'layoutDone'; id: number; graphJson?: string; error?: string };
+export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage | DrawingsMessage | LayoutServiceMessage | LayoutDoneMessage;
 
 /**
  * Schemas of the messages to the webview. The view model is produced by our own code, so it is checked for
@@ -183,6 +199,11 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
     version: z.optional(z.string().check(z.maxLength(10))), level: z.optional(z.string().check(z.maxLength(20))), problem: z.optional(z.string().check(z.maxLength(2_000))),
   }),
   z.strictObject({ type: z.literal('drawings'), drawings: z.array(keptDrawing).check(z.maxLength(KEPT_DRAWINGS_PER_MODEL)) }),
+  z.strictObject({ type: z.literal('layoutService') }),
+  z.strictObject({
+    type: z.literal('layoutDone'), id: layoutId,
+    graphJson: z.optional(z.string().check(z.maxLength(LAYOUT_RESULT_MAX_CHARS), z.startsWith('{'))), error: z.optional(z.string().check(z.maxLength(2_000))),
+  }).check(z.refine(m => (m.graphJson === undefined) !== (m.error === undefined), 'a layout answer carries the graph or an error')),
   z.strictObject({
     type: z.literal('suggestions'),
     suggestions: z.custom<ThreatSuggestions>(s => !!s && typeof s === 'object' && typeof (s as ThreatSuggestions).target === 'string' && Array.isArray((s as ThreatSuggestions).suggestions)),

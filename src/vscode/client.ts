@@ -49,7 +49,7 @@ export class RampartServer implements vscode.Disposable {
       middleware: { ...this.live.middleware, ...this.lenses.middleware, ...this.symbols.middleware },
       // VS Code shows at most 1,000 diagnostics per file and drops the rest only after converting them all on
       // this thread: the server sends the 1,000 it would show (the most severe), the last saying how many more.
-      initializationOptions: { maxDiagnosticsPerFile: VSCODE_MAX_DIAGNOSTICS_PER_FILE } satisfies InitializationOptions,
+      initializationOptions: { maxDiagnosticsPerFile: VSCODE_MAX_DIAGNOSTICS_PER_FILE, diagramLayout: true } satisfies InitializationOptions,
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   }

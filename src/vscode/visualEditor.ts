@@ -27,6 +27,7 @@ import { viewOfUpdate, type HeldView } from '../shared/viewMessage';
 import type { ViewModel } from '../core/render/viewModel';
 import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
 import { CvssScoreRequest, EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
+import { LayoutRequest } from '../shared/layoutRequests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -236,6 +237,8 @@ class VisualEditorSession implements vscode.Disposable {
         // the drawings an earlier page of this model kept, before the view: the first one may need no layout
         await this.keptFiles.load(this.document.uri.toString());
         if (this.disposed) return true;
+        // the language server lays the diagram out, with its warm ELK
+        this.post({ type: 'layoutService' });
         const drawings = this.kept.drawings(this.document.uri.toString());
         if (drawings.length) this.post({ type: 'drawings', drawings });
         await this.postView(true);
@@ -245,6 +248,8 @@ class VisualEditorSession implements vscode.Disposable {
         }
         return true;
       }
+      case 'layout':
+        return this.layout(msg);
       case 'keepDrawing':
         this.kept.keep(this.document.uri.toString(), { key: msg.key, svg: msg.svg });
         this.keptFiles.changed(this.document.uri.toString());
@@ -286,6 +291,24 @@ class VisualEditorSession implements vscode.Disposable {
       result = await ask();
     }
     return result;
+  }
+
+  /**
+   * A diagram's layout by the language server's ELK, which stays warm between drawings and pages. The graph is
+   * passed on as the webview's text (checked for size by the protocol); an error goes back as text, and the
+   * page then lays the graph out itself.
+   */
+  private async layout(msg: Extract<FromWebviewMessage, { type: 'layout' }>): Promise<boolean> {
+    try {
+      const r = await this.server.request(LayoutRequest, { graphJson: msg.graphJson, ...(msg.layoutOptions ? { layoutOptions: msg.layoutOptions } : {}) });
+      if (!this.disposed) this.post({ type: 'layoutDone', id: msg.id, graphJson: r.graphJson });
+      return true;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.warn(`visual editor: the language server could not lay the diagram out (${message.slice(0, 300)}); the page lays it out`);
+      if (!this.disposed) this.post({ type: 'layoutDone', id: msg.id, error: message.slice(0, 2_000) });
+      return false;
+    }
   }
 
   /** The properties panel of an entry, from the server's analysis of the current version. */

@@ -15,7 +15,7 @@ import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
 import { Inspector } from './inspector';
-import { elkStatus, prewarmElk } from './elk';
+import { elkStatus, hostLayoutDone, onHostLayoutWait, prewarmElk, useHostLayout } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 import { addedEdges, drawProvisional } from './provisional';
 
@@ -352,6 +352,13 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'vectorScore':
       inspector.vectorScore(m);
       break;
+    case 'layoutService':
+      // the extension lays diagrams out with the language server's warm ELK (src/webview/elk.ts)
+      useHostLayout(post);
+      break;
+    case 'layoutDone':
+      hostLayoutDone(m);
+      break;
   }
 });
 
@@ -365,14 +372,36 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   titleEl.textContent = next.title || 'Untitled threat model';
   const c = next.counts;
   countsEl.textContent = `${c.elements} elements · ${c.flows} flows · ${c.threats} threats · ${c.open} open${c.aboveTolerance ? ` · ${c.aboveTolerance} above tolerance (${next.tolerance})` : ''}`;
-  renderProblems(next);
-  renderHeatMap(next);
-  renderFilters(next);
-  renderThreats();
-  renderMitigations(next);
-  renderPlan(next);
-  renderTrees(next);
-  await drawDiagram(false);
+  let tablesDone = false;
+  const renderTables = () => {
+    if (tablesDone || view !== next) return;
+    tablesDone = true;
+    renderProblems(next);
+    renderHeatMap(next);
+    renderFilters(next);
+    renderThreats();
+    renderMitigations(next);
+    renderPlan(next);
+    renderTrees(next);
+  };
+  if (elkStatus.host) {
+    // The extension lays the diagram out: the tables are built (and styled) while the page waits for it,
+    // instead of before Mermaid starts; when no layout is asked (a recolouring, a kept drawing), after it.
+    onHostLayoutWait(() => {
+      renderTables();
+      void document.body.offsetHeight;
+    });
+    await drawDiagram(false);
+    onHostLayoutWait(() => {});
+    if (view !== next) return;
+    if (!tablesDone) {
+      renderTables();
+      applySelection();
+    }
+  } else {
+    renderTables();
+    await drawDiagram(false);
+  }
   if (view !== next) return;
   authoring.updated(next);
   inspector.refresh();

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { FromWebviewMessage, ToWebviewMessage, UpdateMessage, ErrorMessage, SelectMessage } from '../../src/shared/protocol';
 import { viewOfUpdate } from '../../src/shared/viewMessage';
 import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor } from './helpers';
+import { generateModel } from '../../scripts/genModel';
 
 const VIEW_TYPE = 'rampart.visualEditor';
 const HOOK = 'rampart.visualEditor.testHook';
@@ -100,6 +101,29 @@ describe('visual editor', function () {
     assert.ok(v.diagram.text.startsWith('flowchart'), 'a Mermaid flowchart');
     const rated = v.heatMap.total.flat().reduce((a, b) => a + b, 0);
     assert.strictEqual(rated + v.heatMap.unrated, 12, 'every threat but the two not-applicable ones is in the heat map or unrated');
+  });
+
+  it('has a large diagram laid out by the language server (its warm ELK), not by a cold ELK on the page', async () => {
+    // 30 elements in nested boundaries: past dagre's 20 nodes, so laid out with ELK
+    const uri = fixtureUri('visual/ve-layout.threatmodel.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(generateModel(30)));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await openVisual(doc);
+    const sent = await posted(doc);
+    assert.ok(sent.findIndex(m => m.type === 'layoutService') >= 0 && sent.findIndex(m => m.type === 'layoutService') < sent.findIndex(isUpdate), 'the layout service is offered before the first view');
+    const asked = await waitFor('the page to ask for a layout', async () => (await received(doc)).find((m): m is Extract<FromWebviewMessage, { type: 'layout' }> => m.type === 'layout'), 60000);
+    type Node = { id: string; children?: Node[] };
+    const leaves = (n: Node): Node[] => (n.children ?? []).flatMap(c => (c.children ? leaves(c) : [c]));
+    assert.strictEqual(leaves(JSON.parse(asked.graphJson) as Node).length, 30, "Mermaid's graph of the 30 elements");
+    const done = await waitPosted(doc, 'the laid-out graph', (m): m is Extract<ToWebviewMessage, { type: 'layoutDone' }> => m.type === 'layoutDone' && m.id === asked.id);
+    assert.strictEqual(done.error, undefined, `laid out without an error (${done.error})`);
+    const laid = JSON.parse(done.graphJson!) as { width: number; children: { x: number; children?: { x: number }[] }[]; edges: { sections?: unknown[] }[] };
+    assert.ok(laid.width > 0 && laid.children.every(b => Number.isFinite(b.x) && (b.children ?? []).every(n => Number.isFinite(n.x))), 'every node placed');
+    assert.ok(laid.edges.every(e => e.sections?.length), 'every flow routed');
+    // the page drew it: it keeps the drawing with the extension a second later
+    const kept = await waitFor('the drawing to be kept', async () => (await received(doc)).find((m): m is Extract<FromWebviewMessage, { type: 'keepDrawing' }> => m.type === 'keepDrawing'), 30000);
+    assert.ok(kept.svg.includes('flowchart-n29'), 'the drawing has every element');
   });
 
   it('closed and opened again, gets the drawing its last page kept before its first view', async () => {

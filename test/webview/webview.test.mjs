@@ -35,6 +35,7 @@ const core = {
   delta: await tsImport(pathToFileURL(path.join(ROOT, 'src/shared/viewDelta.ts')).href, import.meta.url),
   genModel: await tsImport(pathToFileURL(path.join(ROOT, 'scripts/genModel.ts')).href, import.meta.url),
 };
+const warm = await tsImport(pathToFileURL(path.join(ROOT, 'src/server/layout/warmGraph.ts')).href, import.meta.url);
 
 /** The update message the extension would post for `yaml` (validated with the protocol's own schema). */
 export function updateFor(yaml, version = 1, opts = {}) {
@@ -133,7 +134,7 @@ const HC_VARS = {
 const themeVars = theme => (theme.includes('high-contrast') ? HC_VARS : theme.includes('light') ? LIGHT_VARS : DARK_VARS);
 
 /** What VS Code's webview host provides before our script runs: the API, theme variables and body class. */
-function hostScript({ theme, vars, state, autoUpdate }) {
+function hostScript({ theme, vars, state, autoUpdate, layoutHost }) {
   window.__posted = [];
   window.__states = [];
   window.__csp = [];
@@ -141,8 +142,20 @@ function hostScript({ theme, vars, state, autoUpdate }) {
   window.acquireVsCodeApi = () => ({
     postMessage: m => {
       window.__posted.push(JSON.parse(JSON.stringify(m)));
-      // like the extension: the model as soon as the webview says it is ready (after the kept drawings, if given a list)
-      if (autoUpdate && m.type === 'ready') setTimeout(() => { for (const x of [].concat(autoUpdate)) window.postMessage(x, '*'); }, 0);
+      // like the extension: the language server's layouts offered first (`layoutHost`), then the model as soon as
+      // the webview says it is ready (after the kept drawings, if given a list)
+      if (m.type === 'ready' && (autoUpdate || layoutHost)) {
+        setTimeout(() => {
+          if (layoutHost) window.postMessage({ type: 'layoutService' }, '*');
+          for (const x of [].concat(autoUpdate ?? [])) window.postMessage(x, '*');
+        }, 0);
+      }
+      // like the extension: a layout goes to the language server (`__rampartLayout`, the harness's binding)
+      if (layoutHost && m.type === 'layout') {
+        window.__rampartLayout(m.graphJson, m.layoutOptions ?? null).then(
+          graphJson => window.postMessage({ type: 'layoutDone', id: m.id, graphJson }, '*'),
+          e => window.postMessage({ type: 'layoutDone', id: m.id, error: String(e?.message ?? e) }, '*'));
+      }
     },
     getState: () => st,
     setState: s => { st = s; window.__states.push(s); },
@@ -187,15 +200,20 @@ class Harness {
     this.origin = origin;
   }
 
-  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate, init } = {}) {
+  /**
+   * `layoutServer`: a language server (LayoutServer) that lays the page's diagrams out, as the extension has the
+   * language server do (`layoutService`, `layout`, `layoutDone`).
+   */
+  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate, init, layoutServer } = {}) {
     const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
+    if (layoutServer) await page.exposeBinding('__rampartLayout', (_source, graphJson, layoutOptions) => layoutServer.layout(graphJson, layoutOptions));
     const log = { requests: [], dialogs: [], errors: [], console: [] };
     page.on('request', r => log.requests.push(r.url()));
     page.on('dialog', d => { log.dialogs.push(d.message()); void d.dismiss(); });
     page.on('pageerror', e => log.errors.push(e.message));
     page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
-    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate });
+    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate, layoutHost: !!layoutServer });
     if (init) await page.addInitScript(init); // a script of the test's own, before the page's
     const t0 = Date.now();
     await page.goto(`${this.origin}/`);
@@ -836,6 +854,50 @@ test('a visual editor opened again draws the drawing its last page kept with the
   await c.context.close();
 });
 
+test('the extension lays the diagram out (the language server\'s ELK): only ELK\'s members sent, the answer drawn, elk.js never loaded', async (h) => {
+  const server = await startLayoutServer({ warm: false });
+  try {
+    const msg = updateFor(generatedModel(30));
+    const { page, log, context } = await h.open({ autoUpdate: msg, layoutServer: server });
+    await page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    const sent = (await posted(page)).filter(m => m.type === 'layout');
+    eq(sent.length, 1, 'one layout asked of the extension');
+    assert(core.protocol.parseFromWebview(sent[0]), 'a message the extension accepts');
+    const graph = JSON.parse(sent[0].graphJson);
+    // the root options are those the server warms ELK up with: a Mermaid upgrade that changes them shows here
+    eq(graph.layoutOptions, warm.MERMAID_ROOT_OPTIONS, "Mermaid's root options, as the server's warm-up uses them");
+    for (const own of ['cssClasses', 'labelStyle', 'shape', '"label"', 'domId']) assert(!sent[0].graphJson.includes(own), `Mermaid's ${own} stays on the page`);
+    const r = await page.evaluate(() => ({ mode: window.__rampart.elk.mode, host: window.__rampart.elk.hostLayouts, page: window.__rampart.elk.pageLayouts, nodes: document.querySelectorAll('.canvas g.node').length, rows: document.querySelectorAll('table.threats tbody tr').length }));
+    eq([r.mode, r.host, r.page, r.nodes], ['host', 1, 0, 30], 'laid out by the extension, every element drawn');
+    assert(r.rows > 0, 'the threat table is built (while the page waited for the layout)');
+    eq(server.layouts, 1, 'the server laid it out');
+    eq(log.requests.filter(u => u.endsWith('/elk.js')), [], "elk.js is never loaded");
+    // the same structure drawn from ELK on the page: the same boxes
+    const hostBoxes = await drawnGeometry(page);
+    await assertClean(page, log, h.origin);
+    await context.close();
+    const b = await h.open({ autoUpdate: msg });
+    await b.page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    eq(await b.page.evaluate(() => window.__rampart.elk.mode), 'page');
+    eq(await drawnGeometry(b.page), hostBoxes, 'the same picture as ELK on the page draws');
+    await b.context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('when the extension cannot lay a diagram out, the page lays it out with its own ELK', async (h) => {
+  const failing = { layout: async () => { throw new Error('the language server is not running'); } };
+  const msg = updateFor(generatedModel(30));
+  const { page, log, context } = await h.open({ autoUpdate: msg, layoutServer: failing });
+  await page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => ({ mode: window.__rampart.elk.mode, errors: window.__rampart.elk.hostErrors, nodes: document.querySelectorAll('.canvas g.node').length, fallback: !!document.querySelector('.fallback') }));
+  eq(r, { mode: 'page', errors: 1, nodes: 30, fallback: false }, 'drawn by the page\'s ELK');
+  assert(log.requests.some(u => u.endsWith('/elk.js')), 'elk.js loaded then');
+  await assertClean(page, log, h.origin);
+  await context.close();
+});
+
 test('large model: focused view with collapsed boundaries, click a group to expand it', async (h, ctx) => {
   const { page, log } = await h.open();
   const msg = updateFor(generatedModel(150));
@@ -1409,6 +1471,68 @@ test('the first view follows the panel width until the user zooms; a restored zo
 
 // -------------------------------------------------------------------------------------------------------------
 
+/**
+ * The language server (dist/server.js) as the extension starts it for the visual editor's layouts: a client that
+ * draws diagrams (`diagramLayout`), a model opened (which starts the server's ELK warming up), and
+ * `rampart/layout` for each `layout` message of a page (Harness.open's `layoutServer`).
+ */
+export async function startLayoutServer({ warm = true } = {}) {
+  const { spawn } = await import('node:child_process');
+  const rpc = await import('vscode-languageserver/node');
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: 'pipe' });
+  proc.stderr.on('data', d => process.stderr.write(`[server] ${d}`));
+  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  conn.onRequest(rpc.ConfigurationRequest.type, p => p.items.map(() => null));
+  conn.onRequest(rpc.RegistrationRequest.type, () => undefined);
+  conn.listen();
+  await conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: [], capabilities: { workspace: { configuration: true } }, initializationOptions: { diagramLayout: true } });
+  await conn.sendNotification(rpc.InitializedNotification.type, {});
+  const status = () => conn.sendRequest('rampart/layoutStatus');
+  const server = {
+    status,
+    layouts: 0,
+    /** Milliseconds ELK took in the server, per layout. */
+    elkMs: [],
+    async layout(graphJson, layoutOptions) {
+      const r = await conn.sendRequest('rampart/layout', { graphJson, ...(layoutOptions ? { layoutOptions } : {}) });
+      server.layouts++;
+      server.elkMs.push(r.ms);
+      return r.graphJson;
+    },
+    /** Opens a model, as a user does before the visual editor: the server warms its ELK up. */
+    async openModel(yaml) {
+      const uri = pathToFileURL(path.join(ROOT, 'bench.threatmodel.yaml')).href;
+      await conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'threatmodel', version: 1, text: yaml } });
+    },
+    /** Resolves once the server's ELK has finished warming up. */
+    async warmed(ms = 60_000) {
+      const t0 = Date.now();
+      for (;;) {
+        const st = await status();
+        if (st.state === 'warm') return st;
+        if (st.state === 'failed') throw new Error('the language server could not start its layout engine');
+        if (Date.now() - t0 > ms) throw new Error(`the language server's ELK is not warm after ${ms} ms (${JSON.stringify(st)})`);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      try {
+        await conn.sendRequest(rpc.ShutdownRequest.type);
+        await conn.sendNotification(rpc.ExitNotification.type);
+      } catch {
+        // already gone
+      }
+      setTimeout(() => proc.kill(), 2000).unref();
+      conn.dispose();
+    },
+  };
+  if (warm) {
+    await server.openModel(PAYMENTS_YAML);
+    await server.warmed();
+  }
+  return server;
+}
+
 export async function withHarness(opts, fn) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const bundle = await buildBundle(opts.dist);
@@ -1558,8 +1682,8 @@ async function referenceFirst(h, text) {
  * Opens the visual editor, which gets `msg` (or each message of a list, in order) when it says it is ready:
  * milliseconds from navigation to the first diagram.
  */
-async function editorFirst(h, msg) {
-  const opened = await h.open({ autoUpdate: msg });
+async function editorFirst(h, msg, layoutServer) {
+  const opened = await h.open({ autoUpdate: msg, layoutServer });
   await opened.page.waitForFunction(() => window.__rampart.timings.firstDiagramAt !== undefined, null, { timeout: 120_000 });
   const r = await opened.page.evaluate(() => ({ at: window.__rampart.timings.firstDiagramAt, svg: !!document.querySelector('.canvas svg'), renders: window.__rampart.renders }));
   if (!r.svg) throw new Error('the visual editor drew no diagram');
@@ -1615,16 +1739,29 @@ const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
  */
 export async function liveDiagramBench(opts = {}) {
   const runs = opts.runs ?? 5;
+  // As in VS Code: the language server lays the diagrams out, its ELK warmed up when the model was opened
+  const server = await startLayoutServer();
+  try {
+    return await liveDiagramRuns(opts, runs, server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function liveDiagramRuns(opts, runs, server) {
   return withHarness(opts, async h => {
     const out = {};
-    // `kept`: drawings the extension sends before the view (a visual editor opened again): then no Mermaid call
-    const first = async (label, yaml, kept) => {
+    // `kept`: drawings the extension sends before the view (a visual editor opened again): then no Mermaid call.
+    // `layoutServer`: null for the page's own ELK (no language server)
+    const first = async (label, yaml, kept, layoutServer = server) => {
       const msg = updateFor(yaml);
       const ref = referenceText(msg);
       const ours = [], theirs = [];
       for (let i = 0; i < runs; i++) {
-        const a = await editorFirst(h, kept ? [{ type: 'drawings', drawings: kept }, msg] : msg);
+        const a = await editorFirst(h, kept ? [{ type: 'drawings', drawings: kept }, msg] : msg, layoutServer ?? undefined);
         if (kept && (await a.page.evaluate(() => window.__rampart.renders)) !== 0) throw new Error('the page opened again called Mermaid');
+        const where = await a.page.evaluate(() => ({ mode: window.__rampart.elk.mode, errors: window.__rampart.elk.hostErrors }));
+        if (!kept && layoutServer && (where.mode !== 'host' || where.errors)) throw new Error(`the language server did not lay the diagram out (${JSON.stringify(where)})`);
         ours.push(a.ms);
         await a.context.close();
         const b = await referenceFirst(h, ref);
@@ -1635,6 +1772,7 @@ export async function liveDiagramBench(opts = {}) {
     };
     const base50 = generatedModel(50);
     await first('P3a', base50);
+    await first('P3a page', base50, undefined, null);
     await first('P3c', generatedModel(300));
     // Opened again: the page gets the drawing its last page kept with the extension (`drawings`) before the view.
     {
@@ -1652,7 +1790,7 @@ export async function liveDiagramBench(opts = {}) {
       const encoded = views.map(m => core.delta.encodeJson(m.view));
       const msgs = views.slice(1).map((m, i) => ({ view: m.view, delta: { type: 'update', version: m.version, id: i + 2, base: i + 1, deltaJson: core.delta.deltaText(encoded[i], encoded[i + 1]) ?? '{"o":{}}' } }));
       for (const m of msgs) if (!core.protocol.parseToWebview(m.delta)) throw new Error('a delta update that does not match the protocol');
-      const a = await editorFirst(h, { ...views[0], id: 1 });
+      const a = await editorFirst(h, { ...views[0], id: 1 }, server);
       const b = await referenceFirst(h, referenceText(updateFor(base50, 1)));
       const ours = [], theirs = [], shownMs = [];
       const before = await a.page.evaluate(() => ({ renders: window.__rampart.renders, restyles: window.__rampart.restyles, provisional: window.__rampart.provisional }));
@@ -1682,7 +1820,8 @@ export async function liveDiagramBench(opts = {}) {
 export function liveDiagramLines(r) {
   const line = (label, x, what) => `${label} ${(x.ours / x.reference).toFixed(3)}x  (visual editor ${Math.round(x.ours * 10) / 10} ms, reference ${Math.round(x.reference)} ms; ${what})`;
   return [
-    line('P3a', r.P3a, `first diagram, 50 elements, ${r.P3a.nodes} nodes, ${r.P3a.edges} edges, from webview creation`),
+    line('P3a', r.P3a, `first diagram, 50 elements, ${r.P3a.nodes} nodes, ${r.P3a.edges} edges, from webview creation; laid out by the language server's ELK, warmed up when the model was opened`),
+    line('P3a page', r['P3a page'], 'the same, laid out by ELK on the page (no language server: a cold ELK)'),
     line('P3a reopened', r['P3a reopened'], 'the same, opened again: the drawing its last page kept with the extension, no Mermaid call'),
     line('P3b status', r['P3b status'], `status-only edit, ${r['P3b status'].mermaidCalls} Mermaid calls and ${r['P3b status'].restyles} recolourings in ${r['P3b status'].edits} edits`),
     line('P3b flow', r['P3b flow'], `one flow added, until Mermaid's new drawing is in; ${r['P3b flow'].mermaidCalls} Mermaid calls in ${r['P3b flow'].edits} edits`),

@@ -1,0 +1,35 @@
+/**
+ * `rampart/layout` and `rampart/layoutStatus` (src/shared/layoutRequests.ts): the visual editor's ELK layouts,
+ * run by the server's ELK worker thread (src/server/layout/service.ts), which stays warm from one drawing to
+ * the next. The graph is the webview's (built by Mermaid from the model's text): it is only checked for size
+ * here and parsed as JSON in the worker; a graph ELK refuses, or a layout that runs too long, gets an error
+ * answer, never a crash of the server.
+ *
+ * A client that draws diagrams says so (`initializationOptions.diagramLayout`); its server then warms ELK up
+ * once a model is opened, before any visual editor asks.
+ */
+import { ResponseError, ErrorCodes, type CancellationToken } from 'vscode-languageserver/node';
+import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest, type LayoutParams, type LayoutResult } from '../../shared/layoutRequests';
+import { LayoutService } from '../layout/service';
+import { cancelled, type ServerContext } from '../context';
+
+export function registerLayout(ctx: ServerContext, service = new LayoutService()): { warmUp(): void; dispose(): void } {
+  ctx.connection.onRequest(LayoutRequest, async (params: LayoutParams, token?: CancellationToken): Promise<LayoutResult> => {
+    const json = params?.graphJson;
+    if (typeof json !== 'string' || !json.startsWith('{')) throw new ResponseError(ErrorCodes.InvalidParams, 'The layout request has no graph.');
+    if (json.length > LAYOUT_MAX_CHARS) throw new ResponseError(ErrorCodes.InvalidParams, `The diagram is too large to lay out (${Math.round(json.length / 1000)} K characters; at most ${LAYOUT_MAX_CHARS / 1000} K).`);
+    const options = params.layoutOptions && typeof params.layoutOptions === 'object' && !Array.isArray(params.layoutOptions) ? params.layoutOptions : {};
+    if (token?.isCancellationRequested) throw cancelled();
+    try {
+      const r = await service.layout(json, options);
+      return { graphJson: r.graphJson, ms: r.ms };
+    } catch (e) {
+      throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
+    }
+  });
+  ctx.connection.onRequest(LayoutStatusRequest, () => service.status());
+  return {
+    warmUp: () => { if (ctx.features.diagramLayout) service.warmUp(); },
+    dispose: () => service.dispose(),
+  };
+}
