@@ -86,6 +86,229 @@ const RECT_STADIUM = `  if (node.look !== "handDrawn") {
 export const WRAP_CHECK = 'const linesUnderWidth = checkWidth(line) ? [line] : splitLineToFitWidth(line, checkWidth);';
 const NO_WRAP_CHECK = 'const linesUnderWidth = [line];';
 
+/**
+ * Mermaid's search for edge crossings (the line hops): every segment of every edge against every other, each
+ * pair of edges rebuilding its segment lists: 20-35 ms of a 64-edge drawing. The same search, in the same order,
+ * skipping the pairs of edges and segments whose bounding boxes do not meet (a crossing lies inside both
+ * segments, so inside both boxes; a segment with a point that is not a finite number meets every box, as such
+ * points gave Mermaid's arithmetic a crossing): the same crossings.
+ */
+export const FIND_CROSSINGS = `function findEdgeIntersections(edges) {
+  const crossings = [];
+  for (let i = 0; i < edges.length; i++) {
+    const edgeA = edges[i];
+    const segmentsA = buildSegmentList(edgeA.points);
+    for (let j = i + 1; j < edges.length; j++) {
+      const edgeB = edges[j];
+      const segmentsB = buildSegmentList(edgeB.points);
+      for (const [si, segA] of segmentsA.entries()) {
+        for (const [sj, segB] of segmentsB.entries()) {
+          const hit = segmentIntersection(segA.a, segA.b, segB.a, segB.b);
+          if (!hit) {
+            continue;
+          }
+          if (crossingSitsInRoundedCorner(edgeA, si, hit.tA) || crossingSitsInRoundedCorner(edgeB, sj, hit.tB)) {
+            continue;
+          }
+          const aHoriz = isHorizontalSeg(segA);
+          const bHoriz = isHorizontalSeg(segB);
+          const orthogonalPair = aHoriz !== bHoriz;
+          const jumpOnA = orthogonalPair ? aHoriz : false;
+          if (jumpOnA) {
+            crossings.push({
+              jumpEdgeId: edgeA.id,
+              otherEdgeId: edgeB.id,
+              segIndex: si,
+              t: hit.tA,
+              point: hit.point
+            });
+          } else {
+            crossings.push({
+              jumpEdgeId: edgeB.id,
+              otherEdgeId: edgeA.id,
+              segIndex: sj,
+              t: hit.tB,
+              point: hit.point
+            });
+          }
+        }
+      }
+    }
+  }
+  return crossings;
+}
+`;
+export const FAST_FIND_CROSSINGS = `function findEdgeIntersections(edges) {
+  const crossings = [];
+  const EVERYWHERE = [-Infinity, -Infinity, Infinity, Infinity];
+  const boxOf = (a, b) => (Number.isFinite(a.x + a.y + b.x + b.y) ? [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)] : EVERYWHERE);
+  const apart = (p, q) => p[2] < q[0] || q[2] < p[0] || p[3] < q[1] || q[3] < p[1];
+  const all = edges.map((edge) => {
+    const segments = buildSegmentList(edge.points);
+    const boxes = segments.map((s) => boxOf(s.a, s.b));
+    const box = boxes.reduce((u, b) => [Math.min(u[0], b[0]), Math.min(u[1], b[1]), Math.max(u[2], b[2]), Math.max(u[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
+    return { segments, boxes, box };
+  });
+  for (let i = 0; i < edges.length; i++) {
+    const edgeA = edges[i];
+    const A = all[i];
+    for (let j = i + 1; j < edges.length; j++) {
+      const edgeB = edges[j];
+      const B = all[j];
+      if (apart(A.box, B.box)) {
+        continue;
+      }
+      for (let si = 0; si < A.segments.length; si++) {
+        const segA = A.segments[si];
+        if (apart(A.boxes[si], B.box)) {
+          continue;
+        }
+        for (let sj = 0; sj < B.segments.length; sj++) {
+          const segB = B.segments[sj];
+          if (apart(A.boxes[si], B.boxes[sj])) {
+            continue;
+          }
+          const hit = segmentIntersection(segA.a, segA.b, segB.a, segB.b);
+          if (!hit) {
+            continue;
+          }
+          if (crossingSitsInRoundedCorner(edgeA, si, hit.tA) || crossingSitsInRoundedCorner(edgeB, sj, hit.tB)) {
+            continue;
+          }
+          const aHoriz = isHorizontalSeg(segA);
+          const bHoriz = isHorizontalSeg(segB);
+          const orthogonalPair = aHoriz !== bHoriz;
+          const jumpOnA = orthogonalPair ? aHoriz : false;
+          if (jumpOnA) {
+            crossings.push({
+              jumpEdgeId: edgeA.id,
+              otherEdgeId: edgeB.id,
+              segIndex: si,
+              t: hit.tA,
+              point: hit.point
+            });
+          } else {
+            crossings.push({
+              jumpEdgeId: edgeB.id,
+              otherEdgeId: edgeA.id,
+              segIndex: sj,
+              t: hit.tB,
+              point: hit.point
+            });
+          }
+        }
+      }
+    }
+  }
+  return crossings;
+}
+`;
+
+/**
+ * Mermaid's line hops on dashed flows: each path gets its new outline, then its length is read
+ * (`getTotalLength`, which makes the browser lay the drawing out again, as the last path changed) to fit the
+ * dashes: a layout per dashed flow with a hop, about 20 ms of each 50-element drawing. The same outlines and
+ * dashes, with every outline set first and every length read after: one layout.
+ */
+export const HOP_DASHES = `  for (const renderedEdge of renderedEdges) {
+    const jumps = jumpsByEdge.get(renderedEdge.id);
+    if (!jumps || jumps.length === 0) {
+      continue;
+    }
+    const meta = edgeMeta.get(renderedEdge.id);
+    const curveHint = meta?.curve;
+    if (curveHint !== void 0 && !curveSupportsLineHops(curveHint)) {
+      continue;
+    }
+    const pathEl = pathByDataId.get(renderedEdge.id);
+    if (!pathEl) {
+      continue;
+    }
+    if (curveHint === void 0) {
+      const currentD = pathEl.getAttribute("d") ?? "";
+      if (!isStraightPath(currentD)) {
+        continue;
+      }
+    }
+    const originalStyle = pathEl.getAttribute("style") ?? "";
+    const dasharrayMatch = /stroke-dasharray\\s*:\\s*0\\s+([\\d.]+)\\s+[\\d.]+\\s+([\\d.]+)/.exec(
+      originalStyle
+    );
+    const preservedOValueS = dasharrayMatch ? Number.parseFloat(dasharrayMatch[1]) : null;
+    const preservedOValueE = dasharrayMatch ? Number.parseFloat(dasharrayMatch[2]) : null;
+    const newD = rewriteEdgePath(renderedEdge, jumps, config);
+    pathEl.setAttribute("d", newD);
+    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
+      const newLen = pathEl.getTotalLength();
+      const onLen = Math.max(0, newLen - preservedOValueS - preservedOValueE);
+      const newDasharray = \`0 \${preservedOValueS} \${onLen} \${preservedOValueE}\`;
+      const cleaned = originalStyle.replace(/stroke-dasharray\\s*:[^;]*;?/g, \`stroke-dasharray: \${newDasharray};\`).replace(/;\\s*;+/g, ";");
+      pathEl.setAttribute("style", cleaned);
+    }
+  }
+}
+`;
+const BATCHED_HOP_DASHES = `  const rampartDashed = [];
+  for (const renderedEdge of renderedEdges) {
+    const jumps = jumpsByEdge.get(renderedEdge.id);
+    if (!jumps || jumps.length === 0) {
+      continue;
+    }
+    const meta = edgeMeta.get(renderedEdge.id);
+    const curveHint = meta?.curve;
+    if (curveHint !== void 0 && !curveSupportsLineHops(curveHint)) {
+      continue;
+    }
+    const pathEl = pathByDataId.get(renderedEdge.id);
+    if (!pathEl) {
+      continue;
+    }
+    if (curveHint === void 0) {
+      const currentD = pathEl.getAttribute("d") ?? "";
+      if (!isStraightPath(currentD)) {
+        continue;
+      }
+    }
+    const originalStyle = pathEl.getAttribute("style") ?? "";
+    const dasharrayMatch = /stroke-dasharray\\s*:\\s*0\\s+([\\d.]+)\\s+[\\d.]+\\s+([\\d.]+)/.exec(
+      originalStyle
+    );
+    const preservedOValueS = dasharrayMatch ? Number.parseFloat(dasharrayMatch[1]) : null;
+    const preservedOValueE = dasharrayMatch ? Number.parseFloat(dasharrayMatch[2]) : null;
+    const newD = rewriteEdgePath(renderedEdge, jumps, config);
+    pathEl.setAttribute("d", newD);
+    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
+      rampartDashed.push({ pathEl, originalStyle, preservedOValueS, preservedOValueE });
+    }
+  }
+  const rampartLengths = rampartDashed.map((d) => d.pathEl.getTotalLength());
+  rampartDashed.forEach(({ pathEl, originalStyle, preservedOValueS, preservedOValueE }, k) => {
+    const newLen = rampartLengths[k];
+    const onLen = Math.max(0, newLen - preservedOValueS - preservedOValueE);
+    const newDasharray = \`0 \${preservedOValueS} \${onLen} \${preservedOValueE}\`;
+    const cleaned = originalStyle.replace(/stroke-dasharray\\s*:[^;]*;?/g, \`stroke-dasharray: \${newDasharray};\`).replace(/;\\s*;+/g, ";");
+    pathEl.setAttribute("style", cleaned);
+  });
+}
+`;
+
+/**
+ * Mermaid's edges: each new path is put in the drawing and its length read at once (`getTotalLength`, which makes
+ * the browser lay the drawing out again, as the last edge changed it) to place the arrowheads' gaps: a layout per
+ * edge, about 20 ms of each 50-element drawing. The length of the same outline measured on a path outside the
+ * document (the browser reads it from the `d` attribute alone, without a layout) is the same number.
+ */
+export const EDGE_LENGTH = 'const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;';
+const DETACHED_EDGE_LENGTH = 'const len = typeof pathNode.getTotalLength === "function" ? rampartOutlineLength(pathNode) : 0;';
+const OUTLINE_LENGTH_HELPER = `
+var rampartScratchPath;
+function rampartOutlineLength(pathNode) {
+  rampartScratchPath ??= pathNode.ownerDocument.createElementNS("http://www.w3.org/2000/svg", "path");
+  rampartScratchPath.setAttribute("d", pathNode.getAttribute("d") ?? "");
+  return rampartScratchPath.getTotalLength();
+}
+`;
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -101,7 +324,9 @@ export const mermaidFlowchartOnly = {
     build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: ELK_SHIM }));
     // Mermaid's config getter, made cheap: the chunk that defines it is rewritten, or the build fails.
     // Its function-naming helper, made a no-op (see NAME_HELPER). Its stadium drawn as a rounded rect (STADIUM).
-    // Its labels' lines taken as Rampart wrapped them, not measured again (WRAP_CHECK).
+    // Its labels' lines taken as Rampart wrapped them, not measured again (WRAP_CHECK). Its search for edge
+    // crossings skips the pairs whose boxes do not meet (FIND_CROSSINGS); its hops on dashed flows read their
+    // lengths after every outline is set (HOP_DASHES); its edges are measured outside the document (EDGE_LENGTH).
     build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]chunks[\\/]mermaid\.core[\\/]chunk-[A-Z0-9]+\.mjs$/ }, args => {
       let source = fs.readFileSync(args.path, 'utf8');
       const original = source;
@@ -120,6 +345,16 @@ export const mermaidFlowchartOnly = {
       if (source.includes('function createFormattedText(')) {
         if (!source.includes(WRAP_CHECK)) throw new Error(`${args.path}: Mermaid's text wrapping changed; update scripts/mermaidFlowchartOnly.mjs`);
         source = source.replace(WRAP_CHECK, NO_WRAP_CHECK);
+      }
+      if (source.includes('function findEdgeIntersections(')) {
+        if (!source.includes(FIND_CROSSINGS)) throw new Error(`${args.path}: Mermaid's search for edge crossings changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.replace(FIND_CROSSINGS, FAST_FIND_CROSSINGS);
+        if (!source.includes(HOP_DASHES)) throw new Error(`${args.path}: Mermaid's line hops changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.replace(HOP_DASHES, BATCHED_HOP_DASHES);
+      }
+      if (source.includes('insertEdge = /* @__PURE__ */ __name(function(')) {
+        if (source.split(EDGE_LENGTH).length !== 2) throw new Error(`${args.path}: Mermaid's edges changed; update scripts/mermaidFlowchartOnly.mjs`);
+        source = source.replace(EDGE_LENGTH, DETACHED_EDGE_LENGTH) + OUTLINE_LENGTH_HELPER;
       }
       if (/^var __name = /m.test(source)) {
         if (!source.includes(NAME_HELPER)) throw new Error(`${args.path}: Mermaid's __name helper changed; update scripts/mermaidFlowchartOnly.mjs`);

@@ -59,6 +59,16 @@ describe('webview bundle', function () {
     const formatted = js.slice(js.indexOf('function createFormattedText('), js.indexOf('__name(createFormattedText,'));
     assert.match(formatted, /const linesUnderWidth = \[line\d*\];/, 'each line is taken as it is');
     assert.doesNotMatch(formatted, /checkWidth\(line\d*\)|splitLineToFitWidth\(/, 'no line is measured or split');
+    // the search for edge crossings compares only edges whose boxes meet (FIND_CROSSINGS, tested below)
+    const crossings = js.slice(js.indexOf('function findEdgeIntersections('), js.indexOf('__name(findEdgeIntersections,'));
+    assert.match(crossings, /if \(apart\(\w+\.box, \w+\.box\)\)/, "the rewritten search is in the bundle");
+    // the hops' dashes read every new outline's length after setting them all (HOP_DASHES; the webview test checks the dashes)
+    const hops = js.slice(js.indexOf('function applyLineJumpsToSvg('), js.indexOf('__name(applyLineJumpsToSvg,'));
+    assert.match(hops, /const rampartLengths = rampartDashed\.map\(/, 'lengths are read in one pass');
+    assert.equal(hops.split('getTotalLength()').length - 1, 1, 'and only there');
+    // an edge's length is measured on a path outside the document (EDGE_LENGTH; the webview test checks the gaps)
+    const edge = js.slice(js.indexOf('insertEdge = /* @__PURE__ */ __name(function('), js.indexOf('}, "insertEdge")'));
+    assert.match(edge, /const len = typeof pathNode\.getTotalLength === "function" \? rampartOutlineLength\(pathNode\) : 0;/);
     // Mermaid's own assignWithDepth, taken from its source, against copyConfig on a config-like value.
     const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
     const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('var assignWithDepth = '))!;
@@ -96,6 +106,40 @@ describe('webview bundle', function () {
       .filter(m => m[2].endsWith('Diagram') || m[2].endsWith('Chart')).map(m => m[1]);
     assert.ok(sections.includes('flowchart') && sections.includes('gantt') && sections.includes('xyChart'), `diagram sections read from Mermaid's config type: ${sections}`);
     assert.deepEqual(sections.filter(k => k !== 'flowchart' && !SHARED_SECTIONS.has(k)), [], 'diagram types neither drawn nor shared');
+  });
+
+  it("Mermaid's search for edge crossings (the line hops) skips edges whose boxes do not meet, and finds the same crossings in the same order", async () => {
+    const { FIND_CROSSINGS, FAST_FIND_CROSSINGS } = await import(path.join(ROOT, 'scripts/mermaidFlowchartOnly.mjs'));
+    const chunkDir = path.join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
+    const source = fs.readdirSync(chunkDir).filter(f => f.endsWith('.mjs')).map(f => fs.readFileSync(path.join(chunkDir, f), 'utf8')).find(t => t.includes('function findEdgeIntersections('))!;
+    assert.ok(source.includes(FIND_CROSSINGS), "Mermaid's search is the one the build rewrites");
+    // Mermaid's module as it is and as the build rewrites it, its imports stubbed, the search exported
+    type Pt = { x: number; y: number };
+    type Find = (edges: { id: string; points: Pt[] }[]) => unknown[];
+    const load = (text: string) => new Function('__name', 'markerOffsets', `${text.slice(text.indexOf('// src/')).replace(/\nexport \{[^}]*\};?\s*$/, '')}\nreturn findEdgeIntersections;`)((f: unknown) => f, {}) as Find;
+    const theirs = load(source);
+    const ours = load(source.replace(FIND_CROSSINGS, FAST_FIND_CROSSINGS));
+    assert.notEqual(ours.toString(), theirs.toString());
+    // orthogonal routes as ELK draws them, many crossing, some far apart; a route with a NaN point, an infinite one; a one-point route
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let round = 0; round < 40; round++) {
+      const edges = Array.from({ length: 30 }, (_, k) => {
+        let x = Math.round(rnd() * 1500), y = Math.round(rnd() * 900);
+        const points: Pt[] = [{ x, y }];
+        for (let b = 0, n = 1 + Math.floor(rnd() * 6); b < n; b++) {
+          if (b % 2) y += Math.round((rnd() - 0.5) * 400); else x += Math.round(rnd() * 300);
+          points.push({ x, y });
+        }
+        return { id: `e${k}`, points };
+      });
+      if (round === 3) edges[5].points[1] = { x: NaN, y: 10 };
+      if (round === 4) edges[6].points = [{ x: 1, y: 1 }];
+      if (round === 5) edges[7].points[0] = { x: Infinity, y: 300 };
+      const expected = theirs(edges);
+      if (round < 3) assert.ok(expected.length > 5, `round ${round} has crossings (${expected.length})`);
+      assert.deepEqual(ours(edges), expected, `round ${round}`);
+    }
   });
 
   it('still has what the flowchart needs: Mermaid, dagre, DOMPurify', () => {

@@ -886,6 +886,35 @@ test('the extension lays the diagram out (the language server\'s ELK): only ELK\
   }
 });
 
+test('every flow keeps its arrowhead gap: its dashes fit its outline, also after a line hop', async (h) => {
+  const { page, log, context } = await h.open();
+  await update(page, updateFor(generatedModel(50)));
+  // Mermaid leaves a gap for the arrowhead with `stroke-dasharray: 0 S L E`, L the outline's length less S and E:
+  // after a hop (an arc, longer than the straight line it replaces) L must be measured on the new outline
+  const hops = await page.evaluate(() => [...document.querySelectorAll('.canvas path.flowchart-link')].map(p => ({
+    arcs: (p.getAttribute('d').match(/A/g) || []).length,
+    dash: /stroke-dasharray\s*:\s*0\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/.exec(p.getAttribute('style') || '')?.slice(1).map(Number),
+    len: p.getTotalLength(),
+  })).filter(x => x.arcs && x.dash));
+  assert(hops.length >= 5, `flows hop over others (${hops.length})`);
+  for (const x of hops) assert(Math.abs(x.dash[1] - (x.len - x.dash[0] - x.dash[2])) < 0.5, `the dashes fit the outline: ${JSON.stringify(x)}`);
+  // and every other flow (its length measured by the build's rewrite outside the document: the same number)
+  // (a dashed flow, `0 S 2 2 ... 2 E`, has as many dashes as fit in its length)
+  const all = await page.evaluate(() => [...document.querySelectorAll('.canvas path.flowchart-link')].map(p => ({
+    dash: /stroke-dasharray\s*:\s*([\d.\s]+)/.exec(p.getAttribute('style') || '')?.[1].trim().split(/\s+/).map(Number),
+    len: p.getTotalLength(),
+  })));
+  assert(all.length >= 60 && all.every(x => x.dash?.length >= 4), 'every flow has its gaps');
+  assert(all.some(x => x.dash.length > 4), 'dashed flows among them');
+  for (const x of all) {
+    const total = x.dash.reduce((a, b) => a + b, 0);
+    if (x.dash.length === 4) assert(Math.abs(total - x.len) < 0.5, `the gaps fit the outline: ${JSON.stringify(x)}`);
+    else assert(total <= x.len + 0.5 && total > x.len - 4.5, `the dashes fill the outline: ${x.dash.length} numbers, ${total} of ${x.len}`);
+  }
+  await assertClean(page, log, h.origin);
+  await context.close();
+});
+
 test('when the extension cannot lay a diagram out, the page lays it out with its own ELK', async (h) => {
   const failing = { layout: async () => { throw new Error('the language server is not running'); } };
   const msg = updateFor(generatedModel(30));
