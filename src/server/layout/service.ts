@@ -66,6 +66,9 @@ export function findElkScript(): { script: string; wrapped: boolean } | undefine
   }
 }
 
+/** Drawings' layouts that may wait at once (each page asks for one at a time; a few pages share the server). */
+const MAX_WAITING = 16;
+
 export interface LayoutOutcome {
   graphJson: string;
   ms: number;
@@ -123,6 +126,10 @@ export class LayoutService {
     return new Promise((resolve, reject) => {
       if (!this.available) {
         reject(new Error('The layout engine is not available in this language server.'));
+        return;
+      }
+      if (this.queue.filter(j => !j.warmUp).length >= MAX_WAITING) {
+        reject(new Error(`The layout engine is busy (${MAX_WAITING} diagrams are waiting for it).`));
         return;
       }
       // a drawing's layout goes before the warm-ups still waiting

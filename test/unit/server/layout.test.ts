@@ -93,6 +93,15 @@ describe('layout engine (language server)', function () {
     }
   });
 
+  it('refuses more layouts than may wait at once, and serves those it took', async () => {
+    const g = JSON.stringify(warmGraph(6, 2, 6));
+    const asked = Array.from({ length: 20 }, () => service.layout(g).then(() => 'laid out', (e: Error) => e.message));
+    const answers = await Promise.all(asked);
+    // the first starts at once; 16 more may wait
+    assert.equal(answers.filter(a => a === 'laid out').length, 17);
+    assert.ok(answers.slice(17).every(a => /busy/.test(a)), answers.slice(17).join('; '));
+  });
+
   it('refuses work once disposed', async () => {
     service.dispose();
     await assert.rejects(service.layout(JSON.stringify(warmGraph(4, 1, 2))), /not available/);
