@@ -9,7 +9,7 @@
  *
  * Nothing here knows about VS Code: any client hosting the webview may send it.
  */
-import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { RequestType } from 'vscode-languageserver-protocol';
 
 export { LAYOUT_MAX_CHARS } from './layoutLimits';
 
@@ -35,5 +35,8 @@ export interface LayoutStatus {
   /** The ELK script it runs (its file name): `elk.js`, shipped beside the server, or elkjs's own from the sources. */
   engine?: string;
 }
-/** `rampart/layoutStatus`: for tests and the bench (which wait until the server's ELK is warm). */
-export const LayoutStatusRequest = new RequestType0<LayoutStatus, void>('rampart/layoutStatus');
+/**
+ * `rampart/layoutStatus`: whether the server's ELK is warm (the visual editor lays its first drawing out on the
+ * page while it is not), and for tests and the bench, which wait until it is.
+ */
+export const LayoutStatusRequest = new RequestType<Record<string, never>, LayoutStatus, void>('rampart/layoutStatus');

@@ -12,8 +12,9 @@
  *   select  {kind, id}                 the cursor is in this entry: highlight its node/row
  *   drawings {drawings}                the diagram's last drawings that a page of this model kept (`keepDrawing`), sent
  *                                      before the first view: a visual editor opened again draws without a layout
- *   layoutService                      the extension lays diagrams out (the language server's warm ELK): send `layout`
- *                                      instead of starting ELK on the page; sent before the first view
+ *   layoutService {warm?}              the extension lays diagrams out (the language server's ELK; `warm` false: it is
+ *                                      still warming up): send `layout` instead of starting a cold ELK on the page;
+ *                                      sent before the first view
  *   layoutDone {id, graphJson?, error?}  the answer to `layout`: the laid-out graph, or why there is none (the page
  *                                      then lays the graph out itself)
  * Webview -> extension:
@@ -165,7 +166,7 @@ export type EntryMessage = { type: 'entry'; version: number; kind: FormKind; id:
 export type SuggestionsMessage = { type: 'suggestions'; suggestions: ThreatSuggestions };
 export type VectorScoreMessage = { type: 'vectorScore'; vector: string; score?: number; severity?: string; version?: string; level?: string; problem?: string };
 export type DrawingsMessage = { type: 'drawings'; drawings: { key: string; svg: string }[] };
-export type LayoutServiceMessage = { type: 'layoutService' };
+export type LayoutServiceMessage = { type: 'layoutService'; warm?: boolean };
 export type LayoutDoneMessage = { type: 'layoutDone'; id: number; graphJson?: string; error?: string };
 export type ToWebviewMessage = UpdateMessage | ErrorMessage | SelectMessage | AddedMessage | NoticeMessage | EditedMessage | DeletedMessage | ConfirmDeleteMessage | EntryMessage | SuggestionsMessage | VectorScoreMessage | DrawingsMessage | LayoutServiceMessage | LayoutDoneMessage;
 
@@ -199,7 +200,7 @@ export const toWebviewMessage = z.discriminatedUnion('type', [
     version: z.optional(z.string().check(z.maxLength(10))), level: z.optional(z.string().check(z.maxLength(20))), problem: z.optional(z.string().check(z.maxLength(2_000))),
   }),
   z.strictObject({ type: z.literal('drawings'), drawings: z.array(keptDrawing).check(z.maxLength(KEPT_DRAWINGS_PER_MODEL)) }),
-  z.strictObject({ type: z.literal('layoutService') }),
+  z.strictObject({ type: z.literal('layoutService'), warm: z.optional(z.boolean()) }),
   z.strictObject({
     type: z.literal('layoutDone'), id: layoutId,
     graphJson: z.optional(z.string().check(z.maxLength(LAYOUT_RESULT_MAX_CHARS), z.startsWith('{'))), error: z.optional(z.string().check(z.maxLength(2_000))),

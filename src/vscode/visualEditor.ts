@@ -27,7 +27,7 @@ import { viewOfUpdate, type HeldView } from '../shared/viewMessage';
 import type { ViewModel } from '../core/render/viewModel';
 import { EntryAtRequest, IntentEditRequest, RevealRangeRequest, StatusEditRequest, ThreatSuggestionsRequest, ViewModelRequest, type IntentEditResult } from '../shared/requests';
 import { CvssScoreRequest, EntryFixRequest, EntryFormRequest } from '../shared/entryRequests';
-import { LayoutRequest } from '../shared/layoutRequests';
+import { LayoutRequest, LayoutStatusRequest } from '../shared/layoutRequests';
 import { webviewHtml } from '../webview/html';
 
 const VIEW_TYPE = 'rampart.visualEditor';
@@ -55,7 +55,8 @@ export type TestHookRequest =
   | { op: 'clear'; uri: string }
   | { op: 'inject'; uri: string; message: unknown }
   /** Forgets the kept drawings held in memory (as after a restart); their files stay. */
-  | { op: 'forgetDrawings'; uri: string };
+  | { op: 'forgetDrawings'; uri: string }
+  | { op: 'layoutStatus'; uri: string };
 
 /** One open visual editor: its webview, its document and the subscriptions that keep them in step. */
 class VisualEditorSession implements vscode.Disposable {
@@ -235,10 +236,10 @@ class VisualEditorSession implements vscode.Disposable {
         this.lastSelect = '';
         this.retries = 0;
         // the drawings an earlier page of this model kept, before the view: the first one may need no layout
-        await this.keptFiles.load(this.document.uri.toString());
+        const [warm] = await Promise.all([this.layoutWarm(), this.keptFiles.load(this.document.uri.toString())]);
         if (this.disposed) return true;
-        // the language server lays the diagram out, with its warm ELK
-        this.post({ type: 'layoutService' });
+        // the language server lays the diagram out, with its ELK (the page's own, when that is still cold)
+        this.post({ type: 'layoutService', warm });
         const drawings = this.kept.drawings(this.document.uri.toString());
         if (drawings.length) this.post({ type: 'drawings', drawings });
         await this.postView(true);
@@ -291,6 +292,12 @@ class VisualEditorSession implements vscode.Disposable {
       result = await ask();
     }
     return result;
+  }
+
+  /** Whether the language server's ELK is warm: asked for at most 200 ms (a server still starting is not). */
+  private layoutWarm(): Promise<boolean> {
+    const asked = this.server.request(LayoutStatusRequest, {}).then(s => s.state === 'warm', () => false);
+    return Promise.race([asked, new Promise<boolean>(r => setTimeout(() => r(false), 200))]);
   }
 
   /**
@@ -542,6 +549,9 @@ export class VisualEditorProvider implements vscode.CustomTextEditorProvider {
         this.kept.forget();
         this.keptFiles.forget();
         return true;
+      case 'layoutStatus':
+        // where the language server's ELK stands (a test waits until it is warm)
+        return this.server.request(LayoutStatusRequest, {});
       default:
         return undefined;
     }

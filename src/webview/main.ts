@@ -15,7 +15,7 @@ import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
 import { Inspector } from './inspector';
-import { elkStatus, hostLayoutDone, onHostLayoutWait, prewarmElk, useHostLayout } from './elk';
+import { elkStatus, hostLayoutDone, onLayoutWait, prewarmElk, useHostLayout } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 import { addedEdges, drawProvisional } from './provisional';
 
@@ -354,7 +354,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
     case 'layoutService':
       // the extension lays diagrams out with the language server's warm ELK (src/webview/elk.ts)
-      useHostLayout(post);
+      useHostLayout(post, m.warm !== false);
       break;
     case 'layoutDone':
       hostLayoutDone(m);
@@ -384,25 +384,20 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
     renderPlan(next);
     renderTrees(next);
   };
-  if (elkStatus.host) {
-    // The extension lays the diagram out: the tables are built (and styled) while the page waits for it,
-    // instead of before Mermaid starts; when no layout is asked (a recolouring, a kept drawing), after it.
-    onHostLayoutWait(() => {
-      renderTables();
-      void document.body.offsetHeight;
-    });
-    await drawDiagram(false);
-    onHostLayoutWait(() => {});
-    if (view !== next) return;
-    if (!tablesDone) {
-      renderTables();
-      applySelection();
-    }
-  } else {
+  // The tables are built (and styled) while ELK lays the diagram out off the page's thread (in the language
+  // server or the page's worker), instead of before Mermaid starts; when nothing is laid out so (dagre, a
+  // recolouring, a kept drawing), after the diagram.
+  onLayoutWait(() => {
     renderTables();
-    await drawDiagram(false);
-  }
+    void document.body.offsetHeight;
+  });
+  await drawDiagram(false);
+  onLayoutWait(() => {});
   if (view !== next) return;
+  if (!tablesDone) {
+    renderTables();
+    applySelection();
+  }
   authoring.updated(next);
   inspector.refresh();
   debug.timings.lastUpdateMs = performance.now() - t0;

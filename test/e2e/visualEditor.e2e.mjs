@@ -142,7 +142,7 @@ try {
     }
   });
 
-  await check('opening and closing the visual editor 20 times quickly never stalls; nested boundaries are laid out with ELK, by the language server', async () => {
+  await check('opening and closing the visual editor 20 times quickly never stalls; nested boundaries are laid out with ELK, first by the language server, then by the page\'s worker', async () => {
     await runCommand('View: Close All Editors');
     await quickOpen(ELK_MODEL);
     const t = Date.now();
@@ -163,12 +163,19 @@ try {
     log(`then the ELK diagram drawn ${Date.now() - t2} ms after the command`);
     const layout = await webview.locator('body').evaluate(() => window.__rampart?.layout);
     if (layout !== 'elk') throw new Error(`expected the ELK layout, got ${layout}`);
-    // the language server laid it out (its ELK in a worker thread, warmed up when the model was opened): the page
-    // asked the extension, and never loaded elk.js
-    const elk = await webview.locator('body').evaluate(() => ({ ...window.__rampart?.elk, elkScript: performance.getEntriesByType('resource').some(e => e.name.endsWith('/elk.js')) }));
+    // the first layout: by the language server (its ELK warmed up when the first model was opened), or by the page
+    // when the server's ELK was not warm yet; then the page's worker (a Blob of elk.js's code, allowed by the CSP's
+    // worker-src blob:) warms up on that graph and takes the later layouts: it runs in the real workbench
+    const t3 = Date.now();
+    let elk;
+    do {
+      elk = await webview.locator('body').evaluate(() => window.__rampart?.elk);
+      if (elk?.worker === 'ready' || elk?.worker === 'refused' || elk?.worker === 'failed') break;
+      await page.waitForTimeout(250);
+    } while (Date.now() - t3 < 30000);
     log(`ELK: ${JSON.stringify(elk)}`);
-    if (elk?.mode !== 'host' || !(elk.hostLayouts >= 1) || elk.pageLayouts !== 0 || elk.hostErrors !== 0 || elk.elkScript) {
-      throw new Error(`expected the diagram laid out by the language server, elk.js not loaded; got ${JSON.stringify(elk)}`);
+    if (elk?.worker !== 'ready' || elk.hostErrors !== 0 || !(elk.hostLayouts + elk.pageLayouts >= 1)) {
+      throw new Error(`expected a first layout by the language server (or the page) and then ELK's worker ready, got ${JSON.stringify(elk)}`);
     }
     const nodes = await webview.locator('.canvas svg g.node').count();
     if (nodes < 18) throw new Error(`expected the 18 elements as nodes, got ${nodes}`);

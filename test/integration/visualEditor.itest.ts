@@ -18,7 +18,7 @@ const VIEW_TYPE = 'rampart.visualEditor';
 const HOOK = 'rampart.visualEditor.testHook';
 const EXAMPLE = 'visual/webshop-payments.threatmodel.yaml';
 
-type HookRequest = { op: 'posted' | 'received' | 'clear' | 'forgetDrawings'; uri: string } | { op: 'inject'; uri: string; message: unknown };
+type HookRequest = { op: 'posted' | 'received' | 'clear' | 'forgetDrawings' | 'layoutStatus'; uri: string } | { op: 'inject'; uri: string; message: unknown };
 const hook = <T>(req: HookRequest) => vscode.commands.executeCommand<T>(HOOK, req);
 const posted = (doc: vscode.TextDocument) => hook<ToWebviewMessage[]>({ op: 'posted', uri: doc.uri.toString() });
 const received = async (doc: vscode.TextDocument): Promise<FromWebviewMessage[]> => (await hook<FromWebviewMessage[]>({ op: 'received', uri: doc.uri.toString() })) ?? [];
@@ -109,8 +109,11 @@ describe('visual editor', function () {
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(generateModel(30)));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    // the server's ELK warms up once a model is open; the visual editor asks it only once it is warm
+    await waitFor('the server\'s ELK to be warm', async () => (await hook<{ state: string }>({ op: 'layoutStatus', uri: doc.uri.toString() }))?.state === 'warm' || undefined, 60000);
     await openVisual(doc);
     const sent = await posted(doc);
+    assert.deepStrictEqual(sent.find(m => m.type === 'layoutService'), { type: 'layoutService', warm: true });
     assert.ok(sent.findIndex(m => m.type === 'layoutService') >= 0 && sent.findIndex(m => m.type === 'layoutService') < sent.findIndex(isUpdate), 'the layout service is offered before the first view');
     const asked = await waitFor('the page to ask for a layout', async () => (await received(doc)).find((m): m is Extract<FromWebviewMessage, { type: 'layout' }> => m.type === 'layout'), 60000);
     type Node = { id: string; children?: Node[] };

@@ -135,7 +135,7 @@ const HC_VARS = {
 const themeVars = theme => (theme.includes('high-contrast') ? HC_VARS : theme.includes('light') ? LIGHT_VARS : DARK_VARS);
 
 /** What VS Code's webview host provides before our script runs: the API, theme variables and body class. */
-function hostScript({ theme, vars, state, autoUpdate, layoutHost }) {
+function hostScript({ theme, vars, state, autoUpdate, layoutHost, layoutWarm }) {
   window.__posted = [];
   window.__states = [];
   window.__csp = [];
@@ -147,7 +147,7 @@ function hostScript({ theme, vars, state, autoUpdate, layoutHost }) {
       // the webview says it is ready (after the kept drawings, if given a list)
       if (m.type === 'ready' && (autoUpdate || layoutHost)) {
         setTimeout(() => {
-          if (layoutHost) window.postMessage({ type: 'layoutService' }, '*');
+          if (layoutHost) window.postMessage({ type: 'layoutService', warm: layoutWarm }, '*');
           for (const x of [].concat(autoUpdate ?? [])) window.postMessage(x, '*');
         }, 0);
       }
@@ -209,12 +209,14 @@ class Harness {
     const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     if (layoutServer) await page.exposeBinding('__rampartLayout', (_source, graphJson, layoutOptions) => layoutServer.layout(graphJson, layoutOptions));
+    // as the extension does: whether the server's ELK is warm, asked when the page is ready
+    const layoutWarm = layoutServer ? (layoutServer.status ? (await layoutServer.status()).state === 'warm' : true) : false;
     const log = { requests: [], dialogs: [], errors: [], console: [] };
     page.on('request', r => log.requests.push(r.url()));
     page.on('dialog', d => { log.dialogs.push(d.message()); void d.dismiss(); });
     page.on('pageerror', e => log.errors.push(e.message));
     page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') log.console.push(m.text()); });
-    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate, layoutHost: !!layoutServer });
+    await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate, layoutHost: !!layoutServer, layoutWarm });
     if (init) await page.addInitScript(init); // a script of the test's own, before the page's
     const t0 = Date.now();
     await page.goto(`${this.origin}/`);
@@ -855,8 +857,8 @@ test('a visual editor opened again draws the drawing its last page kept with the
   await c.context.close();
 });
 
-test('the extension lays the diagram out (the language server\'s ELK): only ELK\'s members sent, the answer drawn, elk.js never loaded', async (h) => {
-  const server = await startLayoutServer({ warm: false });
+test('the extension lays the first diagram out (the language server\'s warm ELK): only ELK\'s members sent, the answer drawn; the page\'s worker takes the later layouts', async (h) => {
+  const server = await startLayoutServer();
   try {
     const msg = updateFor(generatedModel(30));
     const { page, log, context } = await h.open({ autoUpdate: msg, layoutServer: server });
@@ -868,20 +870,43 @@ test('the extension lays the diagram out (the language server\'s ELK): only ELK\
     // the root options are those the server warms ELK up with: a Mermaid upgrade that changes them shows here
     eq(graph.layoutOptions, warm.MERMAID_ROOT_OPTIONS, "Mermaid's root options, as the server's warm-up uses them");
     for (const own of ['cssClasses', 'labelStyle', 'shape', '"label"', 'domId']) assert(!sent[0].graphJson.includes(own), `Mermaid's ${own} stays on the page`);
-    const r = await page.evaluate(() => ({ mode: window.__rampart.elk.mode, host: window.__rampart.elk.hostLayouts, page: window.__rampart.elk.pageLayouts, nodes: document.querySelectorAll('.canvas g.node').length, rows: document.querySelectorAll('table.threats tbody tr').length }));
-    eq([r.mode, r.host, r.page, r.nodes], ['host', 1, 0, 30], 'laid out by the extension, every element drawn');
+    const r = await page.evaluate(() => ({
+      mode: window.__rampart.elk.mode, host: window.__rampart.elk.hostLayouts, page: window.__rampart.elk.pageLayouts, nodes: document.querySelectorAll('.canvas g.node').length,
+      rows: document.querySelectorAll('table.threats tbody tr').length,
+      // elk.js: not before the first drawing (the worker's warm-up loads it after)
+      elkBefore: performance.getEntriesByType('resource').some(e => e.name.endsWith('/elk.js') && e.startTime < window.__rampart.timings.firstDiagramAt),
+    }));
+    eq([r.mode, r.host, r.page, r.nodes, r.elkBefore], ['host', 1, 0, 30, false], 'laid out by the extension, every element drawn, elk.js not loaded for it');
     assert(r.rows > 0, 'the threat table is built (while the page waited for the layout)');
     eq(server.layouts, 1, 'the server laid it out');
-    eq(log.requests.filter(u => u.endsWith('/elk.js')), [], "elk.js is never loaded");
-    // the same structure drawn from ELK on the page: the same boxes
     const hostBoxes = await drawnGeometry(page);
+    // the page's worker warms up on that graph in the background and lays the next structure out
+    await page.waitForFunction(() => window.__rampart.elk.worker === 'ready', null, { timeout: 60_000 });
+    await update(page, updateFor(generatedModel(30).replace('\nthreats:\n', '\n  extra: { from: el-3, to: el-20, protocol: amqp }\nthreats:\n'), 2));
+    eq(await page.evaluate(() => [window.__rampart.elk.mode, window.__rampart.elk.hostLayouts]), ['worker', 1], 'the edit laid out by the warm worker');
+    eq(server.layouts, 1, 'not by the server');
     await assertClean(page, log, h.origin);
     await context.close();
+    // the same structure drawn from ELK on the page: the same boxes
     const b = await h.open({ autoUpdate: msg });
     await b.page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
     eq(await b.page.evaluate(() => window.__rampart.elk.mode), 'page');
     eq(await drawnGeometry(b.page), hostBoxes, 'the same picture as ELK on the page draws');
     await b.context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('while the server\'s ELK is still warming up, the page lays its first diagram out itself', async (h) => {
+  const server = await startLayoutServer({ warm: false });
+  try {
+    const { page, log, context } = await h.open({ autoUpdate: updateFor(generatedModel(30)), layoutServer: server });
+    await page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    eq((await posted(page)).filter(m => m.type === 'layout').length, 0, 'no layout asked of the extension');
+    eq(await page.evaluate(() => [window.__rampart.elk.mode, window.__rampart.elk.pageLayouts, document.querySelectorAll('.canvas g.node').length]), ['page', 1, 30], 'laid out on the page');
+    await assertClean(page, log, h.origin);
+    await context.close();
   } finally {
     await server.stop();
   }
@@ -1517,7 +1542,7 @@ export async function startLayoutServer({ warm = true } = {}) {
   conn.listen();
   await conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: [], capabilities: { workspace: { configuration: true } }, initializationOptions: { diagramLayout: true } });
   await conn.sendNotification(rpc.InitializedNotification.type, {});
-  const status = () => conn.sendRequest('rampart/layoutStatus');
+  const status = () => conn.sendRequest('rampart/layoutStatus', {});
   const server = {
     status,
     layouts: 0,

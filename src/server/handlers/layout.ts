@@ -27,7 +27,8 @@ export function registerLayout(ctx: ServerContext, service = new LayoutService()
       throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
     }
   });
-  ctx.connection.onRequest(LayoutStatusRequest, () => service.status());
+  // by method name: a client may send it with no params
+  ctx.connection.onRequest(LayoutStatusRequest.method, () => service.status());
   return {
     warmUp: () => { if (ctx.features.diagramLayout) service.warmUp(); },
     dispose: () => service.dispose(),

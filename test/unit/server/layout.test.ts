@@ -163,7 +163,7 @@ describe('rampart/layout (the bundled server, over LSP)', function () {
       // a client that does not draw diagrams gets no warm-up
       await client.open(fileUri(path.join(ROOT, 'examples', 'x.threatmodel.yaml')), 'rampart: 1\ntitle: T\n');
       await new Promise(res => setTimeout(res, 300));
-      assert.equal((await client.conn.sendRequest(LayoutStatusRequest)).warmUps, 0);
+      assert.equal((await client.conn.sendRequest(LayoutStatusRequest, {})).warmUps, 0);
     } finally {
       await client.stop();
     }
@@ -172,13 +172,13 @@ describe('rampart/layout (the bundled server, over LSP)', function () {
   it('warms ELK up once a model is opened, for a client that draws diagrams', async () => {
     const client = await LspClient.start({ initializationOptions: { diagramLayout: true } });
     try {
-      assert.equal((await client.conn.sendRequest(LayoutStatusRequest)).state, 'off', 'nothing before a model is open');
+      assert.equal((await client.conn.sendRequest(LayoutStatusRequest, {})).state, 'off', 'nothing before a model is open');
       await client.open(fileUri(path.join(ROOT, 'examples', 'x.threatmodel.yaml')), 'rampart: 1\ntitle: T\n');
       const t0 = Date.now();
-      let status = await client.conn.sendRequest(LayoutStatusRequest);
+      let status = await client.conn.sendRequest(LayoutStatusRequest, {});
       while (status.state !== 'warm' && Date.now() - t0 < 100_000) {
         await new Promise(res => setTimeout(res, 100));
-        status = await client.conn.sendRequest(LayoutStatusRequest);
+        status = await client.conn.sendRequest(LayoutStatusRequest, {});
       }
       assert.equal(status.state, 'warm');
       assert.equal(status.warmUps, 10);
