@@ -294,10 +294,13 @@ class VisualEditorSession implements vscode.Disposable {
     return result;
   }
 
-  /** Whether the language server's ELK is warm: asked for at most 200 ms (a server still starting is not). */
+  /**
+   * Whether the language server's ELK is warm, asked for at most 100 ms while the kept drawings load (a server
+   * still starting, or busy, is taken as cold: the page then lays its first diagram out itself).
+   */
   private layoutWarm(): Promise<boolean> {
     const asked = this.server.request(LayoutStatusRequest, {}).then(s => s.state === 'warm', () => false);
-    return Promise.race([asked, new Promise<boolean>(r => setTimeout(() => r(false), 200))]);
+    return Promise.race([asked, new Promise<boolean>(r => setTimeout(() => r(false), 100))]);
   }
 
   /**

@@ -15,7 +15,7 @@ import { append, clear, h, replace } from './dom';
 import { fixSvgSize, importSvg, PanZoom, renderMermaid, themeFromBody, type Layout, type LayoutTuning, type MermaidTheme, type RenderResult } from './diagram';
 import { Authoring } from './authoring';
 import { Inspector } from './inspector';
-import { elkStatus, hostLayoutDone, onLayoutWait, prewarmElk, useHostLayout } from './elk';
+import { elkStatus, endLayoutWait, hostLayoutDone, onLayoutWait, prewarmElk, useHostLayout } from './elk';
 import { applyStyles, DrawingCache, drawingKey, installRiskStyles, mermaidNodeId, riskClass } from './restyle';
 import { addedEdges, drawProvisional } from './provisional';
 
@@ -387,12 +387,13 @@ async function onUpdate(v: number, next: ViewModel): Promise<void> {
   // The tables are built (and styled) while ELK lays the diagram out off the page's thread (in the language
   // server or the page's worker), instead of before Mermaid starts; when nothing is laid out so (dagre, a
   // recolouring, a kept drawing), after the diagram.
-  onLayoutWait(() => {
+  const whileLaidOut = () => {
     renderTables();
     void document.body.offsetHeight;
-  });
+  };
+  onLayoutWait(whileLaidOut);
   await drawDiagram(false);
-  onLayoutWait(() => {});
+  endLayoutWait(whileLaidOut);
   if (view !== next) return;
   if (!tablesDone) {
     renderTables();
