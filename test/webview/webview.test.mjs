@@ -1830,8 +1830,9 @@ async function liveDiagramRuns(opts, runs, server) {
     const base50 = generatedModel(50);
     await first('P3a', base50);
     await first('P3a page', base50, undefined, null);
-    // The worst case: a visual editor opened with its model as the server starts (VS Code restoring the tab), its
-    // ELK warming up from cold while the page asks for the layout. A new server each run.
+    // A visual editor opened with its model as the server starts (VS Code restoring the tab): the server's ELK is
+    // not warm (its warm-up starts 3 s after the model is opened), so the page lays the diagram out. A new server
+    // each run.
     {
       const msg = updateFor(base50);
       const ref = referenceText(msg);
@@ -1900,7 +1901,7 @@ export function liveDiagramLines(r) {
   return [
     line('P3a', r.P3a, `first diagram, 50 elements, ${r.P3a.nodes} nodes, ${r.P3a.edges} edges, from webview creation; laid out by the language server's ELK, warmed up when the model was opened`),
     line('P3a page', r['P3a page'], 'the same, laid out by ELK on the page (no language server: a cold ELK)'),
-    line('P3a cold server', r['P3a cold server'], 'the same, opened with its model as the language server starts: its ELK warming up from cold meanwhile'),
+    line('P3a cold server', r['P3a cold server'], "the same, opened with its model as the language server starts: its ELK not warm yet, the page's lays it out"),
     line('P3a reopened', r['P3a reopened'], 'the same, opened again: the drawing its last page kept with the extension, no Mermaid call'),
     line('P3b status', r['P3b status'], `status-only edit, ${r['P3b status'].mermaidCalls} Mermaid calls and ${r['P3b status'].restyles} recolourings in ${r['P3b status'].edits} edits`),
     line('P3b flow', r['P3b flow'], `one flow added, until Mermaid's new drawing is in; ${r['P3b flow'].mermaidCalls} Mermaid calls in ${r['P3b flow'].edits} edits`),
