@@ -86,6 +86,12 @@ const RECT_STADIUM = `  if (node.look !== "handDrawn") {
 export const WRAP_CHECK = 'const linesUnderWidth = checkWidth(line) ? [line] : splitLineToFitWidth(line, checkWidth);';
 const NO_WRAP_CHECK = 'const linesUnderWidth = [line];';
 
+/** `source` with its one `part` replaced by `by`: a rewrite of Mermaid's code that keeps the rest as it is. */
+function rewritten(source, part, by) {
+  if (source.split(part).length !== 2) throw new Error('scripts/mermaidFlowchartOnly.mjs: a rewrite no longer matches the code it rewrites');
+  return source.replace(part, () => by);
+}
+
 /**
  * Mermaid's search for edge crossings (the line hops): every segment of every edge against every other, each
  * pair of edges rebuilding its segment lists: 20-35 ms of a 64-edge drawing. The same search, in the same order,
@@ -138,8 +144,18 @@ export const FIND_CROSSINGS = `function findEdgeIntersections(edges) {
   return crossings;
 }
 `;
-export const FAST_FIND_CROSSINGS = `function findEdgeIntersections(edges) {
-  const crossings = [];
+/** The loops of Mermaid's search, as they head its body (the body itself, the crossing test, stays as it is). */
+const CROSSING_LOOPS = `  const crossings = [];
+  for (let i = 0; i < edges.length; i++) {
+    const edgeA = edges[i];
+    const segmentsA = buildSegmentList(edgeA.points);
+    for (let j = i + 1; j < edges.length; j++) {
+      const edgeB = edges[j];
+      const segmentsB = buildSegmentList(edgeB.points);
+      for (const [si, segA] of segmentsA.entries()) {
+        for (const [sj, segB] of segmentsB.entries()) {
+`;
+const BOXED_CROSSING_LOOPS = `  const crossings = [];
   const EVERYWHERE = [-Infinity, -Infinity, Infinity, Infinity];
   const boxOf = (a, b) => (Number.isFinite(a.x + a.y + b.x + b.y) ? [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)] : EVERYWHERE);
   const apart = (p, q) => p[2] < q[0] || q[2] < p[0] || p[3] < q[1] || q[3] < p[1];
@@ -168,41 +184,8 @@ export const FAST_FIND_CROSSINGS = `function findEdgeIntersections(edges) {
           if (apart(A.boxes[si], B.boxes[sj])) {
             continue;
           }
-          const hit = segmentIntersection(segA.a, segA.b, segB.a, segB.b);
-          if (!hit) {
-            continue;
-          }
-          if (crossingSitsInRoundedCorner(edgeA, si, hit.tA) || crossingSitsInRoundedCorner(edgeB, sj, hit.tB)) {
-            continue;
-          }
-          const aHoriz = isHorizontalSeg(segA);
-          const bHoriz = isHorizontalSeg(segB);
-          const orthogonalPair = aHoriz !== bHoriz;
-          const jumpOnA = orthogonalPair ? aHoriz : false;
-          if (jumpOnA) {
-            crossings.push({
-              jumpEdgeId: edgeA.id,
-              otherEdgeId: edgeB.id,
-              segIndex: si,
-              t: hit.tA,
-              point: hit.point
-            });
-          } else {
-            crossings.push({
-              jumpEdgeId: edgeB.id,
-              otherEdgeId: edgeA.id,
-              segIndex: sj,
-              t: hit.tB,
-              point: hit.point
-            });
-          }
-        }
-      }
-    }
-  }
-  return crossings;
-}
 `;
+export const FAST_FIND_CROSSINGS = rewritten(FIND_CROSSINGS, CROSSING_LOOPS, BOXED_CROSSING_LOOPS);
 
 /**
  * Mermaid's line hops on dashed flows: each path gets its new outline, then its length is read
@@ -248,36 +231,18 @@ export const HOP_DASHES = `  for (const renderedEdge of renderedEdges) {
   }
 }
 `;
-const BATCHED_HOP_DASHES = `  const rampartDashed = [];
-  for (const renderedEdge of renderedEdges) {
-    const jumps = jumpsByEdge.get(renderedEdge.id);
-    if (!jumps || jumps.length === 0) {
-      continue;
+/** Where each dashed flow's length is read and its dashes set, up to the end of the function. */
+const HOP_DASH_TAIL = `    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
+      const newLen = pathEl.getTotalLength();
+      const onLen = Math.max(0, newLen - preservedOValueS - preservedOValueE);
+      const newDasharray = \`0 \${preservedOValueS} \${onLen} \${preservedOValueE}\`;
+      const cleaned = originalStyle.replace(/stroke-dasharray\\s*:[^;]*;?/g, \`stroke-dasharray: \${newDasharray};\`).replace(/;\\s*;+/g, ";");
+      pathEl.setAttribute("style", cleaned);
     }
-    const meta = edgeMeta.get(renderedEdge.id);
-    const curveHint = meta?.curve;
-    if (curveHint !== void 0 && !curveSupportsLineHops(curveHint)) {
-      continue;
-    }
-    const pathEl = pathByDataId.get(renderedEdge.id);
-    if (!pathEl) {
-      continue;
-    }
-    if (curveHint === void 0) {
-      const currentD = pathEl.getAttribute("d") ?? "";
-      if (!isStraightPath(currentD)) {
-        continue;
-      }
-    }
-    const originalStyle = pathEl.getAttribute("style") ?? "";
-    const dasharrayMatch = /stroke-dasharray\\s*:\\s*0\\s+([\\d.]+)\\s+[\\d.]+\\s+([\\d.]+)/.exec(
-      originalStyle
-    );
-    const preservedOValueS = dasharrayMatch ? Number.parseFloat(dasharrayMatch[1]) : null;
-    const preservedOValueE = dasharrayMatch ? Number.parseFloat(dasharrayMatch[2]) : null;
-    const newD = rewriteEdgePath(renderedEdge, jumps, config);
-    pathEl.setAttribute("d", newD);
-    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
+  }
+}
+`;
+const BATCHED_HOP_DASH_TAIL = `    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
       rampartDashed.push({ pathEl, originalStyle, preservedOValueS, preservedOValueE });
     }
   }
@@ -291,6 +256,7 @@ const BATCHED_HOP_DASHES = `  const rampartDashed = [];
   });
 }
 `;
+const BATCHED_HOP_DASHES = `  const rampartDashed = [];\n${rewritten(HOP_DASHES, HOP_DASH_TAIL, BATCHED_HOP_DASH_TAIL)}`;
 
 /**
  * Mermaid's edges: each new path is put in the drawing and its length read at once (`getTotalLength`, which makes
