@@ -100,7 +100,8 @@ export class LayoutService {
   private running: { job: Job; id: number; timer: ReturnType<typeof setTimeout> } | undefined;
   private nextId = 0;
   private warmUpsDone = 0;
-  private warmUpsQueued = 0;
+  /** The warm-up of this worker is queued (once per worker). */
+  private warmUpQueued = false;
   private layouts = 0;
   private state: LayoutStatus['state'] = 'off';
   private readonly elk: { script: string; wrapped: boolean } | undefined;
@@ -149,7 +150,8 @@ export class LayoutService {
    * drawing finds ELK's code compiled. Once per worker; the layouts a drawing asks for go first.
    */
   warmUp(): void {
-    if (!this.available || this.warmUpsQueued > 0) return;
+    if (!this.available || this.warmUpQueued) return;
+    this.warmUpQueued = true;
     // The first two on smaller graphs, which a cold ELK lays out sooner: a drawing that asks meanwhile (a visual
     // editor opened with its model) waits less behind the one running.
     const small = JSON.stringify(warmGraph(12, 2, 14));
@@ -157,7 +159,6 @@ export class LayoutService {
     const full = JSON.stringify(warmGraph());
     if (this.state === 'off') this.state = 'warming';
     for (let i = 0; i < this.warmUps; i++) {
-      this.warmUpsQueued++;
       this.queue.push({
         graphJson: i === 0 ? small : i === 1 ? medium : full, layoutOptions: {}, warmUp: true,
         resolve: () => {
@@ -228,7 +229,7 @@ export class LayoutService {
       if (typeof m.graphJson === 'string') {
         if (!run.job.warmUp) {
           this.layouts++;
-          if (this.state === 'starting') this.state = this.warmUpsQueued ? 'warming' : 'warm';
+          if (this.state === 'starting') this.state = this.warmUpQueued ? 'warming' : 'warm';
           this.replay(run.job);
         }
         run.job.resolve({ graphJson: m.graphJson, ms: m.ms ?? 0 });
@@ -263,7 +264,7 @@ export class LayoutService {
     }
     // warm-ups of the old worker warmed nothing the next one has
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].warmUp) this.queue.splice(i, 1);
-    this.warmUpsQueued = 0;
+    this.warmUpQueued = false;
     this.warmUpsDone = 0;
     if (this.state !== 'failed') this.state = 'off';
     void worker?.terminate();
