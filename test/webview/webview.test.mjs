@@ -1809,18 +1809,28 @@ async function liveDiagramRuns(opts, runs, server) {
   return withHarness(opts, async h => {
     const out = {};
     // `kept`: drawings the extension sends before the view (a visual editor opened again): then no Mermaid call.
-    // `layoutServer`: null for the page's own ELK (no language server)
-    const first = async (label, yaml, kept, layoutServer = server) => {
+    // `layoutServer`: null for the page's own ELK (no language server). `coldServer`: a new server each run, its
+    // model opened with the visual editor (VS Code restoring the tab): its ELK is not warm (the warm-up starts
+    // 3 s after the model is opened), so the page lays the diagram out.
+    const first = async (label, yaml, { kept, layoutServer = server, coldServer = false } = {}) => {
       const msg = updateFor(yaml);
       const ref = referenceText(msg);
       const ours = [], theirs = [];
       for (let i = 0; i < runs; i++) {
-        const a = await editorFirst(h, kept ? [{ type: 'drawings', drawings: kept }, msg] : msg, layoutServer ?? undefined);
-        if (kept && (await a.page.evaluate(() => window.__rampart.renders)) !== 0) throw new Error('the page opened again called Mermaid');
-        const where = await a.page.evaluate(() => ({ mode: window.__rampart.elk.mode, errors: window.__rampart.elk.hostErrors }));
-        if (!kept && layoutServer && (where.mode !== 'host' || where.errors)) throw new Error(`the language server did not lay the diagram out (${JSON.stringify(where)})`);
-        ours.push(a.ms);
-        await a.context.close();
+        const fresh = coldServer ? await startLayoutServer({ warm: false }) : undefined;
+        try {
+          const [a] = await Promise.all([
+            editorFirst(h, kept ? [{ type: 'drawings', drawings: kept }, msg] : msg, fresh ?? layoutServer ?? undefined),
+            fresh?.openModel(PAYMENTS_YAML),
+          ]);
+          if (kept && (await a.page.evaluate(() => window.__rampart.renders)) !== 0) throw new Error('the page opened again called Mermaid');
+          const where = await a.page.evaluate(() => ({ mode: window.__rampart.elk.mode, errors: window.__rampart.elk.hostErrors }));
+          if (!kept && !fresh && layoutServer && (where.mode !== 'host' || where.errors)) throw new Error(`the language server did not lay the diagram out (${JSON.stringify(where)})`);
+          ours.push(a.ms);
+          await a.context.close();
+        } finally {
+          await fresh?.stop();
+        }
         const b = await referenceFirst(h, ref);
         theirs.push(b.ms);
         await b.context.close();
@@ -1829,29 +1839,8 @@ async function liveDiagramRuns(opts, runs, server) {
     };
     const base50 = generatedModel(50);
     await first('P3a', base50);
-    await first('P3a page', base50, undefined, null);
-    // A visual editor opened with its model as the server starts (VS Code restoring the tab): the server's ELK is
-    // not warm (its warm-up starts 3 s after the model is opened), so the page lays the diagram out. A new server
-    // each run.
-    {
-      const msg = updateFor(base50);
-      const ref = referenceText(msg);
-      const ours = [], theirs = [];
-      for (let i = 0; i < runs; i++) {
-        const fresh = await startLayoutServer({ warm: false });
-        try {
-          const [a] = await Promise.all([editorFirst(h, msg, fresh), fresh.openModel(PAYMENTS_YAML)]);
-          ours.push(a.ms);
-          await a.context.close();
-        } finally {
-          await fresh.stop();
-        }
-        const b = await referenceFirst(h, ref);
-        theirs.push(b.ms);
-        await b.context.close();
-      }
-      out['P3a cold server'] = { ours: median(ours), reference: median(theirs) };
-    }
+    await first('P3a page', base50, { layoutServer: null });
+    await first('P3a cold server', base50, { coldServer: true });
     await first('P3c', generatedModel(300));
     // Opened again: the page gets the drawing its last page kept with the extension (`drawings`) before the view.
     {
@@ -1859,7 +1848,7 @@ async function liveDiagramRuns(opts, runs, server) {
       await a.page.waitForFunction(() => window.__posted.some(m => m.type === 'keepDrawing'), null, { timeout: 30_000 });
       const kept = (await posted(a.page)).find(m => m.type === 'keepDrawing');
       await a.context.close();
-      await first('P3a reopened', base50, [{ key: kept.key, svg: kept.svg }]);
+      await first('P3a reopened', base50, { kept: [{ key: kept.key, svg: kept.svg }] });
     }
 
     // Edits on one open editor and one reference page, each drawing the same sequence of models. As the extension
@@ -1901,7 +1890,7 @@ export function liveDiagramLines(r) {
   return [
     line('P3a', r.P3a, `first diagram, 50 elements, ${r.P3a.nodes} nodes, ${r.P3a.edges} edges, from webview creation; laid out by the language server's ELK, warmed up when the model was opened`),
     line('P3a page', r['P3a page'], 'the same, laid out by ELK on the page (no language server: a cold ELK)'),
-    line('P3a cold server', r['P3a cold server'], "the same, opened with its model as the language server starts: its ELK not warm yet, the page's lays it out"),
+    line('P3a cold server', r['P3a cold server'], "the same, opened with its model as the language server starts: its ELK not warm yet, the page lays it out"),
     line('P3a reopened', r['P3a reopened'], 'the same, opened again: the drawing its last page kept with the extension, no Mermaid call'),
     line('P3b status', r['P3b status'], `status-only edit, ${r['P3b status'].mermaidCalls} Mermaid calls and ${r['P3b status'].restyles} recolourings in ${r['P3b status'].edits} edits`),
     line('P3b flow', r['P3b flow'], `one flow added, until Mermaid's new drawing is in; ${r['P3b flow'].mermaidCalls} Mermaid calls in ${r['P3b flow'].edits} edits`),
