@@ -9,7 +9,7 @@
  *
  * Nothing here knows about VS Code: any client hosting the webview may send it.
  */
-import { RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 export { LAYOUT_MAX_CHARS } from './layoutLimits';
 
@@ -35,8 +35,11 @@ export interface LayoutStatus {
   /** The ELK script it runs (its file name): `elk.js`, shipped beside the server, or elkjs's own from the sources. */
   engine?: string;
 }
-/**
- * `rampart/layoutStatus`: whether the server's ELK is warm (the visual editor lays its first drawing out on the
- * page while it is not), and for tests and the bench, which wait until it is.
- */
+/** `rampart/layoutStatus`: where the server's ELK stands, for tests and the bench (which wait until it is warm). */
 export const LayoutStatusRequest = new RequestType<Record<string, never>, LayoutStatus, void>('rampart/layoutStatus');
+
+/**
+ * `rampart/layoutWarm`: the server's ELK has become warm (sent to a client that draws diagrams). The client keeps
+ * the flag and tells each new visual editor page (`layoutService {warm}`) without asking the server first.
+ */
+export const LayoutWarmNotification = new NotificationType<Record<string, never>>('rampart/layoutWarm');

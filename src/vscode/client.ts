@@ -9,7 +9,8 @@
  * and is told when they change). Which open documents count as open is decided by tabs (src/vscode/liveDocuments.ts).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type RequestType, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, RevealOutputChannelOn, State, TransportKind, type LanguageClientOptions, type RequestType, type ServerOptions } from 'vscode-languageclient/node';
+import { LayoutWarmNotification } from '../shared/layoutRequests';
 import type { InitializationOptions } from '../shared/initialization';
 import { SECTION } from '../shared/section';
 import { LensWindow } from './lensWindow';
@@ -30,6 +31,8 @@ export class RampartServer implements vscode.Disposable {
   private readonly lenses = new LensWindow();
   private readonly symbols = new SymbolSlices();
   private started: Promise<void> | undefined;
+  /** The server's ELK is warm (`rampart/layoutWarm`): a new visual editor's first layout goes to it. */
+  layoutWarm = false;
 
   constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
     const module = context.asAbsolutePath('dist/server.js');
@@ -61,6 +64,9 @@ export class RampartServer implements vscode.Disposable {
         this.live.attach(this.client);
         this.lenses.attach(this.client);
         this.symbols.attach(this.client);
+        this.client.onNotification(LayoutWarmNotification, () => { this.layoutWarm = true; });
+        // a restarted server's ELK starts cold again
+        this.client.onDidChangeState(e => { if (e.newState !== State.Running) this.layoutWarm = false; });
       },
       (e: unknown) => {
         this.log.error(`the Rampart language server did not start: ${(e as Error)?.stack ?? e}`);

@@ -236,10 +236,10 @@ class VisualEditorSession implements vscode.Disposable {
         this.lastSelect = '';
         this.retries = 0;
         // the drawings an earlier page of this model kept, before the view: the first one may need no layout
-        const [warm] = await Promise.all([this.layoutWarm(), this.keptFiles.load(this.document.uri.toString())]);
+        await this.keptFiles.load(this.document.uri.toString());
         if (this.disposed) return true;
-        // the language server lays the diagram out, with its ELK (the page's own, when that is still cold)
-        this.post({ type: 'layoutService', warm });
+        // the language server lays the first diagram out once its ELK is warm (the page's own ELK until then)
+        this.post({ type: 'layoutService', warm: this.server.layoutWarm });
         const drawings = this.kept.drawings(this.document.uri.toString());
         if (drawings.length) this.post({ type: 'drawings', drawings });
         await this.postView(true);
@@ -292,15 +292,6 @@ class VisualEditorSession implements vscode.Disposable {
       result = await ask();
     }
     return result;
-  }
-
-  /**
-   * Whether the language server's ELK is warm, asked for at most 100 ms while the kept drawings load (a server
-   * still starting, or busy, is taken as cold: the page then lays its first diagram out itself).
-   */
-  private layoutWarm(): Promise<boolean> {
-    const asked = this.server.request(LayoutStatusRequest, {}).then(s => s.state === 'warm', () => false);
-    return Promise.race([asked, new Promise<boolean>(r => setTimeout(() => r(false), 100))]);
   }
 
   /**

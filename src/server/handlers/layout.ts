@@ -10,7 +10,7 @@
  * server's ELK is warm lays its first diagram out itself).
  */
 import { ResponseError, ErrorCodes, type CancellationToken } from 'vscode-languageserver/node';
-import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest, type LayoutParams, type LayoutResult } from '../../shared/layoutRequests';
+import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest, LayoutWarmNotification, type LayoutParams, type LayoutResult } from '../../shared/layoutRequests';
 import { LayoutService } from '../layout/service';
 import { cancelled, type ServerContext } from '../context';
 
@@ -37,6 +37,10 @@ export function registerLayout(ctx: ServerContext, service = new LayoutService()
   });
   // by method name: a client may send it with no params
   ctx.connection.onRequest(LayoutStatusRequest.method, () => service.status());
+  // a client that draws diagrams learns when the server's ELK is warm (it then offers it to new pages)
+  service.onWarm = () => {
+    if (ctx.features.diagramLayout) void ctx.connection.sendNotification(LayoutWarmNotification, {}).catch(() => {});
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
     warmUp: () => {

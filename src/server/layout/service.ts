@@ -116,6 +116,14 @@ export class LayoutService {
     this.warmUps = options.warmUps ?? 10;
   }
 
+  /** Called each time ELK becomes warm (after its warm-up, or a first layout without one). */
+  onWarm: () => void = () => {};
+
+  private becomeWarm(): void {
+    this.state = 'warm';
+    this.onWarm();
+  }
+
   /** Whether this server can lay graphs out at all (ELK's script is there). */
   get available(): boolean {
     return !!this.elk && !this.disposed;
@@ -163,7 +171,7 @@ export class LayoutService {
         graphJson: i === 0 ? small : i === 1 ? medium : full, layoutOptions: {}, warmUp: true,
         resolve: () => {
           this.warmUpsDone++;
-          if (this.warmUpsDone >= this.warmUps && this.state !== 'failed') this.state = 'warm';
+          if (this.warmUpsDone >= this.warmUps && this.state !== 'failed') this.becomeWarm();
         },
         reject: () => undefined,
       });
@@ -229,7 +237,10 @@ export class LayoutService {
       if (typeof m.graphJson === 'string') {
         if (!run.job.warmUp) {
           this.layouts++;
-          if (this.state === 'starting') this.state = this.warmUpQueued ? 'warming' : 'warm';
+          if (this.state === 'starting') {
+            if (this.warmUpQueued) this.state = 'warming';
+            else this.becomeWarm();
+          }
           this.replay(run.job);
         }
         run.job.resolve({ graphJson: m.graphJson, ms: m.ms ?? 0 });

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { LayoutService } from '../../../src/server/layout/service';
 import { MERMAID_ROOT_OPTIONS, warmGraph } from '../../../src/server/layout/warmGraph';
 import { copyLayout, layoutGraph } from '../../../src/shared/layoutGraph';
-import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest } from '../../../src/shared/layoutRequests';
+import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest, LayoutWarmNotification } from '../../../src/shared/layoutRequests';
 import { ensureServerBuilt, fileUri, LspClient, ROOT } from './lspClient';
 import path from 'node:path';
 
@@ -173,6 +173,8 @@ describe('rampart/layout (the bundled server, over LSP)', function () {
 
   it('warms ELK up once a model is opened, for a client that draws diagrams', async () => {
     const client = await LspClient.start({ initializationOptions: { diagramLayout: true } });
+    let told = 0;
+    client.conn.onNotification(LayoutWarmNotification, () => { told++; });
     try {
       assert.equal((await client.conn.sendRequest(LayoutStatusRequest, {})).state, 'off', 'nothing before a model is open');
       await client.open(fileUri(path.join(ROOT, 'examples', 'x.threatmodel.yaml')), 'rampart: 1\ntitle: T\n');
@@ -185,6 +187,7 @@ describe('rampart/layout (the bundled server, over LSP)', function () {
       assert.equal(status.state, 'warm');
       assert.equal(status.warmUps, 10);
       assert.equal(status.engine, 'elk.js', 'the ELK the webview ships (dist/webview/elk.js), as in the .vsix');
+      assert.equal(told, 1, 'the client is told once that the server\'s ELK is warm');
     } finally {
       await client.stop();
     }
