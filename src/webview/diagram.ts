@@ -5,6 +5,7 @@
  * Also the pan & zoom of the data-flow diagram.
  */
 import mermaid from 'mermaid';
+import { withMeasureCache } from './measureCache';
 
 export type MermaidTheme = 'dark' | 'default' | 'neutral';
 export type Layout = 'dagre' | 'elk';
@@ -52,32 +53,49 @@ export interface LayoutTuning {
  */
 export const LINE_HOPS_MAX_EDGES = 120;
 
-export function renderMermaid(text: string, opts: { theme: MermaidTheme; layout?: Layout; tuning?: LayoutTuning; edges?: number }): Promise<RenderResult> {
+type RenderOptions = { theme: MermaidTheme; layout?: Layout; tuning?: LayoutTuning; edges?: number };
+
+let configured = '';
+
+/**
+ * Mermaid's settings for a drawing. Mermaid works out its theme's 200 colours on each `initialize` (30 ms the
+ * first time, while its code compiles): the same settings again are not given again (each drawing starts from
+ * them: Mermaid resets its configuration to them before it reads the text).
+ */
+function configure(opts: RenderOptions): void {
+  const config = {
+    startOnLoad: false,
+    securityLevel: 'strict',
+    htmlLabels: false,
+    // Labels arrive wrapped at spaces (encode.ts, ~22 characters a line); a wrapping width above such a
+    // line keeps Mermaid from wrapping again, which for SVG text cuts words anywhere.
+    flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12, wrappingWidth: 260 },
+    theme: opts.theme,
+    layout: opts.layout ?? 'dagre',
+    // Mermaid's straightening of the last bend next to a node compares every edge with every other
+    // (O(edges^2 x bends^2)): 75 ms of a 64-edge drawing, for jogs of a few pixels (bench-layout --shots).
+    elk: { straightenEdges: false, ...((opts.edges ?? 0) > LINE_HOPS_MAX_EDGES ? { lineHops: false } : {}), ...opts.tuning?.elk },
+    ...(opts.tuning?.look ? { look: opts.tuning.look } : {}),
+    fontFamily: fontFamily(),
+    themeVariables: { fontFamily: fontFamily(), fontSize: '14px' },
+    maxTextSize: 50_000,
+    maxEdges: 500,
+    deterministicIds: false,
+    suppressErrorRendering: true,
+  } as Parameters<typeof mermaid.initialize>[0];
+  const key = JSON.stringify(config);
+  if (key === configured) return;
+  mermaid.initialize(config);
+  configured = key;
+}
+
+export function renderMermaid(text: string, opts: RenderOptions): Promise<RenderResult> {
   const run = async (): Promise<RenderResult> => {
     const t0 = performance.now();
     const id = `rampart-${PAGE}-m${++counter}`;
     try {
-      mermaid.initialize({
-        startOnLoad: false,
-        securityLevel: 'strict',
-        htmlLabels: false,
-        // Labels arrive wrapped at spaces (encode.ts, ~22 characters a line); a wrapping width above such a
-        // line keeps Mermaid from wrapping again, which for SVG text cuts words anywhere.
-        flowchart: { htmlLabels: false, useMaxWidth: false, padding: 12, wrappingWidth: 260 },
-        theme: opts.theme,
-        layout: opts.layout ?? 'dagre',
-        // Mermaid's straightening of the last bend next to a node compares every edge with every other
-        // (O(edges^2 x bends^2)): 75 ms of a 64-edge drawing, for jogs of a few pixels (bench-layout --shots).
-        elk: { straightenEdges: false, ...((opts.edges ?? 0) > LINE_HOPS_MAX_EDGES ? { lineHops: false } : {}), ...opts.tuning?.elk },
-        ...(opts.tuning?.look ? { look: opts.tuning.look } : {}),
-        fontFamily: fontFamily(),
-        themeVariables: { fontFamily: fontFamily(), fontSize: '14px' },
-        maxTextSize: 50_000,
-        maxEdges: 500,
-        deterministicIds: false,
-        suppressErrorRendering: true,
-      } as Parameters<typeof mermaid.initialize>[0]);
-      const { svg: markup } = await mermaid.render(id, text);
+      configure(opts);
+      const { svg: markup } = await withMeasureCache(() => mermaid.render(id, text));
       const r = svgFromMarkup(markup);
       return typeof r === 'string' ? { error: r, ms: performance.now() - t0 } : { svg: r, markup, ms: performance.now() - t0 };
     } catch (e) {
