@@ -27,14 +27,25 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/**
+ * The page's first script (html.ts, `BOOT_SCRIPT`) takes VS Code's API and says it is ready before this bundle is
+ * even parsed, keeping the messages that arrive meanwhile: the extension reads the model while the page loads.
+ */
+interface Boot {
+  api: VsCodeApi;
+  take(): MessageEvent[];
+}
+const boot = (window as unknown as { rampartBoot?: Boot }).rampartBoot;
+delete (window as unknown as { rampartBoot?: Boot }).rampartBoot;
+
 const started = performance.now();
-const vscode = acquireVsCodeApi();
+const vscode = boot?.api ?? acquireVsCodeApi();
 let state: WebviewState = sanitizeState(vscode.getState());
 
 /** Timings and counters the Chromium test and the benchmark read. */
 const debug = {
   /** firstDiagramAt: since the page's time origin (its navigation), for the benchmark. */
-  timings: { firstDiagramMs: undefined as number | undefined, firstDiagramAt: undefined as number | undefined, lastUpdateMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
+  timings: { scriptStartAt: started, firstDiagramMs: undefined as number | undefined, firstDiagramAt: undefined as number | undefined, lastUpdateMs: undefined as number | undefined, lastRenderMs: undefined as number | undefined, lastMermaidMs: undefined as number | undefined },
   /** Mermaid calls for the data-flow diagram. */
   renders: 0,
   /** Updates that only recoloured the drawn diagram (no Mermaid call). */
@@ -300,7 +311,9 @@ overviewBtn.addEventListener('click', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Messages
 
-window.addEventListener('message', (event: MessageEvent) => {
+window.addEventListener('message', onMessage);
+
+function onMessage(event: MessageEvent): void {
   const m = event.data as ToWebviewMessage | undefined;
   if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
   switch (m.type) {
@@ -363,7 +376,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       hostLayoutDone(m);
       break;
   }
-});
+}
 
 /**
  * Whether the tables are built while the diagram is laid out elsewhere. On two cores that work competes with
@@ -1131,4 +1144,6 @@ treesList.addEventListener('click', e => {
   else post({ type: 'reveal', kind: 'attack_tree', id: tree, node: info.path.length ? (info.path as ('and' | 'or' | number)[]) : undefined });
 });
 
-post({ type: 'ready' });
+// the messages that came before this script ran (it said it was ready then), in order; else it says so now
+if (boot) for (const e of boot.take()) onMessage(e);
+else post({ type: 'ready' });
