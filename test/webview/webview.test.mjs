@@ -83,7 +83,9 @@ async function serve(dir) {
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/' || url.pathname === '/index.html') {
       const nonce = crypto.randomBytes(18).toString('base64url');
-      const body = core.html.webviewHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css`, title: 'Test' });
+      // `scriptDelay`: the bundle served that much later (a page whose script loads slowly)
+      const delay = Number(url.searchParams.get('scriptDelay') ?? 0);
+      const body = core.html.webviewHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js${delay ? `?delay=${delay}` : ''}`, styleUri: `${origin}/main.css`, title: 'Test' });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(body);
       return;
@@ -106,8 +108,13 @@ async function serve(dir) {
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
-    fs.createReadStream(path.join(dir, file)).pipe(res);
+    const send = () => {
+      res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
+      fs.createReadStream(path.join(dir, file)).pipe(res);
+    };
+    const delay = Math.min(Number(url.searchParams.get('delay') ?? 0), 5000);
+    if (delay > 0) setTimeout(send, delay);
+    else send();
   });
   await new Promise(r => server.listen(0, '127.0.0.1', r));
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
@@ -205,7 +212,7 @@ class Harness {
    * `layoutServer`: a language server (LayoutServer) that lays the page's diagrams out, as the extension has the
    * language server do (`layoutService`, `layout`, `layoutDone`).
    */
-  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate, init, layoutServer } = {}) {
+  async open({ theme = 'vscode-dark', state, width = 1280, height = 900, autoUpdate, init, layoutServer, scriptDelay } = {}) {
     const context = await this.browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     if (layoutServer) await page.exposeBinding('__rampartLayout', (_source, graphJson, layoutOptions) => layoutServer.layout(graphJson, layoutOptions));
@@ -219,8 +226,9 @@ class Harness {
     await page.addInitScript(hostScript, { theme, vars: themeVars(theme), state, autoUpdate, layoutHost: !!layoutServer, layoutWarm });
     if (init) await page.addInitScript(init); // a script of the test's own, before the page's
     const t0 = Date.now();
-    await page.goto(`${this.origin}/`);
-    await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready'), null, { timeout: 30_000 });
+    await page.goto(`${this.origin}/${scriptDelay ? `?scriptDelay=${scriptDelay}` : ''}`);
+    // ready (said by the page's first script), and the bundle has run (it takes the messages from then on)
+    await page.waitForFunction(() => window.__posted?.some(m => m.type === 'ready') && window.__rampart !== undefined, null, { timeout: 30_000 });
     const loadMs = Date.now() - t0;
     return { page, context, log, loadMs };
   }
@@ -448,7 +456,7 @@ test('injection model renders inert text: no dialog, no script, no request, no C
       nodes: svg ? [...svg.querySelectorAll('g.node')].length : 0,
       text: svg ? window.__svgText(svg) : '',
       active: document.querySelectorAll('img, iframe, foreignObject, object, embed, a[href], [onerror], [onclick], [onload]').length,
-      scripts: document.querySelectorAll('script').length,
+      scripts: [...document.querySelectorAll('script')].map(x => x.src ? new URL(x.src).pathname : x.textContent),
       clickable: document.querySelectorAll('.canvas g.clickable').length,
       title: document.querySelector('h1')?.textContent,
       rowTitle: document.querySelector('table.threats tbody tr td:nth-child(2) div')?.textContent,
@@ -457,7 +465,7 @@ test('injection model renders inert text: no dialog, no script, no request, no C
   assert(r.hasSvg, 'the injection model is still drawn');
   eq(r.nodes, msg.view.elements.length, 'one node per element, no injected nodes');
   eq(r.active, 0, 'no active element in the page');
-  eq(r.scripts, 1, 'only our own script element');
+  eq(r.scripts, [core.html.BOOT_SCRIPT, '/main.js'], 'only our own script elements (the boot script, the bundle)');
   eq(r.clickable, 0, 'no Mermaid click binding');
   // Mermaid wraps long words anywhere, so compare without white space.
   const seen = r.text.replace(/\s+/g, '');
@@ -649,6 +657,28 @@ test('ELK without a worker: refused or dying, every layout runs on the page, and
   // the worker's layout, copied onto Mermaid's graph, positions everything as ELK on the page does
   eq(drawn.refused, drawn.worker, 'the same drawing with ELK on the page');
   eq(drawn.dies, drawn.worker, 'the same drawing after the worker died');
+});
+
+test('the page says it is ready before its script has loaded, and handles the messages that came meanwhile, in order', async (h) => {
+  const first = updateFor(PAYMENTS_YAML, 1);
+  const second = updateFor(PAYMENTS_YAML.replace(/^title: .*$/m, 'title: Payments, second view'), 2);
+  // the extension answers at once; the bundle arrives 400 ms later
+  const { page, log, context } = await h.open({
+    autoUpdate: [first, second], scriptDelay: 400,
+    init: () => { window.addEventListener('message', () => { window.__firstMessageAt ??= performance.now(); }); },
+  });
+  // (the first view's drawing gives way to the second's)
+  await page.waitForFunction(() => window.__rampart.updates >= 1, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => ({
+    scriptAt: window.__rampart.timings.scriptStartAt, messageAt: window.__firstMessageAt,
+    ready: window.__posted.filter(m => m.type === 'ready').length, title: document.querySelector('h1')?.textContent,
+    svg: !!document.querySelector('.canvas svg'),
+  }));
+  assert(r.messageAt < r.scriptAt, `the extension's answer came before the bundle ran (${Math.round(r.messageAt)} < ${Math.round(r.scriptAt)} ms)`);
+  eq(r.ready, 1, 'ready said once, by the first script');
+  eq([r.title, r.svg], ['Payments, second view', true], 'both views handled, in the order they came: the second one shown');
+  await assertClean(page, log, h.origin);
+  await context.close();
 });
 
 test('a redrawing takes the boxes of labels measured before from the measurement cache, and draws what a fresh page draws', async (h) => {
