@@ -86,10 +86,21 @@ const RECT_STADIUM = `  if (node.look !== "handDrawn") {
 export const WRAP_CHECK = 'const linesUnderWidth = checkWidth(line) ? [line] : splitLineToFitWidth(line, checkWidth);';
 const NO_WRAP_CHECK = 'const linesUnderWidth = [line];';
 
-/** `source` with its one `part` replaced by `by`: a rewrite of Mermaid's code that keeps the rest as it is. */
-function rewritten(source, part, by) {
-  if (source.split(part).length !== 2) throw new Error('scripts/mermaidFlowchartOnly.mjs: a rewrite no longer matches the code it rewrites');
-  return source.replace(part, () => by);
+/**
+ * The part of `source` (Mermaid's code as written out here) from `start` to the end of `through` (or to its end):
+ * what a rewrite replaces, taken from the one copy of Mermaid's code rather than written out a second time.
+ */
+function part(source, start, through) {
+  const from = source.indexOf(start);
+  const to = through === undefined ? source.length : source.indexOf(through, from) + through.length;
+  if (from < 0 || to < from + start.length) throw new Error('scripts/mermaidFlowchartOnly.mjs: a rewrite no longer matches the code it rewrites');
+  return source.slice(from, to);
+}
+
+/** `source` with its one `piece` replaced by `by`: a rewrite of Mermaid's code that keeps the rest as it is. */
+function rewritten(source, piece, by) {
+  if (source.split(piece).length !== 2) throw new Error('scripts/mermaidFlowchartOnly.mjs: a rewrite no longer matches the code it rewrites');
+  return source.replace(piece, () => by);
 }
 
 /**
@@ -145,16 +156,7 @@ export const FIND_CROSSINGS = `function findEdgeIntersections(edges) {
 }
 `;
 /** The loops of Mermaid's search, as they head its body (the body itself, the crossing test, stays as it is). */
-const CROSSING_LOOPS = `  const crossings = [];
-  for (let i = 0; i < edges.length; i++) {
-    const edgeA = edges[i];
-    const segmentsA = buildSegmentList(edgeA.points);
-    for (let j = i + 1; j < edges.length; j++) {
-      const edgeB = edges[j];
-      const segmentsB = buildSegmentList(edgeB.points);
-      for (const [si, segA] of segmentsA.entries()) {
-        for (const [sj, segB] of segmentsB.entries()) {
-`;
+const CROSSING_LOOPS = part(FIND_CROSSINGS, '  const crossings = [];\n', '        for (const [sj, segB] of segmentsB.entries()) {\n');
 const BOXED_CROSSING_LOOPS = `  const crossings = [];
   const EVERYWHERE = [-Infinity, -Infinity, Infinity, Infinity];
   const boxOf = (a, b) => (Number.isFinite(a.x + a.y + b.x + b.y) ? [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)] : EVERYWHERE);
@@ -232,16 +234,7 @@ export const HOP_DASHES = `  for (const renderedEdge of renderedEdges) {
 }
 `;
 /** Where each dashed flow's length is read and its dashes set, up to the end of the function. */
-const HOP_DASH_TAIL = `    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
-      const newLen = pathEl.getTotalLength();
-      const onLen = Math.max(0, newLen - preservedOValueS - preservedOValueE);
-      const newDasharray = \`0 \${preservedOValueS} \${onLen} \${preservedOValueE}\`;
-      const cleaned = originalStyle.replace(/stroke-dasharray\\s*:[^;]*;?/g, \`stroke-dasharray: \${newDasharray};\`).replace(/;\\s*;+/g, ";");
-      pathEl.setAttribute("style", cleaned);
-    }
-  }
-}
-`;
+const HOP_DASH_TAIL = part(HOP_DASHES, '    if (preservedOValueS !== null && preservedOValueE !== null');
 const BATCHED_HOP_DASH_TAIL = `    if (preservedOValueS !== null && preservedOValueE !== null && typeof pathEl.getTotalLength === "function") {
       rampartDashed.push({ pathEl, originalStyle, preservedOValueS, preservedOValueE });
     }
