@@ -63,6 +63,7 @@ let configured = '';
  * them: Mermaid resets its configuration to them before it reads the text).
  */
 function configure(opts: RenderOptions): void {
+  const font = fontFamily();
   const config = {
     startOnLoad: false,
     securityLevel: 'strict',
@@ -76,8 +77,8 @@ function configure(opts: RenderOptions): void {
     // (O(edges^2 x bends^2)): 75 ms of a 64-edge drawing, for jogs of a few pixels (bench-layout --shots).
     elk: { straightenEdges: false, ...((opts.edges ?? 0) > LINE_HOPS_MAX_EDGES ? { lineHops: false } : {}), ...opts.tuning?.elk },
     ...(opts.tuning?.look ? { look: opts.tuning.look } : {}),
-    fontFamily: fontFamily(),
-    themeVariables: { fontFamily: fontFamily(), fontSize: '14px' },
+    fontFamily: font,
+    themeVariables: { fontFamily: font, fontSize: '14px' },
     maxTextSize: 50_000,
     maxEdges: 500,
     deterministicIds: false,

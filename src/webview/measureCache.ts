@@ -96,9 +96,5 @@ export async function withMeasureCache<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Forgets every box (fonts loaded, or a test). */
-export function clearMeasureCache(): void {
-  boxes.clear();
-}
-
-if (typeof document !== 'undefined') document.fonts?.addEventListener?.('loadingdone', clearMeasureCache);
+// fonts that finish loading change what text measures
+if (typeof document !== 'undefined') document.fonts?.addEventListener?.('loadingdone', () => boxes.clear());
