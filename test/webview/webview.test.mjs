@@ -1830,39 +1830,32 @@ async function editorFirst(h, msg, layoutServer) {
  * another task waited for Chromium's next frame too (up to 16 ms that the reference's timing never includes).
  */
 function timedShown(page, msg) {
-  return page.evaluate(async m => {
+  return page.evaluate(m => new Promise(resolve => {
     const r = window.__rampart;
-    const n = r.updates;
     const p = r.provisional;
-    const t0 = performance.now();
-    let shownAt, doneAt;
+    let count = r.updates;
+    let shownAt;
     // the provisional arrows are added synchronously before Mermaid starts: a mutation observer sees them first
     const obs = new MutationObserver(() => { if (shownAt === undefined && r.provisional !== p) shownAt = performance.now(); });
     obs.observe(document.querySelector('.canvas'), { childList: true, subtree: true });
-    let count = n;
+    // Waited for where the page counts it, not polled: a loop of tasks asking "done yet?" kept the page's thread
+    // busy, on two cores against the layout in its worker.
     Object.defineProperty(r, 'updates', {
       configurable: true, enumerable: true, get: () => count,
       set: x => {
         count = x;
-        if (doneAt === undefined) {
-          document.body.getBoundingClientRect();
-          doneAt = performance.now();
-        }
+        document.body.getBoundingClientRect();
+        const doneAt = performance.now();
+        obs.disconnect();
+        delete r.updates;
+        r.updates = count;
+        const done = doneAt - t0;
+        resolve({ shown: shownAt === undefined ? done : shownAt - t0, done });
       },
     });
-    const ch = new MessageChannel();
-    const tick = () => new Promise(res => { ch.port1.onmessage = res; ch.port2.postMessage(0); });
-    try {
-      window.postMessage(m, '*');
-      while (doneAt === undefined) await tick();
-    } finally {
-      obs.disconnect();
-      delete r.updates;
-      r.updates = count;
-    }
-    const done = doneAt - t0;
-    return { shown: shownAt === undefined ? done : shownAt - t0, done };
-  }, msg);
+    const t0 = performance.now();
+    window.postMessage(m, '*');
+  }), msg);
 }
 
 /** Models derived from `base` one edit at a time: threat k not applicable (status only), or flow k added. */
