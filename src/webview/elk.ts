@@ -46,6 +46,8 @@ export const elkStatus = {
   /** The worker: not started yet, starting (warming up), ready, refused (no Worker could be made) or failed. */
   worker: 'none' as 'none' | 'starting' | 'ready' | 'refused' | 'failed',
   loading: false, warmUps: 0,
+  /** The worker's warm-up layouts have started and are not all done. */
+  warming: false,
   /** The last layout's round trip, in milliseconds. */
   lastLayoutMs: undefined as number | undefined,
 };
@@ -81,7 +83,7 @@ export function loadElk(): Promise<WorkerSource> {
 const ALGORITHMS = ['layered', 'stress', 'mrtree', 'radial', 'force', 'disco', 'sporeOverlap', 'sporeCompaction', 'rectpacking'];
 
 /** Background layouts that warm ELK's code up in its worker (`ElkClient.warmUp`). */
-const WARM_RUNS = 5;
+const WARM_RUNS = 16;
 
 interface Pending { resolve(v: unknown): void; reject(e: unknown): void; message: Record<string, unknown>; warmUp: boolean }
 
@@ -172,6 +174,7 @@ class ElkClient {
       event.preventDefault();
       worker.terminate();
       elkStatus.worker = 'failed';
+      elkStatus.warming = false;
       this.worker = undefined;
       this.workerReady = false;
       for (const p of channel.drain()) {
@@ -207,9 +210,11 @@ class ElkClient {
 
   /**
    * After a drawing: the worker lays that graph out again in the background, up to WARM_RUNS times in all, one
-   * at a time and only while no drawing waits for it. ELK's code gets fast only after a few layouts (V8 compiles
-   * it as it runs: 430, 310, 200, 170 and 130 ms for the first five layouts of a 50-element graph, then about
-   * 95 ms). Not on a single core, where it would compete with the page.
+   * at a time and only while no drawing waits for it. ELK's code gets fast only after many layouts (V8 compiles
+   * it as it runs; a 50-element graph in a worker: 400-560, 250-380, 180-250 ms for the first three, 110-150 ms
+   * after five, 80-105 ms after fifteen). With 16 rather than 5, adding a flow to the 50-element model took
+   * 278-306 ms instead of 354-440 (bench medians, alternating builds). Not on a single core, where it would
+   * compete with the page.
    */
   warmUp(graph: unknown): void {
     if (!this.wantsWarmUp()) return;
@@ -227,11 +232,13 @@ class ElkClient {
     if (!worker || this.warmRuns >= WARM_RUNS || [...worker.pending.values()].some(p => p.message.cmd !== 'register')) return;
     this.warmRuns++;
     elkStatus.warmUps = this.warmRuns;
+    elkStatus.warming = true;
     void worker.send({ cmd: 'layout', graph: this.warmGraph, layoutOptions: {}, options: {} }, true).then(() => {
       if (this.worker === worker) {
         this.workerReady = true;
         elkStatus.worker = 'ready';
       }
+      if (this.warmRuns >= WARM_RUNS) elkStatus.warming = false;
       this.warmNext();
     }, () => undefined);
   }
