@@ -268,6 +268,25 @@ function rampartOutlineLength(pathNode) {
 }
 `;
 
+/**
+ * Mermaid's `securityLevel: 'strict'` pass over a drawing: its markup parsed as HTML by DOMPurify, cleaned and
+ * written out again, for the webview to parse once more (as XML). The webview runs DOMPurify with these same
+ * settings on the element it parses, in place (src/webview/diagram.ts, `svgFromMarkup`, which every drawing
+ * entering the page goes through, a kept one too): the same cleaning, one parse and one serialization fewer.
+ * The build fails if Mermaid's pass or its settings change.
+ */
+export const STRICT_PURIFY = `    } else if (!isLooseSecurityLevel) {
+      code2 = DOMPurify.sanitize(code2, {
+        ADD_TAGS: DOMPURIFY_TAGS,
+        ADD_ATTR: DOMPURIFY_ATTR,
+        HTML_INTEGRATION_POINTS: { foreignobject: true }
+      });
+    }`;
+const STRICT_PURIFY_IN_PAGE = `    } else if (!isLooseSecurityLevel) {
+      /* Rampart: DOMPurify runs with these settings on the element the webview parses (src/webview/diagram.ts) */
+    }`;
+const PURIFY_SETTINGS = ['var DOMPURIFY_TAGS = ["foreignobject"];', 'var DOMPURIFY_ATTR = ["dominant-baseline"];'];
+
 /** Dynamic chunks of mermaid.core that the flowchart path never loads. */
 const UNUSED_CHUNK = /^\.\/(chunks\/mermaid\.core\/)?([A-Za-z0-9]*Diagram(-v2)?|[A-Za-z0-9]+-definition|diagram|cose-bilkent|bpmnIcons|swimlanes)-[A-Z0-9]+\.mjs$/;
 const KEPT_CHUNK = /\/flowDiagram-[A-Z0-9]+\.mjs$/;
@@ -321,6 +340,14 @@ export const mermaidFlowchartOnly = {
       }
       if (source === original) return undefined;
       return { contents: source, loader: 'js', resolveDir: fileURLToPath(new URL('.', `file://${args.path}`)) };
+    });
+    // Mermaid's strict pass over its markup: done by the webview on the parsed drawing (STRICT_PURIFY).
+    build.onLoad({ filter: /[\\/]mermaid[\\/]dist[\\/]mermaid\.core\.mjs$/ }, args => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (source.split(STRICT_PURIFY).length !== 2 || !PURIFY_SETTINGS.every(line => source.includes(line))) {
+        throw new Error(`${args.path}: Mermaid's strict sanitizing changed; update scripts/mermaidFlowchartOnly.mjs and src/webview/diagram.ts`);
+      }
+      return { contents: source.replace(STRICT_PURIFY, () => STRICT_PURIFY_IN_PAGE), loader: 'js', resolveDir: fileURLToPath(new URL('.', `file://${args.path}`)) };
     });
     build.onLoad({ filter: /.*/, namespace: 'mermaid-unused' }, args => ({
       contents: `const unused = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Rampart's webview`)}); };

@@ -5,6 +5,7 @@
  * Also the pan & zoom of the data-flow diagram.
  */
 import mermaid from 'mermaid';
+import DOMPurify from 'dompurify';
 import { withMeasureCache } from './measureCache';
 
 export type MermaidTheme = 'dark' | 'default' | 'neutral';
@@ -113,10 +114,19 @@ export function renderMermaid(text: string, opts: RenderOptions): Promise<Render
 }
 
 /**
- * Mermaid's markup as an element of this page: parsed as XML, never as HTML, moved into the page, cleaned (`sanitizeSvg`) and
- * its text entities decoded. A fresh drawing and one from the layout cache (which keeps Mermaid's markup, not
- * a serialization of the element: that would cost a walk of the whole picture per drawing) go through here
- * alike. A string says why there is no picture.
+ * Mermaid's own DOMPurify settings for `securityLevel: 'strict'` (mermaid.core's render: the build checks they
+ * are still these, scripts/mermaidFlowchartOnly.mjs `STRICT_PURIFY`), applied to the parsed drawing in place.
+ * Mermaid's pass over its markup is taken out of the build: the markup is parsed once, as XML, never as HTML,
+ * and never written out again.
+ */
+const MERMAID_STRICT_PURIFY = { ADD_TAGS: ['foreignobject'], ADD_ATTR: ['dominant-baseline'], HTML_INTEGRATION_POINTS: { foreignobject: true }, IN_PLACE: true };
+
+/**
+ * Mermaid's markup as an element of this page: parsed as XML, never as HTML, moved into the page, cleaned by
+ * DOMPurify with Mermaid's strict settings and by `sanitizeSvg`, and its text entities decoded. A fresh drawing
+ * and one from the layout cache (which keeps Mermaid's markup, not a serialization of the element: that would
+ * cost a walk of the whole picture per drawing), the page's state or the extension go through here alike. A
+ * string says why there is no picture.
  */
 export function svgFromMarkup(markup: string): SVGSVGElement | string {
   if (typeof markup !== 'string' || !markup.startsWith('<svg')) return 'Mermaid produced an unreadable picture.';
@@ -128,6 +138,7 @@ export function svgFromMarkup(markup: string): SVGSVGElement | string {
   }
   // moved into this page, not copied (a copy of a 50-element drawing's 1,200 elements: 2.6 ms warm, 0.2 moved)
   const el = document.adoptNode(root) as unknown as SVGSVGElement;
+  DOMPurify.sanitize(el, MERMAID_STRICT_PURIFY);
   sanitizeSvg(el);
   decodeSvgEntities(el);
   return el;

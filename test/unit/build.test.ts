@@ -66,6 +66,12 @@ describe('webview bundle', function () {
     const hops = js.slice(js.indexOf('function applyLineJumpsToSvg('), js.indexOf('__name(applyLineJumpsToSvg,'));
     assert.match(hops, /const rampartLengths = rampartDashed\.map\(/, 'lengths are read in one pass');
     assert.equal(hops.split('getTotalLength()').length - 1, 1, 'and only there');
+    // Mermaid's strict DOMPurify pass over its markup is out; the webview runs it on the parsed drawing in place
+    const serialize = js.slice(js.indexOf('const serializeSvg = '), js.indexOf('}, "serializeSvg")'));
+    assert.match(serialize, /\} else if \(!isLooseSecurityLevel\) \{\s*\}/, "Mermaid's strict pass over its markup is empty");
+    assert.doesNotMatch(serialize, /sanitize\(/, 'nothing in it sanitizes the markup');
+    assert.match(js, /purify_default\.sanitize\(el, MERMAID_STRICT_PURIFY\)/, "the parsed drawing is purified, with Mermaid's DOMPurify");
+    assert.match(js, /MERMAID_STRICT_PURIFY = \{ ADD_TAGS: \["foreignobject"\], ADD_ATTR: \["dominant-baseline"\], HTML_INTEGRATION_POINTS: \{ foreignobject: true \}, IN_PLACE: true \}/, "with Mermaid's settings, in place");
     // an edge's length is measured on a path outside the document (EDGE_LENGTH; the webview test checks the gaps)
     const edge = js.slice(js.indexOf('insertEdge = /* @__PURE__ */ __name(function('), js.indexOf('}, "insertEdge")'));
     assert.match(edge, /const len = typeof pathNode\.getTotalLength === "function" \? rampartOutlineLength\(pathNode\) : 0;/);
