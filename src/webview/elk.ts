@@ -240,7 +240,7 @@ class ElkClient {
       }
       if (this.warmRuns >= WARM_RUNS) elkStatus.warming = false;
       this.warmNext();
-    }, () => undefined);
+    }, () => { elkStatus.warming = false; });
   }
 
   /** The page's ELK, made ready before a first layout needs it. */
