@@ -26,7 +26,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // each it preloads the address bar's pop-up (a WebUI page of its own: 300-400 ms of a renderer's thread, traced),
 // which on two cores landed in the middle of every timed page load, ours and the reference's alike: off.
 // Chromium keeps only the last --disable-features, so Playwright's own list (1.65, chromiumSwitches.ts) is repeated.
-export const CHROMIUM_DISABLED_FEATURES = [
+const CHROMIUM_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable',
   'LensOverlay', 'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect',
   'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
