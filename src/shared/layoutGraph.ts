@@ -51,3 +51,37 @@ export function copyLayout(into: unknown, from: unknown): void {
   }
 }
 
+
+/**
+ * Flows from which ELK looks for fewer crossings with 3 rounds of its layer sweeps (`elk.layered.thoroughness`)
+ * instead of its default 7. Measured on 46 graphs of the example and generated models (Mermaid's own graphs, with
+ * and without nested boundaries; scratch sweeps in the closing note of #10): from 60 flows, 3 rounds took 25%
+ * less time for 1% fewer crossings in all (11 of 22 pictures unchanged, 5 with fewer crossings, 6 with more);
+ * from 30 to 59 flows, 22% less time but 3% more crossings, so smaller graphs keep ELK's default.
+ */
+export const FEW_SWEEPS_FROM_EDGES = 60;
+export const FEW_SWEEPS_THOROUGHNESS = '3';
+const THOROUGHNESS = 'elk.layered.thoroughness';
+
+function edgeCount(node: unknown): number {
+  if (!node || typeof node !== 'object') return 0;
+  const n = node as { edges?: unknown; children?: unknown };
+  let count = Array.isArray(n.edges) ? n.edges.length : 0;
+  if (Array.isArray(n.children)) for (const c of n.children) count += edgeCount(c);
+  return count;
+}
+
+/**
+ * Sets the root's sweeps for a graph of `FEW_SWEEPS_FROM_EDGES` flows or more, unless Mermaid or a tuning set
+ * them already: wherever the graph is laid out (the language server, the page's worker, the page), the same
+ * options, hence the same picture. True when it did.
+ */
+export function tuneForSize(graph: unknown): boolean {
+  if (!graph || typeof graph !== 'object' || edgeCount(graph) < FEW_SWEEPS_FROM_EDGES) return false;
+  const g = graph as { layoutOptions?: Record<string, unknown> };
+  if (g.layoutOptions !== undefined && (typeof g.layoutOptions !== 'object' || g.layoutOptions === null)) return false;
+  g.layoutOptions ??= {};
+  if (THOROUGHNESS in g.layoutOptions || 'thoroughness' in g.layoutOptions) return false;
+  g.layoutOptions[THOROUGHNESS] = FEW_SWEEPS_THOROUGHNESS;
+  return true;
+}

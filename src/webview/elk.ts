@@ -27,7 +27,7 @@
  * would start cold every time.
  */
 
-import { copyLayout, layoutGraph } from '../shared/layoutGraph';
+import { copyLayout, layoutGraph, tuneForSize } from '../shared/layoutGraph';
 
 /** What runs ELK's commands: a Worker, or elkjs's in-page stand-in with the same two members. */
 interface ElkPort {
@@ -48,6 +48,8 @@ export const elkStatus = {
   loading: false, warmUps: 0,
   /** The worker's warm-up layouts have started and are not all done. */
   warming: false,
+  /** Layouts of large graphs given fewer crossing sweeps (`tuneForSize`). */
+  fewSweeps: 0,
   /** The last layout's round trip, in milliseconds. */
   lastLayoutMs: undefined as number | undefined,
 };
@@ -366,6 +368,7 @@ export default class ELK {
   constructor(_options?: unknown) {}
 
   async layout(graph: unknown, options?: { layoutOptions?: unknown; logging?: boolean; measureExecutionTime?: boolean }): Promise<unknown> {
+    if (tuneForSize(graph)) elkStatus.fewSweeps++;
     if (host && elkStatus.host && !client?.warm) {
       const t0 = performance.now();
       try {

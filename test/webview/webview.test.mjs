@@ -977,6 +977,42 @@ test('the extension lays the first diagram out (the language server\'s warm ELK)
   }
 });
 
+test('a large diagram is laid out with fewer crossing sweeps, the same wherever ELK runs; a small one with ELK\'s default', async (h) => {
+  const server = await startLayoutServer();
+  try {
+    const large = updateFor(generatedModel(300));
+    assert(large.view.diagram.stats.edges >= 60, `the 300-element view has ${large.view.diagram.stats.edges} flows`);
+    const a = await h.open({ autoUpdate: large, layoutServer: server });
+    await a.page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    const sent = (await posted(a.page)).filter(m => m.type === 'layout');
+    eq(sent.length, 1, 'one layout asked of the extension');
+    const { layoutOptions } = JSON.parse(sent[0].graphJson);
+    eq(layoutOptions['elk.layered.thoroughness'], '3', 'three sweeps for the large graph');
+    eq({ ...layoutOptions, 'elk.layered.thoroughness': undefined }, { ...warm.MERMAID_ROOT_OPTIONS, 'elk.layered.thoroughness': undefined }, "Mermaid's other options unchanged");
+    eq(await a.page.evaluate(() => [window.__rampart.elk.mode, window.__rampart.elk.fewSweeps]), ['host', 1]);
+    const hostBoxes = await drawnGeometry(a.page);
+    assert(hostBoxes.edges.length >= 60, 'every flow drawn');
+    await assertClean(a.page, a.log, h.origin);
+    await a.context.close();
+    // ELK on the page: the same options, the same picture
+    const b = await h.open({ autoUpdate: large });
+    await b.page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    eq(await b.page.evaluate(() => [window.__rampart.elk.mode, window.__rampart.elk.fewSweeps]), ['page', 1]);
+    eq(await drawnGeometry(b.page), hostBoxes, 'the same picture as the server\'s ELK draws');
+    await b.context.close();
+    // a 30-element diagram: ELK's default sweeps
+    const c = await h.open({ autoUpdate: updateFor(generatedModel(30)), layoutServer: server });
+    await c.page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    const small = (await posted(c.page)).filter(m => m.type === 'layout');
+    eq(small.length, 1);
+    assert(!('elk.layered.thoroughness' in JSON.parse(small[0].graphJson).layoutOptions), 'no sweep count for a small graph');
+    eq(await c.page.evaluate(() => window.__rampart.elk.fewSweeps), 0);
+    await c.context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('while the server\'s ELK is still warming up, the page lays its first diagram out itself', async (h) => {
   const server = await startLayoutServer({ warm: false });
   try {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { LayoutService } from '../../../src/server/layout/service';
 import { MERMAID_ROOT_OPTIONS, warmGraph } from '../../../src/server/layout/warmGraph';
-import { copyLayout, layoutGraph } from '../../../src/shared/layoutGraph';
+import { copyLayout, FEW_SWEEPS_FROM_EDGES, layoutGraph, tuneForSize } from '../../../src/shared/layoutGraph';
 import { LAYOUT_MAX_CHARS, LayoutRequest, LayoutStatusRequest, LayoutWarmNotification } from '../../../src/shared/layoutRequests';
 import { ensureServerBuilt, fileUri, LspClient, ROOT } from './lspClient';
 import path from 'node:path';
@@ -140,6 +140,48 @@ describe('layout graph (webview)', () => {
       assert.equal(n1.label, 'B', 'Mermaid\'s own members stay');
       assert.ok(Number.isFinite(n1.x), 'and get their positions');
       assert.ok((mermaidGraph.edges[0] as { sections?: unknown[] }).sections?.length, 'the flow gets its route');
+    } finally {
+      service.dispose();
+    }
+  });
+});
+
+describe('layout options by size (webview)', () => {
+  /** A chain of `nodes` nodes, `edges` flows among them (some inside a boundary), with Mermaid's root options. */
+  const graph = (edges: number, nested = 0) => ({
+    id: 'root', layoutOptions: { ...MERMAID_ROOT_OPTIONS } as Record<string, unknown>,
+    children: [
+      { id: 'b0', layoutOptions: { 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' }, children: [{ id: 'n0', width: 80, height: 40 }, { id: 'n1', width: 80, height: 40 }],
+        edges: Array.from({ length: nested }, (_, i) => ({ id: `in${i}`, sources: ['n0'], targets: ['n1'] })) },
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, width: 80, height: 40 })),
+    ],
+    edges: Array.from({ length: edges - nested }, (_, i) => ({ id: `e${i}`, sources: [`m${i % 20}`], targets: [i % 3 ? `m${(i * 7 + 1) % 20}` : 'n0'], labels: [{ text: `${i} flows`, width: 50, height: 18 }] })),
+  });
+
+  it('gives a large graph fewer crossing sweeps, counting the flows inside boundaries, and leaves smaller ones to ELK', () => {
+    const small = graph(FEW_SWEEPS_FROM_EDGES - 1, 5);
+    assert.equal(tuneForSize(small), false);
+    assert.ok(!('elk.layered.thoroughness' in small.layoutOptions));
+    const large = graph(FEW_SWEEPS_FROM_EDGES, 5);
+    assert.equal(tuneForSize(large), true);
+    assert.equal(large.layoutOptions['elk.layered.thoroughness'], '3');
+    assert.equal(tuneForSize(large), false, 'once');
+    const chosen = graph(80);
+    chosen.layoutOptions['elk.layered.thoroughness'] = '7';
+    assert.equal(tuneForSize(chosen), false, 'a sweep count already chosen stays');
+    assert.equal(chosen.layoutOptions['elk.layered.thoroughness'], '7');
+    for (const odd of [null, 'graph', { id: 'x', layoutOptions: 'text', edges: Array.from({ length: 70 }, () => ({})) }]) assert.equal(tuneForSize(odd), false);
+  });
+
+  it('still places every node and routes every flow of a graph so tuned', async () => {
+    const g = graph(90, 10);
+    assert.ok(tuneForSize(g));
+    const service = new LayoutService();
+    try {
+      const out = JSON.parse((await service.layout(JSON.stringify(g))).graphJson) as Laid;
+      assert.ok(boxes(out).every(b => Number.isFinite(b.x) && Number.isFinite(b.y)));
+      const routed = [...out.edges, ...((out.children[0] as unknown as Laid).edges ?? [])].filter(e => e.sections?.length);
+      assert.equal(routed.length, 90);
     } finally {
       service.dispose();
     }
