@@ -59,6 +59,10 @@ describe('webview bundle', function () {
     const formatted = js.slice(js.indexOf('function createFormattedText('), js.indexOf('__name(createFormattedText,'));
     assert.match(formatted, /const linesUnderWidth = \[line\d*\];/, 'each line is taken as it is');
     assert.doesNotMatch(formatted, /checkWidth\(line\d*\)|splitLineToFitWidth\(/, 'no line is measured or split');
+    // each run of words of one style is one tspan, not each word (WORD_TSPANS)
+    const words = js.slice(js.indexOf('function updateTextContentAndStyles('), js.indexOf('__name(updateTextContentAndStyles,'));
+    assert.match(words, /if \(last\d* && last\d*\.type === word\.type\) last\d*\.text \+= text\d*;/, 'words of one style join one run');
+    assert.equal(words.split('.append("tspan")').length - 1, 1, 'one tspan appended per run');
     // the search for edge crossings compares only edges whose boxes meet (FIND_CROSSINGS, tested below)
     const crossings = js.slice(js.indexOf('function findEdgeIntersections('), js.indexOf('__name(findEdgeIntersections,'));
     assert.match(crossings, /if \(apart\(\w+\.box, \w+\.box\)\)/, "the rewritten search is in the bundle");
