@@ -1013,6 +1013,50 @@ test('a large diagram is laid out with fewer crossing sweeps, the same wherever 
   }
 });
 
+test('while Mermaid draws, its scratch drawing is measured but never shown: nothing flashes at the bottom of the panel', async (h) => {
+  const server = await startLayoutServer();
+  try {
+    // looked at when the page asks for the layout (Mermaid's drawing is in the page then, unfinished)
+    const init = `(() => {
+      const acquire = window.acquireVsCodeApi;
+      window.acquireVsCodeApi = () => {
+        const api = acquire();
+        const post = api.postMessage.bind(api);
+        api.postMessage = m => {
+          if (m?.type === 'layout' && !window.__scratch) {
+            const scratch = document.querySelector('body > div[id^="drampart-"]');
+            const r = scratch?.getBoundingClientRect();
+            const label = scratch?.querySelector('g.node text');
+            window.__scratch = scratch ? {
+              visibility: getComputedStyle(scratch).visibility, nodes: scratch.querySelectorAll('g.node').length,
+              onScreen: r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight,
+              measured: label ? label.getBBox().width > 0 : false,
+              pageHeight: document.documentElement.scrollHeight,
+              contentHeight: Math.ceil(document.getElementById('app').getBoundingClientRect().bottom + scrollY),
+            } : { missing: true };
+          }
+          return post(m);
+        };
+        return api;
+      };
+    })()`;
+    const opened = await h.open({ autoUpdate: updateFor(generatedModel(300)), layoutServer: server, init });
+    const { page } = opened;
+    await page.waitForFunction(() => window.__rampart.updates > 0, null, { timeout: 60_000 });
+    const seen = await page.evaluate(() => window.__scratch);
+    assert(seen && !seen.missing, `Mermaid's scratch drawing was in the page when the layout was asked (${JSON.stringify(seen)})`);
+    eq([seen.visibility, seen.onScreen, seen.measured], ['hidden', false, true], 'hidden and off the screen, its labels still measured');
+    assert(seen.nodes > 0, 'with its nodes drawn');
+    assert(seen.pageHeight <= Math.max(seen.contentHeight, await page.evaluate(() => innerHeight)) + 1, `the page no taller than its content (${JSON.stringify(seen)})`);
+    eq(await page.evaluate(() => document.querySelectorAll('body > div[id^="drampart-"]').length), 0, 'gone once drawn');
+    assert(await page.evaluate(() => document.querySelectorAll('.canvas svg g.node').length) > 0, 'the diagram drawn');
+    await assertClean(page, opened.log, h.origin);
+    await opened.context.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('while the server\'s ELK is still warming up, the page lays its first diagram out itself', async (h) => {
   const server = await startLayoutServer({ warm: false });
   try {
