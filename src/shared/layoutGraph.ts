@@ -59,7 +59,7 @@ export function copyLayout(into: unknown, from: unknown): void {
  * 16 of 30 to 59 flows, 22% less time but 3% more crossings, so smaller graphs keep ELK's default.
  */
 export const FEW_SWEEPS_FROM_EDGES = 60;
-export const FEW_SWEEPS_THOROUGHNESS = '3';
+const FEW_SWEEPS_THOROUGHNESS = '3';
 const THOROUGHNESS = 'elk.layered.thoroughness';
 
 function edgeCount(node: unknown): number {

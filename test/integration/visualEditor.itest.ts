@@ -50,9 +50,8 @@ async function openCopy(): Promise<vscode.TextDocument> {
   return doc;
 }
 
-/** Opens the visual editor beside the text (the command of the editor title) and waits for its first view. */
 /**
- * Opens the visual editor beside `doc`; its first update. code-server serves every webview from one origin, and
+ * Opens the visual editor beside `doc` (the command of the editor title); its first update. code-server serves every webview from one origin, and
  * a new webview's frame waits until its own service worker takes over from the last webview's ("Found
  * unexpected service worker controller … Waiting for controllerchange", printed for nearly every webview here);
  * in 2 of about 10 CI runs that never happened and the page's scripts never loaded (desktop VS Code gives each

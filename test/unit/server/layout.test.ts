@@ -147,7 +147,7 @@ describe('layout graph (webview)', () => {
 });
 
 describe('layout options by size (webview)', () => {
-  /** A chain of `nodes` nodes, `edges` flows among them (some inside a boundary), with Mermaid's root options. */
+  /** Twenty nodes and a boundary of two, with Mermaid's root options: `edges` flows, `nested` of them inside the boundary. */
   const graph = (edges: number, nested = 0) => ({
     id: 'root', layoutOptions: { ...MERMAID_ROOT_OPTIONS } as Record<string, unknown>,
     children: [
